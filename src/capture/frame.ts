@@ -1,0 +1,45 @@
+/**
+ * One captured record, as the readers hand it out.
+ *
+ * Ownership rule (gopacket's): `data` is a view into the reader's buffer and is only valid during
+ * the callback that received it. Copy (`data.slice()`) anything you keep.
+ */
+export interface Frame {
+  /** 1-based frame number, as Wireshark shows it. */
+  index: number;
+  /** Capture time in seconds since the Unix epoch (microsecond precision is kept; ns is rounded). */
+  ts: number;
+  /** pcap LINKTYPE_* of the interface this frame was captured on. */
+  linkType: number;
+  /** pcapng interface id (0 for classic pcap). */
+  interfaceId: number;
+  /** Captured bytes (a reused view, see above). */
+  data: Uint8Array;
+  /** Original length on the wire (>= data.length when the snap length cut it). */
+  origLen: number;
+}
+
+/** A problem in the capture file itself: reported, never thrown past the reader. */
+export interface CaptureWarning {
+  /** Byte offset in the (decompressed) capture stream where the damage starts. */
+  offset: number;
+  /** Frame number that would have come next (1-based). */
+  frame: number;
+  message: string;
+}
+
+/** What a reader says once the stream ended. */
+export interface CaptureSummary {
+  format: 'pcap' | 'pcap-ns' | 'pcapng';
+  frames: number;
+  bytes: number;
+  /** Link types seen (pcapng can have several interfaces). */
+  linkTypes: number[];
+  warnings: CaptureWarning[];
+}
+
+/** Callbacks a capture parser pushes into; no promise or closure per packet in the hot path. */
+export interface FrameSink {
+  frame(f: Frame): void;
+  warning?(w: CaptureWarning): void;
+}
