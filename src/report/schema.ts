@@ -57,6 +57,8 @@ export interface TimelineEntry {
 
 export interface ClientJson {
   mac: string;
+  /** Present (2, 3, ...) when this MAC came back after being idle past the expiry (10 min): a separate entry. */
+  session?: number;
   guid?: string;
   arch?: number[];
   archName?: string;

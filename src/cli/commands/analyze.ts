@@ -1,14 +1,63 @@
+/**
+ * `pxe-doctor analyze CAPTURE [--json] [--client MAC] [--fail-on error|warning|never] [--timeline]`
+ * Exit codes: 0 nothing at or above the threshold, 1 findings at or above it, 2 bad usage or unreadable input.
+ */
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
+import { UserError, ExitCode } from '../errors.js';
+import { setExitCode } from '../exit.js';
+import type { Severity } from '../../diagnose/finding.js';
+import { severityRank } from '../../diagnose/finding.js';
 
-/** Placeholder until the analyze command lands (see its issue). */
+interface AnalyzeCliOptions {
+  json?: boolean;
+  client?: string;
+  failOn: string;
+  timeline?: boolean;
+  color?: boolean;
+}
+
+const FAIL_ON = ['error', 'warning', 'never'];
+
 export function register(program: Command): void {
   program
     .command('analyze')
-    .description('analyze (not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      throw new UserError('analyze is not built yet');
+    .description("reconstruct every client's PXE exchange in a capture and say why it failed (pcap/pcapng, .gz, '-' = stdin)")
+    .argument('<capture>', "capture file (pcap, pcapng, gzipped or not), or '-' for stdin")
+    .option('--json', 'print the analysis as JSON (schema in docs/analyze.md)')
+    .option('--client <mac>', 'report only this client (MAC address)')
+    .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists: error, warning or never', 'error')
+    .option('--timeline', 'text report: also print each client timeline')
+    .option('--no-color', 'no colors in the text report')
+    .action(async (capture: string, opts: AnalyzeCliOptions, cmd: Command) => {
+      if (!FAIL_ON.includes(opts.failOn)) throw new UserError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${opts.failOn}"`);
+      const { normalizeMac, analyzeCapture } = await import('../../pipeline.js');
+      let client: string | undefined;
+      if (opts.client !== undefined) {
+        client = normalizeMac(opts.client);
+        if (!client) throw new UserError(`--client: "${opts.client}" is not a MAC address (e.g. 52:54:00:12:34:56)`);
+      }
+      const { CaptureFormatError } = await import('../../capture/errors.js');
+      let analysis;
+      try {
+        analysis = await analyzeCapture(capture, { client });
+      } catch (err) {
+        if (err instanceof CaptureFormatError) throw new UserError(err.message);
+        throw err;
+      }
+      if (client && analysis.clients.length === 0) analysis.capture.warnings.push(`client ${client} does not appear in this capture`);
+      if (opts.json) {
+        const { renderJson } = await import('../../report/index.js');
+        process.stdout.write(renderJson(analysis));
+      } else {
+        const { renderText } = await import('../../report/index.js');
+        const color = opts.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
+        process.stdout.write(renderText(analysis, { color, timeline: opts.timeline }));
+      }
+      let code: number = ExitCode.Ok;
+      if (opts.failOn !== 'never') {
+        const threshold = severityRank[opts.failOn as Severity];
+        if (analysis.findings.some((f) => severityRank[f.severity] >= threshold)) code = ExitCode.Findings;
+      }
+      setExitCode(cmd, code);
     });
 }

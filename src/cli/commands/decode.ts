@@ -1,14 +1,90 @@
+/**
+ * `pxe-doctor decode CAPTURE`: one line per DHCP / TFTP / ICMP-unreachable frame (tshark-style
+ * summary), or with --json one NDJSON record per frame (keys in docs/decode.md).
+ */
 import type { Command } from 'commander';
+import { readCapture } from '../../capture/open.js';
+import { CaptureFormatError } from '../../capture/errors.js';
+import type { Frame } from '../../capture/frame.js';
+import { Dissector } from '../../decode/dissect.js';
+import type { PacketEvent } from '../../decode/events.js';
+import { decodeLine, decodeRecord } from '../../report/decode-line.js';
 import { UserError } from '../errors.js';
+import { setExitCode } from '../exit.js';
 
-/** Placeholder until the decode command lands (see its issue). */
+interface DecodeOptions {
+  json?: boolean;
+  stats?: boolean;
+}
+
+/** Batches output: one write per ~64 KB instead of one per line. */
+class Out {
+  private buf: string[] = [];
+  private size = 0;
+  write(line: string): void {
+    this.buf.push(line);
+    this.size += line.length + 1;
+    if (this.size >= 65536) this.flush();
+  }
+  flush(): void {
+    if (this.buf.length === 0) return;
+    process.stdout.write(this.buf.join('\n') + '\n');
+    this.buf = [];
+    this.size = 0;
+  }
+}
+
+export async function runDecode(input: string, opts: DecodeOptions): Promise<number> {
+  const out = new Out();
+  const dissector = new Dissector({ onWarning: (m) => process.stderr.write(`pxe-doctor: warning: ${m}\n`) });
+  let t0: number | undefined;
+  const emit = (ev: PacketEvent): void => {
+    const base = t0 ?? ev.meta.ts;
+    out.write(opts.json ? JSON.stringify(decodeRecord(ev, base)) : decodeLine(ev, base));
+  };
+  // `decode | head` closes the pipe early: stop quietly instead of dying on EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
+  let summary;
+  try {
+    summary = await readCapture(input, {
+      frame(f: Frame) {
+        if (t0 === undefined) t0 = f.ts;
+        const ev = dissector.dissect(f);
+        if (ev) emit(ev);
+        for (const side of dissector.drain()) emit(side);
+      },
+      warning(w) {
+        out.flush();
+        process.stderr.write(`pxe-doctor: warning: ${w.message} (frame ${w.frame}, byte offset ${w.offset})\n`);
+      },
+    });
+  } catch (e) {
+    out.flush();
+    if (e instanceof CaptureFormatError) throw new UserError(e.message);
+    throw e;
+  }
+  for (const ev of dissector.flush()) emit(ev);
+  out.flush();
+  if (opts.stats) {
+    const s = dissector.stats;
+    process.stderr.write(
+      `${summary.frames} frames (${summary.format}): ${s.dhcp} DHCP, ${s.tftp} TFTP, ${s.icmpUnreachable} ICMP unreachable, ` +
+        `${s.malformed} malformed, ${s.ipv6} IPv6, ${s.fragments} IPv4 fragments (${s.reassembled} datagrams reassembled, ${s.fragmentProblems} problems)\n`,
+    );
+  }
+  return 0;
+}
+
 export function register(program: Command): void {
   program
     .command('decode')
-    .description('decode (not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      throw new UserError('decode is not built yet');
+    .description('print every DHCP, TFTP and ICMP-unreachable frame of a capture (pcap, pcapng, .gz, - for stdin)')
+    .argument('<capture>', "capture file, or '-' for stdin")
+    .option('--json', 'one JSON object per frame (NDJSON); keys are stable, see docs/decode.md')
+    .option('--stats', 'print a one-line count of what was decoded to stderr')
+    .action(async (capture: string, opts: DecodeOptions, cmd: Command) => {
+      setExitCode(cmd, await runDecode(capture, opts));
     });
 }

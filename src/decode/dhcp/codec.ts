@@ -1,0 +1,472 @@
+/**
+ * BOOTP/DHCP message codec (RFC 951, RFC 2131 §2, RFC 2132, RFC 3396, PXE 2.1).
+ *
+ * decodeDhcp never throws: every read is bounds-checked and problems become stable short strings
+ * in `anomalies`. encodeDhcp is its inverse (see docs/codecs.md for the exact round-trip rule).
+ */
+import type { DhcpMessage, DhcpOption } from './types.js';
+import { ByteWriter, formatIpv4, formatMac, latin1String } from '../bytes.js';
+import { decodeIpxeEncap, decodePxeVendor, decodeRelayAgent, fromHex, latin1Bytes, toHex } from './suboptions.js';
+
+/** Fixed BOOTP header: op..file (RFC 951), then the 4-byte magic cookie (RFC 2131 §3). */
+export const BOOTP_HEADER_LENGTH = 236;
+export const MAGIC_COOKIE = 0x63825363;
+/** RFC 951's 300-byte minimum (236 + 64-byte vendor area); servers pad replies up to it. */
+export const BOOTP_MIN_LENGTH = 300;
+
+const SNAME_OFFSET = 44;
+const SNAME_LENGTH = 64;
+const FILE_OFFSET = 108;
+const FILE_LENGTH = 128;
+const OPTIONS_OFFSET = 240;
+
+/** What encodeDhcp needs: the header fields (defaults in brackets) and the options in wire order. */
+export interface DhcpMessageInit {
+  op: number;
+  xid: number;
+  /** "aa:bb:cc:dd:ee:ff" (up to 16 bytes). */
+  chaddr: string;
+  htype?: number; // [1]
+  hlen?: number; // [bytes in chaddr]
+  hops?: number;
+  secs?: number;
+  flags?: number;
+  ciaddr?: string; // ["0.0.0.0"]
+  yiaddr?: string;
+  siaddr?: string;
+  giaddr?: string;
+  /** Written NUL-padded; ignored when an option has `area: 'sname'` (overload). */
+  sname?: string;
+  file?: string;
+  /** false = plain BOOTP: no cookie, options not written, zero vendor area. [true] */
+  hasMagicCookie?: boolean;
+  options: DhcpOption[];
+}
+
+function cString(b: Uint8Array, start: number, len: number): { text: string; terminated: boolean; printable: boolean } {
+  let end = start;
+  const limit = Math.min(start + len, b.length);
+  while (end < limit && b[end] !== 0) end++;
+  let printable = true;
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    if (c < 0x20 || c > 0x7e) {
+      printable = false;
+      break;
+    }
+  }
+  return { text: latin1String(b.subarray(start, end)), terminated: end < limit, printable };
+}
+
+/** Text of a string option up to its first NUL (clients often add one; RFC 2132 §2 says receivers cope). */
+function optionText(d: Uint8Array): string {
+  const nul = d.indexOf(0);
+  return latin1String(nul < 0 ? d : d.subarray(0, nul));
+}
+
+/**
+ * Parses one options region into `out`. Pads are skipped; an option running past the region stops
+ * the parse (the partial option is not kept, the anomaly is recorded here).
+ */
+function parseOptionRegion(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  area: 'options' | 'file' | 'sname',
+  out: DhcpOption[],
+  anomalies: string[],
+): 'end' | 'no-end' | 'overrun' {
+  let p = start;
+  while (p < end) {
+    const code = b[p] as number;
+    if (code === 0) {
+      p++;
+      continue;
+    }
+    if (code === 255) return 'end';
+    const len = p + 1 < end ? (b[p + 1] as number) : -1;
+    if (len < 0 || p + 2 + len > end) {
+      anomalies.push(`option ${code} runs past the end`);
+      return 'overrun';
+    }
+    const opt: DhcpOption = { code, data: b.slice(p + 2, p + 2 + len) };
+    if (area !== 'options') opt.area = area;
+    out.push(opt);
+    p += 2 + len;
+  }
+  return 'no-end';
+}
+
+function ipList(d: Uint8Array, code: number, anomalies: string[]): string[] | undefined {
+  if (d.length === 0 || d.length % 4 !== 0) {
+    anomalies.push(`option ${code} length ${d.length} (expected multiple of 4)`);
+    return undefined;
+  }
+  const out: string[] = [];
+  for (let i = 0; i < d.length; i += 4) out.push(formatIpv4(d, i));
+  return out;
+}
+
+function fixed(d: Uint8Array, code: number, len: number, anomalies: string[]): boolean {
+  if (d.length === len) return true;
+  anomalies.push(`option ${code} length ${d.length} (expected ${len})`);
+  return false;
+}
+
+function u32(d: Uint8Array, p = 0): number {
+  return (d[p] as number) * 0x1000000 + (((d[p + 1] as number) << 16) | ((d[p + 2] as number) << 8) | (d[p + 3] as number));
+}
+
+/** "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" of 16 bytes in wire order (no mixed-endian swapping). */
+export function formatGuid(b: Uint8Array, off = 0): string {
+  const h = toHex(b, off, off + 16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** RFC 3004 user class: a list of length-prefixed entries; null when the data is not that form. */
+function parseRfc3004(d: Uint8Array): string[] | null {
+  const out: string[] = [];
+  let p = 0;
+  while (p < d.length) {
+    const len = d[p] as number;
+    if (len === 0 || p + 1 + len > d.length) return null;
+    out.push(latin1String(d.subarray(p + 1, p + 1 + len)));
+    p += 1 + len;
+  }
+  return out.length > 0 ? out : null;
+}
+
+/** Concatenates the data of every instance of each code, in wire order (RFC 3396 §4). */
+function concatenateByCode(options: DhcpOption[]): Map<number, Uint8Array> {
+  const parts = new Map<number, Uint8Array[]>();
+  for (const o of options) {
+    const list = parts.get(o.code);
+    if (list) list.push(o.data);
+    else parts.set(o.code, [o.data]);
+  }
+  const out = new Map<number, Uint8Array>();
+  for (const [code, list] of parts) {
+    if (list.length === 1) {
+      out.set(code, list[0] as Uint8Array);
+      continue;
+    }
+    let total = 0;
+    for (const d of list) total += d.length;
+    const joined = new Uint8Array(total);
+    let p = 0;
+    for (const d of list) {
+      joined.set(d, p);
+      p += d.length;
+    }
+    out.set(code, joined);
+  }
+  return out;
+}
+
+function fillShortcuts(m: DhcpMessage): void {
+  const byCode = concatenateByCode(m.options);
+  const a = m.anomalies;
+  const vendor = byCode.get(60);
+  if (vendor) m.vendorClass = optionText(vendor);
+  for (const [code, d] of byCode) {
+    switch (code) {
+      case 1:
+        if (fixed(d, 1, 4, a)) m.subnetMask = formatIpv4(d);
+        break;
+      case 3: {
+        const l = ipList(d, 3, a);
+        if (l) m.routers = l;
+        break;
+      }
+      case 6: {
+        const l = ipList(d, 6, a);
+        if (l) m.dnsServers = l;
+        break;
+      }
+      case 12:
+        m.hostname = optionText(d);
+        break;
+      case 15:
+        m.domainName = optionText(d);
+        break;
+      case 28:
+        if (fixed(d, 28, 4, a)) m.broadcastAddress = formatIpv4(d);
+        break;
+      case 43: {
+        // PXE sub-options when this packet says PXEClient; without option 60 (proxy ACKs on 4011
+        // often omit it) only when the bytes parse cleanly as PXE sub-options.
+        const isPxe = m.vendorClass !== undefined && m.vendorClass.startsWith('PXEClient');
+        const pxe = isPxe ? decodePxeVendor(d, a) : m.vendorClass === undefined ? decodePxeVendor(d, a, true) : null;
+        if (pxe) m.pxe = pxe;
+        else m.vendorSpecificHex = toHex(d);
+        break;
+      }
+      case 50:
+        if (fixed(d, 50, 4, a)) m.requestedIp = formatIpv4(d);
+        break;
+      case 51:
+        if (fixed(d, 51, 4, a)) m.leaseTime = u32(d);
+        break;
+      case 52:
+        if (fixed(d, 52, 1, a)) m.overload = d[0] as number;
+        break;
+      case 53:
+        if (fixed(d, 53, 1, a)) m.messageType = d[0] as number;
+        break;
+      case 54:
+        if (fixed(d, 54, 4, a)) m.serverId = formatIpv4(d);
+        break;
+      case 55:
+        m.paramRequestList = Array.from(d);
+        break;
+      case 57:
+        if (fixed(d, 57, 2, a)) m.maxMessageSize = ((d[0] as number) << 8) | (d[1] as number);
+        break;
+      case 61:
+        m.clientId = toHex(d);
+        break;
+      case 66:
+        m.tftpServer = optionText(d);
+        break;
+      case 67:
+        m.bootFile = optionText(d);
+        m.bootFileNulTerminated = d.length > 0 && d[d.length - 1] === 0;
+        if (!m.bootFileNulTerminated) a.push('option 67 without trailing NUL');
+        break;
+      case 77: {
+        // iPXE sends 77 = "iPXE" raw, not in RFC 3004 form: keep it as one entry.
+        const entries = parseRfc3004(d);
+        m.userClass = entries ?? [latin1String(d)];
+        break;
+      }
+      case 82:
+        m.relayAgent = decodeRelayAgent(d, a);
+        break;
+      case 93: {
+        if (d.length === 0) {
+          a.push('option 93 empty');
+          break;
+        }
+        if (d.length % 2 !== 0) {
+          a.push('option 93 odd length');
+          break;
+        }
+        const arch: number[] = [];
+        for (let i = 0; i < d.length; i += 2) arch.push(((d[i] as number) << 8) | (d[i + 1] as number));
+        m.clientArch = arch;
+        break;
+      }
+      case 94:
+        if (fixed(d, 94, 3, a)) m.clientNdi = { type: d[0] as number, major: d[1] as number, minor: d[2] as number };
+        break;
+      case 97:
+        // RFC 4578 §2.3: type 0 followed by a 16-byte UUID. Other types are still formatted.
+        if (d.length !== 17) {
+          a.push(`option 97 length ${d.length} (expected 17)`);
+          break;
+        }
+        if (d[0] !== 0) a.push(`option 97 type ${d[0]} (expected 0)`);
+        m.clientGuid = formatGuid(d, 1);
+        break;
+      case 150: {
+        const l = ipList(d, 150, a);
+        if (l) m.tftpServerAddresses = l;
+        break;
+      }
+      case 175:
+        m.ipxe = decodeIpxeEncap(d, a);
+        break;
+      case 208:
+        // RFC 5071 §4: the magic is F1:00:74:7E.
+        (m.pxelinux ??= {}).magic = d.length === 4 && u32(d) === 0xf100747e;
+        if (!m.pxelinux.magic) a.push('option 208 bad PXELINUX magic');
+        break;
+      case 209:
+        (m.pxelinux ??= {}).configFile = optionText(d);
+        break;
+      case 210:
+        (m.pxelinux ??= {}).pathPrefix = optionText(d);
+        break;
+      case 211:
+        if (fixed(d, 211, 4, a)) (m.pxelinux ??= {}).rebootTime = u32(d);
+        break;
+    }
+  }
+}
+
+function byteAt(b: Uint8Array, p: number): number {
+  return b[p] ?? 0;
+}
+
+/** Decodes a BOOTP/DHCP UDP payload. Never throws. */
+export function decodeDhcp(buf: Uint8Array): DhcpMessage {
+  const anomalies: string[] = [];
+  const b = buf;
+  const n = b.length;
+  const m: DhcpMessage = {
+    op: byteAt(b, 0),
+    htype: byteAt(b, 1),
+    hlen: byteAt(b, 2),
+    hops: byteAt(b, 3),
+    xid: n >= 8 ? u32(b, 4) : 0,
+    secs: n >= 10 ? ((b[8] as number) << 8) | (b[9] as number) : 0,
+    flags: n >= 12 ? ((b[10] as number) << 8) | (b[11] as number) : 0,
+    ciaddr: n >= 16 ? formatIpv4(b, 12) : '0.0.0.0',
+    yiaddr: n >= 20 ? formatIpv4(b, 16) : '0.0.0.0',
+    siaddr: n >= 24 ? formatIpv4(b, 20) : '0.0.0.0',
+    giaddr: n >= 28 ? formatIpv4(b, 24) : '0.0.0.0',
+    chaddr: '',
+    sname: '',
+    file: '',
+    hasMagicCookie: false,
+    options: [],
+    anomalies,
+  };
+  try {
+    if (n < BOOTP_HEADER_LENGTH) anomalies.push('truncated header');
+    // Some old clients (Windows 98 era) write secs little-endian; Wireshark swaps such values.
+    // We keep the RFC 2131 network-order value and say so.
+    if (m.secs > 0xff && (m.secs & 0xff) === 0) anomalies.push('secs appears little-endian');
+    if (m.hlen > 16) anomalies.push(`hlen ${m.hlen} (more than 16)`);
+    m.chaddr = formatMac(b, 28, Math.max(0, Math.min(m.hlen, 16, n - 28)));
+
+    if (n >= OPTIONS_OFFSET) {
+      const cookie = u32(b, BOOTP_HEADER_LENGTH);
+      if (cookie === MAGIC_COOKIE) m.hasMagicCookie = true;
+      // RFC 951/1048: a zero vendor area is plain BOOTP; anything else without the cookie is damage.
+      else if (b.subarray(BOOTP_HEADER_LENGTH).some((v) => v !== 0)) anomalies.push('bad magic cookie');
+    }
+
+    if (m.hasMagicCookie && parseOptionRegion(b, OPTIONS_OFFSET, n, 'options', m.options, anomalies) === 'no-end') {
+      anomalies.push('missing end option');
+    }
+
+    // RFC 2131 §4.1 / RFC 3396 §5: overloaded fields are read after the options area, file first.
+    let overload = 0;
+    for (const o of m.options) if (o.code === 52 && o.data.length === 1) overload = o.data[0] as number;
+    const fileHoldsOptions = (overload & 1) !== 0 && n >= FILE_OFFSET + FILE_LENGTH;
+    const snameHoldsOptions = (overload & 2) !== 0 && n >= SNAME_OFFSET + SNAME_LENGTH;
+    if (overload > 3) anomalies.push(`option 52 value ${overload}`);
+    if (fileHoldsOptions && parseOptionRegion(b, FILE_OFFSET, FILE_OFFSET + FILE_LENGTH, 'file', m.options, anomalies) === 'no-end') {
+      anomalies.push('missing end option in file');
+    }
+    if (snameHoldsOptions && parseOptionRegion(b, SNAME_OFFSET, SNAME_OFFSET + SNAME_LENGTH, 'sname', m.options, anomalies) === 'no-end') {
+      anomalies.push('missing end option in sname');
+    }
+
+    if (!snameHoldsOptions && n > SNAME_OFFSET) {
+      const s = cString(b, SNAME_OFFSET, SNAME_LENGTH);
+      m.sname = s.text;
+      if (!s.terminated && n >= SNAME_OFFSET + SNAME_LENGTH) anomalies.push('sname not NUL-terminated');
+      if (!s.printable) anomalies.push('non-printable bytes in sname');
+    }
+    if (!fileHoldsOptions && n > FILE_OFFSET) {
+      const f = cString(b, FILE_OFFSET, FILE_LENGTH);
+      m.file = f.text;
+      if (!f.terminated && n >= FILE_OFFSET + FILE_LENGTH) anomalies.push('file not NUL-terminated');
+      if (!f.printable) anomalies.push('non-printable bytes in file');
+    }
+
+    fillShortcuts(m);
+  } catch (e) {
+    // Last resort: the bounds checks above should make this unreachable.
+    anomalies.push(`decoder error: ${(e as Error).message}`);
+  }
+  return m;
+}
+
+function macBytes(chaddr: string): Uint8Array {
+  if (chaddr === '') return new Uint8Array(0);
+  const b = fromHex(chaddr);
+  if (b.length > 16) throw new Error(`chaddr longer than 16 bytes: ${chaddr}`);
+  return b;
+}
+
+/** Writes options with RFC 3396 splitting: data over 255 bytes becomes several options of the same code. */
+function writeOptions(w: ByteWriter, options: DhcpOption[]): void {
+  for (const o of options) {
+    if (o.code === 0 || o.code === 255) throw new Error(`option ${o.code} is pad/end and carries no data`);
+    if (o.data.length === 0) {
+      w.u8(o.code).u8(0);
+      continue;
+    }
+    for (let p = 0; p < o.data.length; p += 255) {
+      const chunk = o.data.subarray(p, Math.min(p + 255, o.data.length));
+      w.u8(o.code).u8(chunk.length).bytes(chunk);
+    }
+  }
+}
+
+/**
+ * A fixed-size header field holding options (overload): options, END, then pad (RFC 2131 §4.1).
+ * Options that fill the field exactly leave no room for END; they are written without it, as the
+ * damaged packets they were decoded from had them ("missing end option in file").
+ */
+function writeOverloadField(w: ByteWriter, options: DhcpOption[], size: number, name: string): void {
+  const start = w.pos;
+  writeOptions(w, options);
+  const used = w.pos - start;
+  if (used > size) throw new Error(`options in ${name} take ${used} bytes (field holds ${size})`);
+  if (used < size) w.u8(255).zeros(size - used - 1);
+}
+
+function writeTextField(w: ByteWriter, text: string | undefined, size: number, name: string): void {
+  const bytes = latin1Bytes(text ?? '');
+  if (bytes.length > size) throw new Error(`${name} longer than ${size} bytes`);
+  w.bytes(bytes).zeros(size - bytes.length);
+}
+
+/**
+ * Encodes a message: header, magic cookie, options in the given order (split per RFC 3396), END,
+ * then zero padding up to the 300-byte BOOTP minimum. Options marked `area: 'file' | 'sname'`
+ * go into those fields (overload; the caller includes option 52). Writes at `w.pos` when a writer
+ * is given and returns a view of the bytes written. Throws on invalid input (caller's bug).
+ */
+export function encodeDhcp(msg: DhcpMessageInit, w: ByteWriter = new ByteWriter(576)): Uint8Array {
+  const start = w.pos;
+  const chaddr = macBytes(msg.chaddr);
+  w.u8(msg.op)
+    .u8(msg.htype ?? 1)
+    .u8(msg.hlen ?? chaddr.length)
+    .u8(msg.hops ?? 0)
+    .u32(msg.xid >>> 0)
+    .u16(msg.secs ?? 0)
+    .u16(msg.flags ?? 0)
+    .ipv4(msg.ciaddr ?? '0.0.0.0')
+    .ipv4(msg.yiaddr ?? '0.0.0.0')
+    .ipv4(msg.siaddr ?? '0.0.0.0')
+    .ipv4(msg.giaddr ?? '0.0.0.0')
+    .bytes(chaddr)
+    .zeros(16 - chaddr.length);
+
+  const inMain: DhcpOption[] = [];
+  const inFile: DhcpOption[] = [];
+  const inSname: DhcpOption[] = [];
+  for (const o of msg.options) {
+    if (o.area === 'file') inFile.push(o);
+    else if (o.area === 'sname') inSname.push(o);
+    else inMain.push(o);
+  }
+  // Option 52 in the options area decides, as on decode: an overloaded field is written in option
+  // form even when it carries no option (END + pad), so decode(encode(x)) sees what x saw.
+  let overload = 0;
+  for (const o of inMain) if (o.code === 52 && o.data.length === 1) overload = o.data[0] as number;
+  if ((inFile.length > 0 && (overload & 1) === 0) || (inSname.length > 0 && (overload & 2) === 0)) {
+    throw new Error('options placed in file/sname need option 52 (overload) in the options area');
+  }
+  if (inSname.length > 0 || (overload & 2) !== 0) writeOverloadField(w, inSname, SNAME_LENGTH, 'sname');
+  else writeTextField(w, msg.sname, SNAME_LENGTH, 'sname');
+  if (inFile.length > 0 || (overload & 1) !== 0) writeOverloadField(w, inFile, FILE_LENGTH, 'file');
+  else writeTextField(w, msg.file, FILE_LENGTH, 'file');
+
+  if (msg.hasMagicCookie !== false) {
+    w.u32(MAGIC_COOKIE);
+    writeOptions(w, inMain);
+    w.u8(255);
+  } else if (msg.options.length > 0) {
+    throw new Error('plain BOOTP (hasMagicCookie false) cannot carry options');
+  }
+  const written = w.pos - start;
+  if (written < BOOTP_MIN_LENGTH) w.zeros(BOOTP_MIN_LENGTH - written);
+  return w.buf.subarray(start, w.pos);
+}

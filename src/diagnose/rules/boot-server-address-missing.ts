@@ -1,0 +1,37 @@
+import type { Finding } from '../finding.js';
+import type { Rule } from '../rule.js';
+import { finding } from '../rule.js';
+import { bootedAfter, pxeAttempts } from '../helpers.js';
+
+/** Catalog #8 / lab pitfall 10: 66/67 without siaddr; iPXE and many ROMs use only siaddr (next-server). */
+export const bootServerAddressMissingRule: Rule = {
+  id: 'boot-server-address-missing',
+  check(c, ctx) {
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    for (const a of pxeAttempts(c)) {
+      const replies = [...a.offers, ...a.acks, ...a.proxyRequests.flatMap((p) => (p.answer ? [p.answer] : []))];
+      for (const r of replies) {
+        if (!r.bootFile || r.siaddr !== '0.0.0.0' || seen.has(r.server)) continue;
+        // A proxy's own 4011 answer without siaddr still names the server by its source; only flag DHCP/proxy offers.
+        seen.add(r.server);
+        const fetched = a.transfers.length > 0;
+        const booted = bootedAfter(c, a);
+        // Only the stop when nothing else explains it: no TFTP and no 4011 step (that has its own findings).
+        const stopped = !fetched && !booted && a.proxyRequests.length === 0 && ctx.final;
+        out.push(
+          finding(this.id, c, ctx, {
+            severity: stopped ? 'error' : 'warning',
+            frames: [r.frame, ...a.transfers.slice(0, 1).map((t) => t.rrqFrame)],
+            firmwareMessage: stopped ? 'PXE-E32' : undefined,
+            title: `Boot file ${r.bootFile} offered by ${r.server} without a next-server address (siaddr 0.0.0.0)`,
+            cause: `The ${r.from4011 ? '4011 answer' : 'offer'} names the boot file${r.tftpServerName ? ` and option 66 "${r.tftpServerName}"` : ''} but leaves siaddr at 0.0.0.0. iPXE and many PXE ROMs take the TFTP server only from siaddr${fetched ? '; this client found the server anyway, others will not' : a.proxyRequests.length ? ' (this client stopped earlier, at the port-4011 step)' : ', so this client never sent a TFTP request'}.`,
+            fix: 'Set next-server/siaddr to the TFTP server (ISC: next-server; dnsmasq: dhcp-boot=<file>,,<tftp-ip>; Kea: next-server / boot-file-name), in addition to option 66.',
+            ts: r.ts,
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

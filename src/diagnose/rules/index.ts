@@ -1,0 +1,59 @@
+/** Every diagnosis rule, in report order (the ones that stop a boot first). */
+import type { Rule } from '../rule.js';
+import { archBootfileMismatchRule } from './arch-bootfile-mismatch.js';
+import { bootServerAddressMissingRule } from './boot-server-address-missing.js';
+import { bootfileNameGarbageRule } from './bootfile-name-garbage.js';
+import { bootfileOptionNotNulTerminatedRule } from './bootfile-option-not-nul-terminated.js';
+import { clientArchAmbiguousRule } from './client-arch-ambiguous.js';
+import { clientArchMissingRule } from './client-arch-missing.js';
+import { clientGuidDuplicateRule } from './client-guid-duplicate.js';
+import { clientGuidInvalidRule } from './client-guid-invalid.js';
+import { ipxeChainloadLoopRule } from './ipxe-chainload-loop.js';
+import { multipleBootServersRule } from './multiple-boot-servers.js';
+import { multipleDhcpServersRule } from './multiple-dhcp-servers.js';
+import { noAddressOfferRule } from './no-address-offer.js';
+import { noBootFileRule } from './no-boot-file.js';
+import { noDhcpOfferRule } from './no-dhcp-offer.js';
+import { option60OnDhcpServerRule } from './option60-on-dhcp-server.js';
+import { proxyOfferIgnoredRule } from './proxy-offer-ignored.js';
+import { proxyOfferMissingOption60Rule } from './proxy-offer-missing-option60.js';
+import { proxyRequestUnansweredRule } from './proxy-request-unanswered.js';
+import { relayMissingPxeHelperRule } from './relay-missing-pxe-helper.js';
+import { slowServerResponseRule } from './slow-server-response.js';
+import { tftpBlksizeExceedsMtuRule } from './tftp-blksize-exceeds-mtu.js';
+import { tftpDataFragmentedRule } from './tftp-data-fragmented.js';
+import { tftpErrorRule } from './tftp-error.js';
+import { tftpFileNotFoundRule } from './tftp-file-not-found.js';
+import { tftpNoResponseRule } from './tftp-no-response.js';
+import { tftpRepliesNotCapturedRule } from './tftp-replies-not-captured.js';
+import { tftpTransferIncompleteRule } from './tftp-transfer-incomplete.js';
+
+export const rules: readonly Rule[] = [
+  noDhcpOfferRule,
+  noAddressOfferRule,
+  noBootFileRule,
+  relayMissingPxeHelperRule,
+  option60OnDhcpServerRule,
+  proxyRequestUnansweredRule,
+  proxyOfferMissingOption60Rule,
+  proxyOfferIgnoredRule,
+  bootServerAddressMissingRule,
+  tftpNoResponseRule,
+  tftpFileNotFoundRule,
+  tftpErrorRule,
+  tftpTransferIncompleteRule,
+  tftpBlksizeExceedsMtuRule,
+  bootfileNameGarbageRule,
+  archBootfileMismatchRule,
+  clientArchMissingRule,
+  clientArchAmbiguousRule,
+  ipxeChainloadLoopRule,
+  multipleDhcpServersRule,
+  multipleBootServersRule,
+  slowServerResponseRule,
+  clientGuidInvalidRule,
+  clientGuidDuplicateRule,
+  bootfileOptionNotNulTerminatedRule,
+  tftpDataFragmentedRule,
+  tftpRepliesNotCapturedRule,
+];

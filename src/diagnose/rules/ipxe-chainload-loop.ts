@@ -1,0 +1,32 @@
+import type { Rule } from '../rule.js';
+import { finding } from '../rule.js';
+import { isIpxeBinaryName, printableName } from '../../exchange/classify.js';
+import { offeredBootFile } from '../../exchange/tracker.js';
+
+/** Catalog #19 / lab pitfall 15: iPXE (user class "iPXE" / option 175) is handed the iPXE binary again and again. */
+export const ipxeChainloadLoopRule: Rule = {
+  id: 'ipxe-chainload-loop',
+  check(c, ctx) {
+    const hits: { frame: number; ts: number; file: string }[] = [];
+    for (const a of c.attempts) {
+      if (!a.ipxe) continue;
+      const nbp = a.transfers.find((t) => t.role === 'nbp' && t.outcome === 'complete');
+      const file = nbp?.file ?? offeredBootFile(a)?.bootFile;
+      if (!file || !isIpxeBinaryName(file)) continue;
+      hits.push({ frame: nbp?.rrqFrame ?? offeredBootFile(a)!.frame, ts: nbp?.rrqTs ?? a.firstTs, file });
+    }
+    if (hits.length < 2) return [];
+    const files = [...new Set(hits.map((h) => printableName(h.file)))];
+    const cycle = hits.length > 1 ? (hits[hits.length - 1]!.ts - hits[0]!.ts) / (hits.length - 1) : 0;
+    return [
+      finding(this.id, c, ctx, {
+        severity: 'error',
+        frames: hits.slice(0, 10).map((h) => h.frame),
+        title: `iPXE chainload loop: iPXE was handed ${files.join(', ')} ${hits.length} times (one cycle every ${cycle.toFixed(1)} s)`,
+        cause: 'The DHCP/PXE server gives the iPXE binary to clients that already run iPXE (they send user class "iPXE" / option 175), so iPXE loads iPXE again, forever.',
+        fix: 'Hand the iPXE binary only to clients without user class "iPXE" and give iPXE a script or URL instead (ISC: if exists user-class and option user-class = "iPXE" { filename "http://.../boot.ipxe"; }; dnsmasq: dhcp-userclass=set:ipxe,iPXE + dhcp-boot=tag:ipxe,...), or embed a script in the iPXE build.',
+        ts: hits[0]!.ts,
+      }),
+    ];
+  },
+};

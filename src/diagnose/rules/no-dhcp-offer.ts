@@ -1,0 +1,33 @@
+import type { Rule } from '../rule.js';
+import { finding } from '../rule.js';
+import { pxeAttempts, requestFrames } from '../helpers.js';
+
+/** PXE-E51: DISCOVERs and not a single reply of any kind (catalog #1). */
+export const noDhcpOfferRule: Rule = {
+  id: 'no-dhcp-offer',
+  check(c, ctx) {
+    const pxe = pxeAttempts(c);
+    if (pxe.length === 0) return [];
+    if (c.attempts.some((a) => a.offers.length > 0 || a.acks.length > 0 || a.naks.length > 0 || a.proxyRequests.some((p) => p.answer))) return [];
+    const discovers = pxe.flatMap((a) => a.discovers);
+    if (discovers.length === 0) return [];
+    const frames = requestFrames(discovers, 12);
+    const times = discovers.flatMap((d) => [d.ts, ...d.repeatTimes]);
+    const last = Math.max(...times);
+    // A lone DISCOVER at the very end of the capture proves nothing yet.
+    if (times.length < 2 && (!ctx.final || ctx.captureEnd - last < 4)) return [];
+    const span = last - Math.min(...times);
+    return [
+      finding(this.id, c, ctx, {
+        severity: 'error',
+        frames,
+        firmwareMessage: 'PXE-E51',
+        title: `No DHCP offer: ${times.length} DISCOVER${times.length > 1 ? 's' : ''} over ${span.toFixed(1)} s, no reply at all`,
+        cause:
+          'No DHCP server or proxyDHCP answered the client on this segment: the server is down or out of addresses, ignores unknown clients, or the router has no DHCP relay (ip helper-address) for this VLAN.',
+        fix: 'Check that a DHCP server serves this subnet (scope/pool, allowed clients); on routed networks add an ip helper-address for the DHCP server (and the PXE server) on the client VLAN.',
+        ts: discovers[0]!.ts,
+      }),
+    ];
+  },
+};

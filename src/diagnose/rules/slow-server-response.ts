@@ -1,0 +1,58 @@
+import type { Finding } from '../finding.js';
+import type { Rule } from '../rule.js';
+import { finding } from '../rule.js';
+import { pxeAttempts } from '../helpers.js';
+
+/**
+ * Replies that come only after the client retransmitted for seconds, or after it gave up; and a first
+ * DISCOVER whose secs field already says the client had been trying (earlier packets lost: STP on the
+ * switch port, or a capture started late). iPXE's secs runs fast and EDK2 sends 0, so secs is used
+ * only for that hint and only for non-iPXE clients; delays are measured on packet times.
+ */
+export const slowServerResponseRule: Rule = {
+  id: 'slow-server-response',
+  check(c, ctx) {
+    const out: Finding[] = [];
+    const attempts = pxeAttempts(c);
+    for (let i = 0; i < attempts.length; i++) {
+      const a = attempts[i]!;
+      const d = a.discovers[0];
+      if (!d) continue;
+      const replies = [...a.offers].sort((x, y) => x.ts - y.ts);
+      const first = replies[0];
+      if (!first) continue;
+      const delay = first.ts - d.ts;
+      const retries = d.repeatTimes.filter((t) => t < first.ts).length;
+      const next = c.attempts.find((x) => x.index > a.index);
+      const afterGiveUp = next !== undefined && first.ts > next.firstTs;
+      if (delay < 4 && !afterGiveUp) continue;
+      out.push(
+        finding(this.id, c, ctx, {
+          severity: 'warning',
+          frames: [d.frame, ...d.repeatFrames.slice(0, 4), first.frame],
+          title: afterGiveUp
+            ? `Offer from ${first.server} arrived after the client had given up on that DHCP round`
+            : `First offer came ${delay.toFixed(1)} s after the first DISCOVER (${retries} retransmission${retries === 1 ? '' : 's'})`,
+          cause: `${first.server} answered late. PXE firmware waits 4, 8, 16, 32 s between DISCOVERs (iPXE 1-10 s, and only 2 s for proxy offers), so a slow server, an overloaded relay, a DHCP server's ping check, or a switch port still in spanning-tree listening/learning state can make boots fail intermittently.`,
+          fix: 'Enable PortFast / edge port (RSTP) on client ports, check relay and server load; remove artificial response delays.',
+          ts: first.ts,
+        }),
+      );
+    }
+    const firstAttempt = attempts[0];
+    const firstDiscover = firstAttempt?.discovers[0];
+    if (firstAttempt && firstDiscover && !firstAttempt.ipxe && firstDiscover.secs >= 4 && c.attempts[0] === firstAttempt) {
+      out.push(
+        finding(this.id, c, ctx, {
+          severity: 'warning',
+          frames: [firstDiscover.frame],
+          title: `First DISCOVER seen already has secs = ${firstDiscover.secs}: earlier DISCOVERs were lost`,
+          cause: 'The client says it has been trying for a while, but this is its first DISCOVER in the capture: earlier packets were lost (switch port blocked by spanning tree for 30-50 s after link-up, port security) or the capture started late.',
+          fix: 'Enable PortFast / edge port on the client switch port; otherwise start the capture before powering the client on.',
+          ts: firstDiscover.ts,
+        }),
+      );
+    }
+    return out;
+  },
+};

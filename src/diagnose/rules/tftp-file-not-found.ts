@@ -1,0 +1,38 @@
+import type { Finding } from '../finding.js';
+import type { Rule } from '../rule.js';
+import { finding } from '../rule.js';
+import { allTransfers, hasGarbageBytes } from '../helpers.js';
+import { printableName } from '../../exchange/classify.js';
+
+/** PXE-E3B: ERROR 1 for a file the boot needs; PXELINUX/GRUB config probing is normal (catalog #11, #29). */
+export const tftpFileNotFoundRule: Rule = {
+  id: 'tftp-file-not-found',
+  check(c, ctx) {
+    const all = allTransfers(c);
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    for (const t of all) {
+      if (t.outcome !== 'error' || !t.error || t.error.fromClient || t.error.code !== 1) continue;
+      if (hasGarbageBytes(t.file)) continue; // bootfile-name-garbage explains it
+      if (seen.has(t.file)) continue;
+      seen.add(t.file);
+      // Needed when it is the NBP, or when nothing completes after it (the loader gave up).
+      const completesAfter = all.some((x) => x.rrqTs > t.rrqTs && x.outcome === 'complete');
+      const gotItLater = all.some((x) => x.rrqTs > t.rrqTs && x.file === t.file && x.outcome === 'complete');
+      if (gotItLater) continue;
+      const needed = t.role === 'nbp' || !completesAfter;
+      out.push(
+        finding(this.id, c, ctx, {
+          severity: needed ? 'error' : 'warning',
+          frames: [t.rrqFrame, t.error.frame],
+          firmwareMessage: t.role === 'nbp' ? 'PXE-E3B' : undefined,
+          title: `TFTP file not found: ${printableName(t.file)} on ${t.server}${t.role === 'nbp' ? ' (the boot file)' : ''}`,
+          cause: `The client asked ${t.server} for "${printableName(t.file)}" and the server answered ERROR 1 "${t.error.message}"${needed ? '' : '; the boot went on without it'}. Usual causes: wrong path or case, a path prefix the TFTP root does not have, backslashes, or the file is missing from the TFTP root.`,
+          fix: 'Put the file in the TFTP root under exactly that name (or fix the boot file name / pxelinux path prefix in DHCP); dnsmasq --tftp-lowercase or tftpd-hpa remapping helps with case problems.',
+          ts: t.rrqTs,
+        }),
+      );
+    }
+    return out;
+  },
+};

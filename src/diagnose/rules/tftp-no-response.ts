@@ -1,0 +1,43 @@
+import type { Finding } from '../finding.js';
+import type { Rule } from '../rule.js';
+import { finding } from '../rule.js';
+import { allTransfers } from '../helpers.js';
+
+/** PXE-E32: RRQs that are never answered, or answered with ICMP port unreachable (catalog #9, #10). */
+export const tftpNoResponseRule: Rule = {
+  id: 'tftp-no-response',
+  check(c, ctx) {
+    const all = allTransfers(c);
+    const byServer = new Map<string, typeof all>();
+    for (const t of all) {
+      if (t.outcome !== 'no-response') continue;
+      if (!ctx.final && t.icmpFrames.length === 0 && t.rrqRepeats.length < 2) continue;
+      const list = byServer.get(t.server) ?? [];
+      list.push(t);
+      byServer.set(t.server, list);
+    }
+    const out: Finding[] = [];
+    for (const [server, list] of byServer) {
+      const first = list[0]!;
+      // The same file fetched later anyway (a retry that worked): a delay, not the stop.
+      const recovered = list.every((t) => all.some((x) => x.rrqTs > t.rrqTs && x.file === t.file && x.outcome === 'complete'));
+      const icmp = list.flatMap((t) => t.icmpFrames);
+      const rrqs = list.reduce((n, t) => n + 1 + t.rrqRepeats.length, 0);
+      const files = [...new Set(list.map((t) => t.file))];
+      out.push(
+        finding(this.id, c, ctx, {
+          severity: recovered ? 'warning' : 'error',
+          frames: [...list.flatMap((t) => [t.rrqFrame, ...t.rrqRepeats.slice(0, 4)]).slice(0, 10), ...icmp.slice(0, 3)],
+          firmwareMessage: 'PXE-E32',
+          title: `TFTP server ${server} does not answer (${rrqs} RRQ${rrqs > 1 ? 's' : ''} for ${files.join(', ')}${icmp.length ? ', ICMP port unreachable' : ''})`,
+          cause: icmp.length
+            ? `${server} answered the TFTP request with ICMP port unreachable: no TFTP server listens on udp/69 there.`
+            : `No OACK, DATA or ERROR came back from ${server}: the TFTP server is not running, the address (next-server/siaddr) is wrong, or a firewall/NAT drops udp/69 or the reply from the server's ephemeral port.`,
+          fix: 'Start the TFTP server on that host and allow udp/69 (and its reply ports: nf_conntrack_tftp, or dnsmasq --tftp-port-range / --tftp-single-port behind NAT); check that next-server points at it.',
+          ts: first.rrqTs,
+        }),
+      );
+    }
+    return out;
+  },
+};

@@ -1,0 +1,66 @@
+/** How far a client got, and what it booted: derived from its record, used by reports and rules. */
+import type { Stage } from '../report/schema.js';
+import { ZERO_IP, isProxyKind } from './classify.js';
+import { offeredBootFile } from './tracker.js';
+import type { AttemptRecord, ClientRecord, TransferRecord } from './types.js';
+
+const ORDER: Stage[] = ['none', 'discover', 'offer', 'bound', 'proxy', 'tftp', 'nbp', 'second-stage'];
+
+export function stageRank(s: Stage): number {
+  return ORDER.indexOf(s);
+}
+
+/** The NBP the client downloaded (the first complete one), else the first NBP it asked for. */
+export function nbpTransfer(c: ClientRecord): TransferRecord | undefined {
+  const all = [...c.attempts.flatMap((a) => a.transfers), ...c.orphanTransfers];
+  return all.find((t) => t.role === 'nbp' && t.outcome === 'complete') ?? all.find((t) => t.role === 'nbp' && t.outcome !== 'tsize-probe') ?? all.find((t) => t.role === 'nbp');
+}
+
+function attemptStage(a: AttemptRecord): Stage {
+  if (a.transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete')) return 'nbp';
+  if (a.transfers.length > 0) return 'tftp';
+  if (offeredBootFile(a) || a.proxyRequests.some((p) => p.answer)) return 'proxy';
+  if (a.acks.some((r) => r.yiaddr !== ZERO_IP) || a.offers.some((o) => o.kind === 'bootp' && o.yiaddr !== ZERO_IP)) return 'bound';
+  if (a.offers.length > 0) return 'offer';
+  if (a.discovers.length > 0 || a.requests.length > 0) return 'discover';
+  return 'none';
+}
+
+export function clientStage(c: ClientRecord): Stage {
+  let best: Stage = 'none';
+  let nbpDoneAt: number | undefined;
+  for (const a of c.attempts) {
+    const s = attemptStage(a);
+    if (stageRank(s) > stageRank(best)) best = s;
+    const done = a.transfers.find((t) => t.role === 'nbp' && t.outcome === 'complete');
+    if (done && nbpDoneAt === undefined) nbpDoneAt = done.lastTs;
+  }
+  if (c.orphanTransfers.length > 0 && stageRank(best) < stageRank('tftp')) best = 'tftp';
+  if (c.orphanTransfers.some((t) => t.role === 'nbp' && t.outcome === 'complete') && stageRank(best) < stageRank('nbp')) {
+    best = 'nbp';
+    nbpDoneAt ??= c.orphanTransfers.find((t) => t.role === 'nbp' && t.outcome === 'complete')!.lastTs;
+  }
+  if (nbpDoneAt !== undefined) {
+    // The NBP ran: its own DHCP (syslinux.efi), an iPXE stage, or further files (config, kernel, modules).
+    const after = c.attempts.some((a) => a.firstTs > nbpDoneAt! && (a.role === 'ipxe-stage' || a.role === 'nbp-dhcp')) ||
+      [...c.attempts.flatMap((a) => a.transfers), ...c.orphanTransfers].some((t) => t.rrqTs > nbpDoneAt! && t.role !== 'nbp');
+    if (after) best = 'second-stage';
+  }
+  return best;
+}
+
+/** Boot file and boot server the client used (or was told to use). */
+export function bootTarget(c: ClientRecord): { bootFile?: string; bootServer?: string } {
+  const t = nbpTransfer(c);
+  if (t) return { bootFile: t.file, bootServer: t.server };
+  for (const a of c.attempts) {
+    const r = offeredBootFile(a);
+    if (r) return { bootFile: r.bootFile, bootServer: r.siaddr !== ZERO_IP ? r.siaddr : (r.tftpServerName ?? (isProxyKind(r.kind) || r.from4011 ? r.server : undefined)) };
+  }
+  return {};
+}
+
+/** The attempt that describes the client best: its first firmware round, else its first round. */
+export function primaryAttempt(c: ClientRecord): AttemptRecord | undefined {
+  return c.attempts.find((a) => a.role === 'firmware') ?? c.attempts.find((a) => a.pxe) ?? c.attempts[0];
+}

@@ -1,0 +1,827 @@
+/**
+ * Per-client reconstruction of PXE exchanges from a stream of PacketEvents, in one pass.
+ *
+ * State is keyed by client MAC (chaddr); TFTP is tied to a client through the address it got
+ * (ACK yiaddr / 4011 source) or the frame's source MAC. Everything kept is a small owned summary;
+ * clients idle for `idleExpiry` seconds of packet time are handed over (onClientDone) and dropped,
+ * so memory follows the clients in flight, not the capture size.
+ */
+import type { DhcpEvent, IcmpUnreachableEvent, FragmentProblemEvent, PacketEvent, TftpEvent } from '../decode/events.js';
+import type { DhcpMessage } from '../decode/dhcp/types.js';
+import type { TimelineEntry } from '../report/schema.js';
+import {
+  ZERO_IP,
+  bootFileOf,
+  classifyReply,
+  fileRoleByName,
+  formatBytes,
+  isIpxeBinaryName,
+  isIpxeRequest,
+  isConfigProbeName,
+  isPxeRequest,
+  isProxyKind,
+  messageTypeLabel,
+  printableName,
+  baseName,
+} from './classify.js';
+import type {
+  AttemptRecord,
+  AttemptRole,
+  ClientEventLine,
+  ClientRecord,
+  ProxyRequestRecord,
+  ReplyRecord,
+  RequestRecord,
+  TransferRecord,
+} from './types.js';
+
+export interface TrackerOptions {
+  onEvent?(e: ClientEventLine): void;
+  /** A client whose state expired (idle) or every client at finish(). */
+  onClientDone?(c: ClientRecord): void;
+  /** Seconds of packet-time silence after which a client is handed over and forgotten (default 600). */
+  idleExpiry?: number;
+}
+
+/** Caps that keep one pathological client (a chainload loop running for hours) bounded. */
+const MAX_ATTEMPTS = 64;
+const MAX_TRANSFERS_PER_ATTEMPT = 256;
+const MAX_TIMELINE = 2000;
+const MAX_REPEATS = 32;
+/** Bytes of block 1 kept to judge the NBP (DOS + PE header fit easily). */
+const HEAD_BYTES = 512;
+/** A TFTP endpoint idle this long is no longer matched to new packets. */
+const TRANSFER_IDLE = 60;
+
+interface ClientState {
+  rec: ClientRecord;
+  /** Timeline entries of the current attempt by fold key (retransmissions fold into one entry). */
+  fold: Map<string, TimelineEntry>;
+}
+
+export class ExchangeTracker {
+  private readonly clients = new Map<string, ClientState>();
+  private readonly ipToMac = new Map<string, string>();
+  private readonly endpoints = new Map<string, TransferRecord>();
+  /** Network legs (source > port @ interface) each reply was seen on, to fold relay/interface copies. */
+  private readonly legs = new WeakMap<ReplyRecord, Set<string>>();
+  /** MAC -> sessions seen (a client that expired and came back starts session 2). */
+  private readonly sessions = new Map<string, number>();
+  /** GUID -> MACs that sent it (kept for the whole run: one small entry per client). */
+  readonly guidOwners = new Map<string, Set<string>>();
+  origin: number | undefined;
+  lastTs = 0;
+  firstFrame = 0;
+  lastFrame = 0;
+  private readonly opts: TrackerOptions;
+  private readonly idleExpiry: number;
+
+  constructor(opts: TrackerOptions = {}) {
+    this.opts = opts;
+    this.idleExpiry = opts.idleExpiry ?? 600;
+  }
+
+  /** Seconds since the capture start. */
+  rel(ts: number): number {
+    return Math.round((ts - (this.origin ?? ts)) * 1e6) / 1e6;
+  }
+
+  push(ev: PacketEvent): void {
+    const ts = ev.meta.ts;
+    if (this.origin === undefined) this.origin = ts;
+    if (ts > this.lastTs) this.lastTs = ts;
+    if (this.firstFrame === 0) this.firstFrame = ev.meta.frame;
+    this.lastFrame = ev.meta.frame;
+    switch (ev.kind) {
+      case 'dhcp':
+        this.onDhcp(ev);
+        break;
+      case 'tftp':
+        this.onTftp(ev);
+        break;
+      case 'icmp-unreachable':
+        this.onIcmp(ev);
+        break;
+      case 'fragment-problem':
+        this.onFragmentProblem(ev);
+        break;
+      case 'malformed':
+        break;
+    }
+  }
+
+  /** Live clients (for progress displays). */
+  get activeClients(): number {
+    return this.clients.size;
+  }
+
+  /** Clients whose last packet is older than `idle` seconds before `now` (default: the expiry). */
+  idleClients(now: number, idle: number): ClientRecord[] {
+    const out: ClientRecord[] = [];
+    for (const s of this.clients.values()) if (now - s.rec.lastTs >= idle) out.push(s.rec);
+    return out;
+  }
+
+  /** Hand over and forget clients idle past the expiry; forget idle TFTP endpoints. */
+  expire(now: number): void {
+    for (const [key, t] of this.endpoints) if (now - t.lastTs > TRANSFER_IDLE) this.endpoints.delete(key);
+    for (const [mac, s] of this.clients) {
+      if (now - s.rec.lastTs > this.idleExpiry) {
+        this.clients.delete(mac);
+        this.release(s.rec);
+      }
+    }
+  }
+
+  /** Hand over every remaining client (end of capture). */
+  finish(): void {
+    for (const [mac, s] of this.clients) {
+      this.clients.delete(mac);
+      this.release(s.rec);
+    }
+    this.endpoints.clear();
+  }
+
+  /** A snapshot of a live client with transfer outcomes settled as of `now` (for early findings). */
+  settle(rec: ClientRecord, now: number): void {
+    settleClient(rec, now);
+  }
+
+  private release(rec: ClientRecord): void {
+    for (const ip of rec.ips) if (this.ipToMac.get(ip) === rec.mac) this.ipToMac.delete(ip);
+    for (const [key, t] of this.endpoints) if (t.clientMac === rec.mac) this.endpoints.delete(key);
+    settleClient(rec, this.lastTs);
+    this.opts.onClientDone?.(rec);
+  }
+
+  private client(mac: string, frame: number, ts: number): ClientState {
+    let s = this.clients.get(mac);
+    if (!s) {
+      const session = (this.sessions.get(mac) ?? 0) + 1;
+      this.sessions.set(mac, session);
+      s = {
+        rec: {
+          mac,
+          session,
+          guids: [],
+          firstFrame: frame,
+          lastFrame: frame,
+          firstTs: ts,
+          lastTs: ts,
+          attempts: [],
+          orphanTransfers: [],
+          ips: [],
+          timeline: [],
+          timelineDropped: 0,
+          attemptsDropped: 0,
+        },
+        fold: new Map(),
+      };
+      this.clients.set(mac, s);
+    }
+    s.rec.lastFrame = Math.max(s.rec.lastFrame, frame);
+    s.rec.lastTs = Math.max(s.rec.lastTs, ts);
+    return s;
+  }
+
+  private emit(mac: string, frame: number, ts: number, text: string): void {
+    this.opts.onEvent?.({ time: this.rel(ts), frame, client: mac, text });
+  }
+
+  private addTimeline(s: ClientState, foldKey: string | undefined, entry: TimelineEntry): TimelineEntry | undefined {
+    if (foldKey !== undefined) {
+      const prev = s.fold.get(foldKey);
+      if (prev) {
+        prev.repeats ??= [];
+        if (prev.repeats.length < MAX_REPEATS) prev.repeats.push(entry.time);
+        return prev;
+      }
+    }
+    if (s.rec.timeline.length >= MAX_TIMELINE) {
+      s.rec.timelineDropped++;
+      return undefined;
+    }
+    s.rec.timeline.push(entry);
+    if (foldKey !== undefined) s.fold.set(foldKey, entry);
+    return entry;
+  }
+
+  private learnIp(s: ClientState, ip: string): void {
+    if (ip === ZERO_IP || ip === '' || ip === '255.255.255.255') return;
+    this.ipToMac.set(ip, s.rec.mac);
+    if (!s.rec.ips.includes(ip) && s.rec.ips.length < 16) s.rec.ips.push(ip);
+  }
+
+  // ---------------------------------------------------------------- DHCP
+
+  private onDhcp(ev: DhcpEvent): void {
+    const msg = ev.dhcp;
+    const mac = msg.chaddr;
+    // No client behind these: an all-zero chaddr, and relay <-> server lease queries (RFC 4388, types 10-13).
+    if (!mac || /^[0:]*$/.test(mac)) return;
+    if (msg.messageType !== undefined && msg.messageType >= 10 && msg.messageType <= 13) return;
+    const s = this.client(mac, ev.meta.frame, ev.meta.ts);
+    if (msg.op === 1) {
+      if (ev.meta.dport === 4011) this.onProxyRequest(s, ev);
+      else this.onRequest(s, ev);
+    } else if (msg.op === 2) {
+      if (ev.meta.sport === 4011) this.onProxyAnswer(s, ev);
+      else this.onReply(s, ev);
+    }
+  }
+
+  private newAttempt(s: ClientState, msg: DhcpMessage, frame: number, ts: number): AttemptRecord {
+    const rec = s.rec;
+    const pxe = isPxeRequest(msg);
+    const ipxe = isIpxeRequest(msg);
+    const prev = rec.attempts[rec.attempts.length - 1];
+    const prevNbp = prev ? completedNbp(prev) : undefined;
+    let role: AttemptRole;
+    if (!pxe) role = prevNbp || rec.attempts.some((a) => completedNbp(a)) ? 'nbp-dhcp' : 'plain';
+    else if (ipxe && prevNbp && isIpxeBinaryName(prevNbp.file)) role = 'ipxe-stage';
+    else role = 'firmware';
+    const a: AttemptRecord = {
+      index: rec.attempts.length + rec.attemptsDropped,
+      role,
+      pxe,
+      ipxe,
+      vendorClass: msg.vendorClass,
+      arch: msg.clientArch,
+      userClass: msg.userClass,
+      guid: msg.clientGuid,
+      hasGuidOption: msg.clientGuid !== undefined,
+      firstFrame: frame,
+      firstTs: ts,
+      lastTs: ts,
+      xids: [msg.xid],
+      discovers: [],
+      requests: [],
+      offers: [],
+      acks: [],
+      naks: [],
+      proxyRequests: [],
+      transfers: [],
+      relayed: false,
+    };
+    if (rec.attempts.length >= MAX_ATTEMPTS) {
+      // Keep the first attempts (the interesting start) and the newest; drop the middle.
+      rec.attempts.splice(1, 1);
+      rec.attemptsDropped++;
+    }
+    rec.attempts.push(a);
+    s.fold.clear();
+    return a;
+  }
+
+  private currentAttempt(s: ClientState): AttemptRecord | undefined {
+    return s.rec.attempts[s.rec.attempts.length - 1];
+  }
+
+  private attemptForXid(s: ClientState, xid: number): AttemptRecord | undefined {
+    const list = s.rec.attempts;
+    for (let i = list.length - 1; i >= 0 && i >= list.length - 4; i--) {
+      const a = list[i] as AttemptRecord;
+      if (a.xids.includes(xid)) return a;
+    }
+    return undefined;
+  }
+
+  private noteIdentity(s: ClientState, a: AttemptRecord, msg: DhcpMessage): void {
+    if (msg.vendorClass !== undefined && a.vendorClass === undefined) a.vendorClass = msg.vendorClass;
+    if (msg.clientArch !== undefined && a.arch === undefined) a.arch = msg.clientArch;
+    if (msg.userClass !== undefined && a.userClass === undefined) a.userClass = msg.userClass;
+    if (msg.clientGuid !== undefined) {
+      a.hasGuidOption = true;
+      a.guid ??= msg.clientGuid;
+      const g = msg.clientGuid.toLowerCase();
+      if (!s.rec.guids.includes(g) && s.rec.guids.length < 8) s.rec.guids.push(g);
+      let owners = this.guidOwners.get(g);
+      if (!owners) this.guidOwners.set(g, (owners = new Set()));
+      if (owners.size < 64) owners.add(s.rec.mac);
+    }
+    if (msg.giaddr !== ZERO_IP) a.relayed = true;
+  }
+
+  private onRequest(s: ClientState, ev: DhcpEvent): void {
+    const { meta, dhcp: msg } = ev;
+    const type = msg.messageType;
+    // A relay agent's copy of a client request (RFC 1542: relay -> server, port 67 -> 67).
+    const relayLeg = meta.sport === 67 && msg.giaddr !== ZERO_IP;
+    let a = this.currentAttempt(s);
+    if (type === 1 || (type === undefined && !a)) {
+      if (!a || !a.xids.includes(msg.xid)) a = this.newAttempt(s, msg, meta.frame, meta.ts);
+    } else if (!a || (!a.xids.includes(msg.xid) && meta.ts - a.lastTs > 60)) {
+      a = this.newAttempt(s, msg, meta.frame, meta.ts);
+    }
+    if (!a.xids.includes(msg.xid)) a.xids.push(msg.xid);
+    a.lastTs = Math.max(a.lastTs, meta.ts);
+    this.noteIdentity(s, a, msg);
+    if (msg.ciaddr !== ZERO_IP) this.learnIp(s, msg.ciaddr);
+
+    const list = type === 1 ? a.discovers : a.requests;
+    const prev = list.find((r) => r.xid === msg.xid && r.messageType === type && (r.dport === meta.dport || relayLeg));
+    if (prev) {
+      if (relayLeg && meta.ts - (prev.repeatTimes[prev.repeatTimes.length - 1] ?? prev.ts) < 2 && prev.sport !== 67) {
+        return; // the relayed copy of a request already seen on the client segment
+      }
+      if (prev.repeatFrames.length < MAX_REPEATS) {
+        prev.repeatFrames.push(meta.frame);
+        prev.repeatTimes.push(meta.ts);
+      }
+    } else {
+      list.push({
+        frame: meta.frame,
+        ts: meta.ts,
+        xid: msg.xid,
+        messageType: type,
+        secs: msg.secs,
+        giaddr: msg.giaddr,
+        ciaddr: msg.ciaddr,
+        dst: meta.dst,
+        dport: meta.dport,
+        sport: meta.sport,
+        repeatFrames: [],
+        repeatTimes: [],
+      });
+    }
+    const label = messageTypeLabel(type, 1);
+    const to = meta.dst;
+    let text = label;
+    if (type === 3 && msg.requestedIp) text += ` ${msg.requestedIp}`;
+    if (type === 1 && a.discovers.length === 1 && a.discovers[0]!.repeatFrames.length > 0) text += ` (retry ${a.discovers[0]!.repeatFrames.length})`;
+    const details: string[] = [];
+    if (msg.vendorClass) details.push(msg.vendorClass);
+    if (msg.userClass?.length) details.push(`user class ${msg.userClass.join(',')}`);
+    if (relayLeg) details.push(`relayed by ${msg.giaddr}`);
+    this.addTimeline(s, `${label}|${msg.xid}|${meta.src}|${to}|${relayLeg}`, {
+      frame: meta.frame,
+      time: this.rel(meta.ts),
+      from: meta.src === ZERO_IP ? s.rec.mac : meta.src,
+      to,
+      kind: label,
+      label: details.length ? `${label} (${details.join('; ')})` : label,
+    });
+    if (!relayLeg) this.emit(s.rec.mac, meta.frame, meta.ts, text);
+  }
+
+  private replyRecord(ev: DhcpEvent, from4011: boolean): ReplyRecord {
+    const { meta, dhcp: msg } = ev;
+    const bf = bootFileOf(msg);
+    return {
+      frame: meta.frame,
+      ts: meta.ts,
+      xid: msg.xid,
+      messageType: msg.messageType,
+      server: msg.serverId ?? meta.src,
+      src: meta.src,
+      sport: meta.sport,
+      kind: classifyReply(msg),
+      yiaddr: msg.yiaddr,
+      siaddr: msg.siaddr,
+      giaddr: msg.giaddr,
+      bootFile: bf.name,
+      bootFileSource: bf.source,
+      fileField: msg.file,
+      bootFileNulTerminated: msg.bootFileNulTerminated,
+      tftpServerName: msg.tftpServer,
+      vendorClass: msg.vendorClass,
+      hasPxeOptions: msg.options.some((o) => o.code === 43),
+      discoveryControl: msg.pxe?.discoveryControl,
+      from4011,
+      anomalies: msg.anomalies.slice(0, 8),
+      copies: 0,
+    };
+  }
+
+  private onReply(s: ClientState, ev: DhcpEvent): void {
+    const { meta, dhcp: msg } = ev;
+    let a = this.attemptForXid(s, msg.xid) ?? this.currentAttempt(s);
+    if (!a) a = this.newAttempt(s, msg, meta.frame, meta.ts);
+    if (!a.xids.includes(msg.xid)) a.xids.push(msg.xid);
+    a.lastTs = Math.max(a.lastTs, meta.ts);
+    if (msg.giaddr !== ZERO_IP) a.relayed = true;
+    const r = this.replyRecord(ev, false);
+    const type = msg.messageType;
+    const list = type === 5 ? a.acks : type === 6 ? a.naks : type === 2 || type === undefined ? a.offers : undefined;
+    if (!list) return;
+    // The same reply seen again on another leg (relay -> client after server -> relay, or the other
+    // interface of a merged capture) is a copy, not a new offer. A second reply on the same leg is
+    // new: isc-dhcpd and dnsmasq answer each retransmitted DISCOVER.
+    const leg = `${meta.src}>${meta.dport}@${meta.interfaceId}`;
+    const dup = list.find(
+      (o) =>
+        o.xid === r.xid &&
+        o.server === r.server &&
+        o.yiaddr === r.yiaddr &&
+        o.bootFile === r.bootFile &&
+        o.messageType === r.messageType &&
+        r.ts - o.ts < 1 &&
+        !(this.legs.get(o)?.has(leg) ?? true),
+    );
+    if (dup) {
+      dup.copies++;
+      this.legs.get(dup)!.add(leg);
+      if (msg.giaddr !== ZERO_IP) dup.giaddr = msg.giaddr;
+      return;
+    }
+    this.legs.set(r, new Set([leg]));
+    list.push(r);
+    if (type === 5 && msg.yiaddr !== ZERO_IP) {
+      a.address = msg.yiaddr;
+      this.learnIp(s, msg.yiaddr);
+    }
+    if (type === undefined && msg.yiaddr !== ZERO_IP) this.learnIp(s, msg.yiaddr);
+    const label = type === 2 && isProxyKind(r.kind) ? 'PROXY-OFFER' : messageTypeLabel(type, 2);
+    const text = describeReply(label, r);
+    this.addTimeline(s, undefined, {
+      frame: meta.frame,
+      time: this.rel(meta.ts),
+      from: meta.src,
+      to: meta.dst,
+      kind: label,
+      label: text,
+    });
+    this.emit(s.rec.mac, meta.frame, meta.ts, text);
+  }
+
+  private onProxyRequest(s: ClientState, ev: DhcpEvent): void {
+    const { meta, dhcp: msg } = ev;
+    let a = this.attemptForXid(s, msg.xid) ?? this.currentAttempt(s);
+    if (!a) a = this.newAttempt(s, msg, meta.frame, meta.ts);
+    a.lastTs = Math.max(a.lastTs, meta.ts);
+    this.noteIdentity(s, a, msg);
+    this.learnIp(s, meta.src);
+    const prev = a.proxyRequests.find(
+      (p) => p.server === meta.dst && !p.answer && (p.xid === msg.xid || meta.ts - (p.repeatTimes[p.repeatTimes.length - 1] ?? p.ts) < 10),
+    );
+    if (prev) {
+      if (prev.repeatFrames.length < MAX_REPEATS) {
+        prev.repeatFrames.push(meta.frame);
+        prev.repeatTimes.push(meta.ts);
+      }
+    } else {
+      a.proxyRequests.push({ frame: meta.frame, ts: meta.ts, xid: msg.xid, server: meta.dst, sport: meta.sport, repeatFrames: [], repeatTimes: [], icmpFrames: [] });
+    }
+    const text = `4011-REQUEST to ${meta.dst} (from port ${meta.sport})`;
+    this.addTimeline(s, `4011|${meta.dst}|${meta.sport}`, { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: '4011-REQUEST', label: text });
+    this.emit(s.rec.mac, meta.frame, meta.ts, prev ? `${text} (retry ${prev.repeatFrames.length})` : text);
+  }
+
+  private onProxyAnswer(s: ClientState, ev: DhcpEvent): void {
+    const { meta, dhcp: msg } = ev;
+    const a = this.attemptForXid(s, msg.xid) ?? this.currentAttempt(s);
+    if (!a) return;
+    a.lastTs = Math.max(a.lastTs, meta.ts);
+    const r = this.replyRecord(ev, true);
+    const req =
+      a.proxyRequests.find((p) => !p.answer && p.xid === msg.xid && (p.server === meta.src || p.server === r.server)) ??
+      a.proxyRequests.find((p) => !p.answer && (p.server === meta.src || p.server === r.server));
+    if (req) req.answer = r;
+    else {
+      a.proxyRequests.push({ frame: meta.frame, ts: meta.ts, xid: msg.xid, server: meta.src, sport: meta.dport, repeatFrames: [], repeatTimes: [], answer: r, icmpFrames: [] });
+    }
+    const label = `4011-${messageTypeLabel(msg.messageType, 2)}`;
+    const text = describeReply(label, r);
+    this.addTimeline(s, undefined, { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: label, label: text });
+    this.emit(s.rec.mac, meta.frame, meta.ts, text);
+  }
+
+  // ---------------------------------------------------------------- ICMP, fragments
+
+  private onIcmp(ev: IcmpUnreachableEvent): void {
+    const q = ev.icmp.quoted;
+    if (q.protocol !== 17) return;
+    const frame = ev.meta.frame;
+    if (q.dport === 4011) {
+      const mac = this.ipToMac.get(q.src);
+      const s = mac ? this.clients.get(mac) : undefined;
+      if (!s) return;
+      const a = this.currentAttempt(s);
+      const p = a?.proxyRequests.filter((x) => x.server === q.dst).pop();
+      if (p && p.icmpFrames.length < MAX_REPEATS) p.icmpFrames.push(frame);
+      s.rec.lastTs = Math.max(s.rec.lastTs, ev.meta.ts);
+      this.addTimeline(s, `icmp|${q.dst}|4011`, { frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: 'ICMP', label: `ICMP port unreachable: ${q.dst}:4011` });
+      this.emit(s.rec.mac, frame, ev.meta.ts, `ICMP port unreachable from ${ev.meta.src} for 4011`);
+      return;
+    }
+    const t = this.endpoints.get(`${q.src}:${q.sport}`);
+    if (t && (q.dport === 69 || q.dport === t.serverPort)) {
+      if (t.icmpFrames.length < MAX_REPEATS) t.icmpFrames.push(frame);
+      const s = this.clients.get(t.clientMac);
+      if (s) {
+        this.addTimeline(s, `icmp|${q.dst}|${q.dport}`, { frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: 'ICMP', label: `ICMP port unreachable: ${q.dst}:${q.dport} (TFTP)` });
+        this.emit(s.rec.mac, frame, ev.meta.ts, `ICMP port unreachable from ${ev.meta.src} for TFTP ${printableName(t.file)}`);
+      }
+    }
+  }
+
+  private onFragmentProblem(ev: FragmentProblemEvent): void {
+    // Lost fragments of a datagram towards a client: the TFTP transfer running to that address.
+    const mac = this.ipToMac.get(ev.meta.dst);
+    let target: TransferRecord | undefined;
+    for (const t of this.endpoints.values()) {
+      if (t.client === ev.meta.dst && (t.server === ev.meta.src || mac === t.clientMac)) target = t;
+    }
+    if (!target) return;
+    if (target.fragmentFrames.length < MAX_REPEATS) target.fragmentFrames.push(...ev.frames.slice(0, 4));
+  }
+
+  // ---------------------------------------------------------------- TFTP
+
+  private onTftp(ev: TftpEvent): void {
+    const { meta, tftp: p } = ev;
+    if (p.opcode === 1 || p.opcode === 2) {
+      this.onRrq(ev);
+      return;
+    }
+    let t = this.endpoints.get(`${meta.dst}:${meta.dport}`);
+    let towardsClient = true;
+    if (!t) {
+      t = this.endpoints.get(`${meta.src}:${meta.sport}`);
+      towardsClient = false;
+    }
+    if (!t) {
+      // Transfer whose request is not in the capture (capture started late or a filter missed it).
+      if (!((p.opcode === 3 && p.block === 1) || p.opcode === 6)) return;
+      t = this.startTransfer(ev, meta.dst, meta.dport, meta.src, '(request not captured)', false, meta.dstMac);
+      towardsClient = true;
+    }
+    const ts = meta.ts;
+    const gap = ts - t.lastTs;
+    if (gap > t.maxGap) t.maxGap = Math.round(gap * 1e6) / 1e6;
+    t.lastTs = Math.max(t.lastTs, ts);
+    t.lastFrame = meta.frame;
+    const s = this.clients.get(t.clientMac);
+    if (s) {
+      s.rec.lastFrame = Math.max(s.rec.lastFrame, meta.frame);
+      s.rec.lastTs = Math.max(s.rec.lastTs, ts);
+    }
+    const fromServer = towardsClient;
+    if (fromServer) {
+      t.firstReplyFrame ??= meta.frame;
+      t.serverPort ??= meta.sport;
+    }
+    switch (p.opcode) {
+      case 6: {
+        t.oack = { ...p.options };
+        const bs = Number(p.options['blksize']);
+        if (Number.isFinite(bs) && bs >= 8) t.blksize = bs;
+        const ts2 = Number(p.options['tsize']);
+        if (Number.isFinite(ts2)) t.tsize = ts2;
+        const ws = Number(p.options['windowsize']);
+        if (Number.isFinite(ws) && ws >= 1) t.windowsize = ws;
+        break;
+      }
+      case 3: {
+        const hi = t.highestBlock;
+        let abs = Math.floor(hi / 65536) * 65536 + p.block;
+        if (abs < hi - 32768) {
+          abs += 65536;
+          t.wrapped = true;
+          // Servers that roll over to 1 instead of 0 skip no data.
+          if (p.block === 1 && hi % 65536 === 65535) abs -= 1;
+        }
+        if (abs > hi) {
+          if (abs > hi + 1) t.missingBlocks += abs - hi - 1;
+          t.highestBlock = abs;
+          t.bytes += p.length;
+          t.dataPackets++;
+          t.lastDataFrame = meta.frame;
+          t.lastDataLen = p.length;
+          if (abs === 1 && !t.head) t.head = p.payload.slice(0, HEAD_BYTES);
+          if (meta.fragmentFrames && meta.fragmentFrames.length > 1) t.fragmentedData++;
+          // RFC 1350 §6: a DATA shorter than the block size ends the transfer.
+          if (p.length < t.blksize && !t.finished) {
+            t.finished = true;
+            this.transferDone(t, meta.frame, ts);
+          }
+        } else {
+          t.duplicateData++;
+        }
+        break;
+      }
+      case 4: {
+        if (t.lastAckBlock === p.block) t.duplicateAcks++;
+        t.lastAckBlock = p.block;
+        if (t.finished && t.highestBlock % 65536 === p.block) {
+          t.finalAckFrame = meta.frame;
+          this.endpoints.delete(`${t.client}:${t.clientPort}`);
+        }
+        break;
+      }
+      case 5: {
+        t.error = { code: p.errorCode, message: p.errorMessage, frame: meta.frame, fromClient: !fromServer };
+        this.endpoints.delete(`${t.client}:${t.clientPort}`);
+        this.transferDone(t, meta.frame, ts);
+        break;
+      }
+    }
+  }
+
+  private onRrq(ev: TftpEvent): void {
+    const { meta, tftp: p } = ev;
+    if (p.opcode !== 1 && p.opcode !== 2) return;
+    const key = `${meta.src}:${meta.sport}`;
+    const existing = this.endpoints.get(key);
+    if (existing && existing.file === p.filename && existing.firstReplyFrame === undefined && existing.write === (p.opcode === 2)) {
+      if (existing.rrqRepeats.length < MAX_REPEATS) {
+        existing.rrqRepeats.push(meta.frame);
+        existing.rrqRepeatTimes.push(meta.ts);
+      }
+      const gap = meta.ts - existing.lastTs;
+      if (gap > existing.maxGap) existing.maxGap = Math.round(gap * 1e6) / 1e6;
+      existing.lastTs = meta.ts;
+      existing.lastFrame = meta.frame;
+      if (existing.timeline) {
+        existing.timeline.repeats ??= [];
+        if (existing.timeline.repeats.length < MAX_REPEATS) existing.timeline.repeats.push(this.rel(meta.ts));
+      }
+      const s = this.clients.get(existing.clientMac);
+      if (s) {
+        s.rec.lastTs = Math.max(s.rec.lastTs, meta.ts);
+        s.rec.lastFrame = Math.max(s.rec.lastFrame, meta.frame);
+      }
+      return;
+    }
+    this.startTransfer(ev, meta.src, meta.sport, meta.dst, p.filename, p.opcode === 2, meta.srcMac, p.options);
+  }
+
+  private startTransfer(
+    ev: TftpEvent,
+    clientIp: string,
+    clientPort: number,
+    server: string,
+    file: string,
+    write: boolean,
+    frameMac: string | undefined,
+    options: Record<string, string> = {},
+  ): TransferRecord {
+    const { meta } = ev;
+    let mac = this.ipToMac.get(clientIp);
+    if (!mac) mac = frameMac && frameMac !== 'ff:ff:ff:ff:ff:ff' ? frameMac : `ip:${clientIp}`;
+    const s = this.client(mac, meta.frame, meta.ts);
+    if (!mac.startsWith('ip:')) this.learnIp(s, clientIp);
+    const a = this.currentAttempt(s);
+    const bs = 512;
+    const t: TransferRecord = {
+      write,
+      file,
+      server,
+      client: clientIp,
+      clientPort,
+      clientMac: mac,
+      rrqFrame: meta.frame,
+      rrqTs: meta.ts,
+      rrqRepeats: [],
+      rrqRepeatTimes: [],
+      options: { ...options },
+      lastFrame: meta.frame,
+      lastTs: meta.ts,
+      blksize: bs,
+      windowsize: 1,
+      highestBlock: 0,
+      wrapped: false,
+      bytes: 0,
+      dataPackets: 0,
+      duplicateData: 0,
+      missingBlocks: 0,
+      duplicateAcks: 0,
+      maxGap: 0,
+      lastDataLen: 0,
+      finished: false,
+      icmpFrames: [],
+      fragmentFrames: [],
+      fragmentedData: 0,
+      role: 'other',
+      outcome: 'incomplete',
+      attempt: a ? a.index : -1,
+    };
+    t.role = a ? roleInAttempt(a, t.file) : fileRoleByName(t.file);
+    if (a) {
+      if (a.transfers.length < MAX_TRANSFERS_PER_ATTEMPT) a.transfers.push(t);
+      a.lastTs = Math.max(a.lastTs, meta.ts);
+    } else if (s.rec.orphanTransfers.length < MAX_TRANSFERS_PER_ATTEMPT) s.rec.orphanTransfers.push(t);
+    this.endpoints.set(`${clientIp}:${clientPort}`, t);
+    const opts = Object.entries(options)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    const what = write ? 'WRQ' : 'RRQ';
+    t.timeline = this.addTimeline(s, undefined, {
+      frame: meta.frame,
+      time: this.rel(meta.ts),
+      from: clientIp,
+      to: server,
+      kind: 'TFTP-TRANSFER',
+      label: `${what} ${printableName(t.file)}${opts ? ` (${opts})` : ''}`,
+    });
+    this.emit(mac, meta.frame, meta.ts, `TFTP ${what} ${printableName(t.file)} from ${server}${opts ? ` (${opts})` : ''}`);
+    return t;
+  }
+
+  private transferDone(t: TransferRecord, frame: number, ts: number): void {
+    settleTransfer(t, ts, undefined);
+    if (t.timeline) t.timeline.label = transferLabel(t);
+    this.emit(t.clientMac, frame, ts, `TFTP ${transferLabel(t)}`);
+  }
+}
+
+function describeReply(label: string, r: ReplyRecord): string {
+  const parts: string[] = [];
+  if (r.yiaddr !== ZERO_IP) parts.push(`address ${r.yiaddr}`);
+  if (r.bootFile) parts.push(`boot file ${printableName(r.bootFile)}`);
+  else if (r.messageType !== 6) parts.push('no boot file');
+  if (r.siaddr !== ZERO_IP) parts.push(`next-server ${r.siaddr}`);
+  if (r.tftpServerName) parts.push(`option 66 ${r.tftpServerName}`);
+  if (r.vendorClass) parts.push(`option 60 ${r.vendorClass}`);
+  if (r.hasPxeOptions) parts.push('option 43');
+  return `${label} from ${r.server}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+export function transferLabel(t: TransferRecord): string {
+  const name = t.file === '' ? '(empty file name)' : printableName(t.file);
+  const dur = Math.max(0, t.lastTs - t.rrqTs);
+  switch (t.outcome) {
+    case 'complete':
+      return `${name} done ${formatBytes(t.bytes)} in ${dur.toFixed(1)} s (${t.highestBlock} blocks of ${t.blksize})`;
+    case 'tsize-probe':
+      return `${name} size probe${t.tsize !== undefined ? ` (tsize ${t.tsize})` : ''}`;
+    case 'not-found-probe':
+      return `${name} not found (config search, normal)`;
+    case 'error':
+      return `${name} ERROR ${t.error?.code ?? ''} ${t.error?.message ?? ''}`.trim();
+    case 'no-response':
+      return `${name} no response from ${t.server}${t.icmpFrames.length ? ' (ICMP port unreachable)' : ''}`;
+    case 'not-captured':
+      return `${name} reply not in the capture`;
+    case 'capture-ended':
+      return t.dataPackets === 0 && t.firstReplyFrame === undefined
+        ? `${name}: no reply yet when the capture ended`
+        : `${name} still running when the capture ended (${formatBytes(t.bytes)})`;
+    default:
+      return `${name} incomplete after ${formatBytes(t.bytes)} (${t.highestBlock} blocks)`;
+  }
+}
+
+/** The file the client was told to boot in an attempt: 4011 answer, ACK, proxy offer, or boot offer. */
+export function offeredBootFile(a: AttemptRecord): ReplyRecord | undefined {
+  for (let i = a.proxyRequests.length - 1; i >= 0; i--) {
+    const ans = a.proxyRequests[i]!.answer;
+    if (ans && ans.bootFile) return ans;
+  }
+  for (let i = a.acks.length - 1; i >= 0; i--) if (a.acks[i]!.bootFile) return a.acks[i];
+  const proxy = a.offers.find((o) => isProxyKind(o.kind) && o.bootFile);
+  if (proxy) return proxy;
+  return a.offers.find((o) => o.bootFile);
+}
+
+function sameFile(requested: string, offered: string): boolean {
+  if (requested === offered) return true;
+  const r = requested.replace(/\\/g, '/').replace(/^\/+/, '');
+  const o = offered.replace(/\\/g, '/').replace(/^\/+/, '');
+  if (r === o || baseName(r) === baseName(o)) return true;
+  // Old ROMs read past an option 67 without a NUL: the offered name plus trailing garbage.
+  return o.length > 0 && r.startsWith(o);
+}
+
+function roleInAttempt(a: AttemptRecord, file: string): TransferRecord['role'] {
+  if (a.role === 'nbp-dhcp' || a.role === 'plain') return fileRoleByName(file);
+  const offered = offeredBootFile(a);
+  if (offered) return sameFile(file, offered.bootFile) && !a.transfers.some((x) => x.role === 'nbp' && x.file !== file) ? 'nbp' : fileRoleByName(file);
+  // No boot file seen (e.g. only the TFTP half captured): the attempt's first file that is not a config.
+  const byName = fileRoleByName(file);
+  return byName === 'other' && !a.transfers.some((x) => x.role === 'nbp') ? 'nbp' : byName;
+}
+
+/** The NBP transfer that completed in an attempt, if any. */
+export function completedNbp(a: AttemptRecord): TransferRecord | undefined {
+  return a.transfers.find((t) => t.role === 'nbp' && t.finished);
+}
+
+/** Decide each transfer's outcome as of `now` (the capture end or the current packet time). */
+export function settleTransfer(t: TransferRecord, now: number, later: TransferRecord[] | undefined): void {
+  if (t.error) {
+    const probeAsked = 'tsize' in t.options;
+    if (t.error.fromClient && (t.error.code === 0 || t.error.code === 8) && (t.oack !== undefined || probeAsked) && t.dataPackets <= 1) t.outcome = 'tsize-probe';
+    else if (!t.error.fromClient && t.error.code === 1 && isConfigProbeName(t.file)) t.outcome = 'not-found-probe';
+    else t.outcome = 'error';
+  } else if (t.finished) t.outcome = 'complete';
+  else if (t.firstReplyFrame === undefined && t.dataPackets === 0) {
+    if (t.icmpFrames.length > 0 || t.rrqRepeats.length > 0) t.outcome = 'no-response';
+    // The client asked again for the same file from a new port at once: it got an answer we did not capture
+    // (capture filters on port 69 miss the server's ephemeral port, e.g. `pixiecore debug tcpdump`).
+    else if (t.file !== '' && later?.some((x) => x !== t && x.rrqTs >= t.rrqTs && x.file === t.file && x.clientPort !== t.clientPort && x.rrqTs - t.rrqTs < 10)) t.outcome = 'not-captured';
+    else if (now - t.lastTs < 4) t.outcome = 'capture-ended';
+    else t.outcome = 'no-response';
+  } else if (now - t.lastTs < 2 && t.missingBlocks === 0) t.outcome = 'capture-ended';
+  else t.outcome = 'incomplete';
+}
+
+function settleClient(rec: ClientRecord, now: number): void {
+  const all: TransferRecord[] = [];
+  for (const a of rec.attempts) all.push(...a.transfers);
+  all.push(...rec.orphanTransfers);
+  for (const t of all) {
+    settleTransfer(t, now, all);
+    if (t.timeline) t.timeline.label = transferLabel(t);
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * What the exchange layer remembers about each client: small owned summaries of the DHCP, port-4011
+ * and TFTP steps, never raw packets. Rules (src/diagnose) read these records; the report layer
+ * turns them into ClientJson.
+ */
+import type { TimelineEntry } from '../report/schema.js';
+
+/** How a client's firmware would classify a reply (EDK2 PxeBcParseDhcp4Packet / iPXE dhcp_rx_offer). */
+export type OfferKind =
+  | 'dhcp' // address only
+  | 'dhcp-boot' // address + boot file (file field or option 67)
+  | 'dhcp-pxe' // address + option 60 PXEClient + option 43 (EDK2 "DhcpPxe10")
+  | 'dhcp-binl' // address + option 60 PXEClient, no 43: EDK2 asks siaddr/server-id on port 4011
+  | 'proxy' // yiaddr 0 + option 60 PXEClient + option 43 (EDK2 "ProxyPxe10")
+  | 'proxy-binl' // yiaddr 0 + option 60 PXEClient, no 43: the client must ask on port 4011
+  | 'proxy-no-option60' // yiaddr 0 without option 60 PXEClient: firmware ignores it
+  | 'bootp'; // no option 53
+
+/** A reply to the client (OFFER, ACK, NAK, BOOTP reply, 4011 answer), reduced to what rules need. */
+export interface ReplyRecord {
+  frame: number;
+  ts: number;
+  xid: number;
+  /** 53 value; undefined for BOOTP. */
+  messageType?: number;
+  /** Option 54 when present, else the IP source. */
+  server: string;
+  src: string;
+  sport: number;
+  kind: OfferKind;
+  yiaddr: string;
+  siaddr: string;
+  giaddr: string;
+  /** Option 67 if present, else the BOOTP file field ("" when none). */
+  bootFile: string;
+  bootFileSource?: 'option67' | 'file';
+  /** The file field alone (to tell whether old ROMs still find the name when option 67 lacks its NUL). */
+  fileField: string;
+  bootFileNulTerminated?: boolean;
+  /** Option 66. */
+  tftpServerName?: string;
+  vendorClass?: string;
+  hasPxeOptions: boolean;
+  /** Option 43.6 discovery control. */
+  discoveryControl?: number;
+  /** True for the answer to a port-4011 request. */
+  from4011: boolean;
+  anomalies: string[];
+  /** Identical copies (relay legs, second interface) folded into this one. */
+  copies: number;
+}
+
+/** A DHCP request from the client (DISCOVER, REQUEST, INFORM, DECLINE, RELEASE, BOOTREQUEST). */
+export interface RequestRecord {
+  frame: number;
+  ts: number;
+  xid: number;
+  messageType?: number;
+  secs: number;
+  giaddr: string;
+  ciaddr: string;
+  dst: string;
+  dport: number;
+  sport: number;
+  /** Retransmissions (same xid, type and destination) folded in: frames and times. */
+  repeatFrames: number[];
+  repeatTimes: number[];
+}
+
+/** The port-4011 step: the client's request to a boot server, and what came back. */
+export interface ProxyRequestRecord {
+  frame: number;
+  ts: number;
+  xid: number;
+  server: string;
+  sport: number;
+  repeatFrames: number[];
+  repeatTimes: number[];
+  answer?: ReplyRecord;
+  icmpFrames: number[];
+}
+
+export type TransferOutcome = 'complete' | 'error' | 'incomplete' | 'no-response' | 'tsize-probe' | 'not-found-probe' | 'not-captured' | 'capture-ended';
+
+export interface TransferRecord {
+  write: boolean;
+  file: string;
+  server: string;
+  client: string;
+  clientPort: number;
+  serverPort?: number;
+  clientMac: string;
+  rrqFrame: number;
+  rrqTs: number;
+  /** Retransmitted RRQs (same port, same file). */
+  rrqRepeats: number[];
+  rrqRepeatTimes: number[];
+  options: Record<string, string>;
+  oack?: Record<string, string>;
+  firstReplyFrame?: number;
+  lastFrame: number;
+  lastTs: number;
+  blksize: number;
+  tsize?: number;
+  windowsize: number;
+  /** Highest block seen, counting across 16-bit wraps. */
+  highestBlock: number;
+  wrapped: boolean;
+  bytes: number;
+  dataPackets: number;
+  /** DATA packets for blocks already seen. */
+  duplicateData: number;
+  /** Blocks skipped (never seen) while the transfer went on. */
+  missingBlocks: number;
+  /** ACKs repeating an older block. */
+  duplicateAcks: number;
+  lastAckBlock?: number;
+  /** Largest silence between two packets of the transfer, seconds. */
+  maxGap: number;
+  lastDataFrame?: number;
+  lastDataLen: number;
+  /** A DATA shorter than blksize arrived: the file is complete (RFC 1350 §6). */
+  finished: boolean;
+  finalAckFrame?: number;
+  error?: { code: number; message: string; frame: number; fromClient: boolean };
+  icmpFrames: number[];
+  /** Frames of IP fragment problems (lost fragments) seen while this transfer ran. */
+  fragmentFrames: number[];
+  /** DATA frames that were reassembled from IP fragments. */
+  fragmentedData: number;
+  /** First bytes of block 1 (PE/COFF header or BIOS NBP). */
+  head?: Uint8Array;
+  role: 'nbp' | 'config' | 'kernel' | 'other';
+  outcome: TransferOutcome;
+  /** Index of the attempt (DHCP round) the transfer belongs to, -1 when no DHCP was seen. */
+  attempt: number;
+  timeline?: TimelineEntry;
+}
+
+/** Who is doing DHCP in an attempt: the firmware, an iPXE loaded as NBP, the NBP itself (syslinux.efi, an OS), or a plain DHCP client. */
+export type AttemptRole = 'firmware' | 'ipxe-stage' | 'nbp-dhcp' | 'plain';
+
+/** One DHCP round of a client (a DISCOVER xid and what follows until the next round). */
+export interface AttemptRecord {
+  index: number;
+  role: AttemptRole;
+  /** True when the requests carry PXE markers (option 60 PXEClient, 93, iPXE user class, 175). */
+  pxe: boolean;
+  ipxe: boolean;
+  vendorClass?: string;
+  arch?: number[];
+  userClass?: string[];
+  guid?: string;
+  hasGuidOption: boolean;
+  firstFrame: number;
+  firstTs: number;
+  lastTs: number;
+  xids: number[];
+  discovers: RequestRecord[];
+  requests: RequestRecord[];
+  /** OFFERs and BOOTP replies (port 67/68). */
+  offers: ReplyRecord[];
+  acks: ReplyRecord[];
+  naks: ReplyRecord[];
+  proxyRequests: ProxyRequestRecord[];
+  transfers: TransferRecord[];
+  /** Client requests or replies carried a relay address. */
+  relayed: boolean;
+  /** Address the client got (ACK yiaddr). */
+  address?: string;
+}
+
+export interface ClientRecord {
+  mac: string;
+  /** 1, or n when the MAC came back after its state had expired (idle longer than the expiry). */
+  session: number;
+  guids: string[];
+  firstFrame: number;
+  lastFrame: number;
+  firstTs: number;
+  lastTs: number;
+  attempts: AttemptRecord[];
+  /** Transfers seen with no DHCP of this client in the capture. */
+  orphanTransfers: TransferRecord[];
+  ips: string[];
+  timeline: TimelineEntry[];
+  /** Timeline entries not kept because of the per-client cap. */
+  timelineDropped: number;
+  attemptsDropped: number;
+}
+
+/** A one-line, human-readable event for a client (for `live` and progress output). */
+export interface ClientEventLine {
+  /** Seconds since the capture start. */
+  time: number;
+  frame: number;
+  client: string;
+  text: string;
+}

@@ -1,0 +1,264 @@
+/**
+ * The capture process: tcpdump (or Wireshark's dumpcap when tcpdump is absent) writing the capture
+ * to its standard output, which the live session parses as a stream.
+ *
+ * Why a child process and not libpcap bindings: the npm bindings need libpcap-dev and a matching
+ * Node ABI, one drops timestamps and one keeps the process alive after close (measured, issue 6);
+ * tcpdump with --immediate-mode -U delivers each packet within milliseconds and exits cleanly on
+ * SIGTERM after flushing what it buffered.
+ *
+ * Stop protocol (nothing captured is lost): SIGTERM (tcpdump/dumpcap flush and write their final
+ * statistics), then the caller reads stdout to its end; `exited` resolves after both the process
+ * exited and stdout closed.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { delimiter, isAbsolute, join, basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import { LiveError } from './errors.js';
+
+export type CaptureToolKind = 'tcpdump' | 'dumpcap';
+
+export interface CaptureTool {
+  kind: CaptureToolKind;
+  /** Absolute path of the executable. */
+  path: string;
+}
+
+/** Where tcpdump/dumpcap live when a non-root PATH leaves out the sbin directories. */
+const EXTRA_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
+
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function which(name: string, pathEnv: string | undefined, extraDirs: readonly string[]): string | undefined {
+  const dirs = [...(pathEnv ?? '').split(delimiter).filter(Boolean), ...extraDirs];
+  for (const d of dirs) {
+    const p = join(d, name);
+    if (isExecutable(p)) return p;
+  }
+  return undefined;
+}
+
+function kindOf(pathOrName: string): CaptureToolKind {
+  return basename(pathOrName).startsWith('dumpcap') ? 'dumpcap' : 'tcpdump';
+}
+
+/**
+ * The capture tool to run. `preferred` is "tcpdump", "dumpcap" or a path to either (the tool is told
+ * apart by its file name). Without it: tcpdump, else dumpcap.
+ */
+export function findCaptureTool(
+  preferred?: string,
+  pathEnv: string | undefined = process.env.PATH,
+  extraDirs: readonly string[] = EXTRA_DIRS,
+): CaptureTool {
+  if (preferred) {
+    if (preferred.includes('/')) {
+      const p = isAbsolute(preferred) ? preferred : join(process.cwd(), preferred);
+      if (!isExecutable(p)) throw new LiveError('no-capture-tool', `capture tool ${preferred} is not an executable file`);
+      return { kind: kindOf(p), path: p };
+    }
+    if (preferred !== 'tcpdump' && preferred !== 'dumpcap') {
+      throw new LiveError('no-capture-tool', `--capture-tool must be tcpdump, dumpcap or a path to one of them, not "${preferred}"`);
+    }
+    const p = which(preferred, pathEnv, extraDirs);
+    if (!p) {
+      const pkg = preferred === 'tcpdump' ? 'tcpdump' : 'wireshark-common (dumpcap)';
+      throw new LiveError('no-capture-tool', `${preferred} not found: install it (apt-get install ${pkg.split(' ')[0]})`);
+    }
+    return { kind: preferred, path: p };
+  }
+  const tcpdump = which('tcpdump', pathEnv, extraDirs);
+  if (tcpdump) return { kind: 'tcpdump', path: tcpdump };
+  const dumpcap = which('dumpcap', pathEnv, extraDirs);
+  if (dumpcap) return { kind: 'dumpcap', path: dumpcap };
+  throw new LiveError(
+    'no-capture-tool',
+    'neither tcpdump nor dumpcap is installed: install tcpdump (apt-get install tcpdump, dnf install tcpdump)',
+  );
+}
+
+export interface CaptureArgsOptions {
+  iface: string;
+  filter: string;
+  /** Stop after this many packets (the tool's own -c, so the count is exact). */
+  count?: number;
+}
+
+/**
+ * Kernel capture buffer in KiB. Measured on a veth with a 20 MB TFTP transfer (about 80 000 packets
+ * at 40 000 packets/s): tcpdump's default 2 MiB dropped 16 712 packets, 8 MiB dropped 32 153 (with
+ * -s 0 every ring slot is sized for a 256 KiB packet), 64 MiB dropped none. A boot storm on a mirror
+ * port is the same burst, so take 64 MiB (kernel memory, released when the capture ends).
+ */
+const BUFFER_KIB = 65536;
+
+export function captureArgs(tool: CaptureToolKind, o: CaptureArgsOptions): string[] {
+  if (tool === 'tcpdump') {
+    // --immediate-mode: hand each packet over at once (no 200 ms buffer timeout);
+    // -U: flush the output after each packet; -s 0: whole packets; -w -: pcap on stdout.
+    const a = ['-i', o.iface, '--immediate-mode', '-U', '-s', '0', '-B', String(BUFFER_KIB), '-w', '-'];
+    if (o.count !== undefined) a.push('-c', String(o.count));
+    a.push(o.filter);
+    return a;
+  }
+  // dumpcap writes pcapng to stdout and flushes per packet when the output is a pipe; -q: no counter.
+  const a = ['-i', o.iface, '-q', '-s', '0', '-B', String(Math.round(BUFFER_KIB / 1024)), '-w', '-', '-f', o.filter];
+  if (o.count !== undefined) a.push('-c', String(o.count));
+  return a;
+}
+
+/** What the tool said about the run when it exited. */
+export interface CaptureExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Packets the tool wrote; packets the kernel dropped because the buffer was full (when reported). */
+  captured?: number;
+  droppedByKernel?: number;
+  /** stderr lines that were neither the banner nor statistics (kept for error reports). */
+  messages: string[];
+}
+
+/** Turn the tool's stderr after a failed start into the error that says the fix. */
+export function classifyCaptureFailure(tool: CaptureTool, iface: string, stderr: string, userFilter?: string): LiveError {
+  const text = stderr.trim();
+  const first =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !/^Capturing on /.test(l)) ?? `exited without a message`;
+  if (/permission|Operation not permitted|not permitted/i.test(text)) {
+    return new LiveError(
+      'permission',
+      `no permission to capture on ${iface}: run as root, or setcap cap_net_raw,cap_net_admin=eip ${tool.path}`,
+    );
+  }
+  if (/No such device|There is no device named/i.test(text)) {
+    return new LiveError('unknown-interface', `unknown interface "${iface}" (${tool.kind}: ${first}); see: pxe-doctor live --list-interfaces`);
+  }
+  if (/not up/i.test(text)) {
+    return new LiveError('interface-down', `interface ${iface} is down: bring it up with "ip link set ${iface} up"`);
+  }
+  if (/filter|parse|syntax|unknown (port|host|proto|network)|illegal/i.test(text)) {
+    const where = userFilter ? `your --filter "${userFilter}"` : 'the capture filter';
+    return new LiveError('bad-filter', `${tool.kind} rejected ${where}: ${first.replace(/^(tcpdump|dumpcap): /, '')}`);
+  }
+  return new LiveError('capture-failed', `${tool.kind} failed on ${iface}: ${first.replace(/^(tcpdump|dumpcap): /, '')}`);
+}
+
+function parseStatLine(line: string, exit: CaptureExit): boolean {
+  let m = /^(\d+) packets? captured$/.exec(line); // tcpdump
+  if (m) return (exit.captured = Number(m[1])), true;
+  m = /^(\d+) packets? dropped by kernel$/.exec(line); // tcpdump
+  if (m) return (exit.droppedByKernel = Number(m[1])), true;
+  if (/^\d+ packets? received by filter$/.test(line)) return true;
+  m = /^Packets captured: (\d+)$/.exec(line); // dumpcap
+  if (m) return (exit.captured = Number(m[1])), true;
+  m = /^Packets received\/dropped on interface .*: (\d+)\/(\d+)/.exec(line); // dumpcap
+  if (m) return (exit.droppedByKernel = Number(m[2])), true;
+  return /^(tcpdump: )?listening on |^Capturing on |^File: /.test(line);
+}
+
+/**
+ * A running capture tool. `stdout` is the capture byte stream. `ready` resolves when the tool wrote
+ * its file header (that happens after the interface is open and the filter is installed, so packets
+ * from then on are seen), and rejects with a LiveError when the tool exits before that.
+ */
+export class CaptureProcess {
+  readonly tool: CaptureTool;
+  readonly args: string[];
+  readonly stdout: Readable;
+  readonly ready: Promise<void>;
+  readonly exited: Promise<CaptureExit>;
+  private readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  private stderrText = '';
+  private stopping = false;
+
+  constructor(tool: CaptureTool, o: CaptureArgsOptions & { userFilter?: string }) {
+    this.tool = tool;
+    this.args = captureArgs(tool.kind, o);
+    // Not detached: a Ctrl-C in the terminal reaches tcpdump too, which then flushes and exits,
+    // exactly what stop() asks for; and tcpdump never outlives the terminal session.
+    this.child = spawn(tool.path, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.stdout = this.child.stdout;
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (s: string) => {
+      // Bounded: a tool that keeps complaining must not grow memory.
+      if (this.stderrText.length < 64 * 1024) this.stderrText += s;
+    });
+
+    let started = false;
+    const spawnFailed = new Promise<never>((_, reject) => {
+      this.child.once('error', (err: NodeJS.ErrnoException) => {
+        reject(
+          err.code === 'ENOENT'
+            ? new LiveError('no-capture-tool', `${tool.path} not found: install tcpdump (apt-get install tcpdump)`)
+            : err.code === 'EACCES'
+              ? new LiveError('permission', `cannot run ${tool.path}: ${err.message}`)
+              : new LiveError('capture-failed', `cannot run ${tool.path}: ${err.message}`),
+        );
+      });
+    });
+    spawnFailed.catch(() => undefined);
+
+    const stdoutClosed = new Promise<void>((resolve) => {
+      this.child.stdout.once('close', () => resolve());
+      this.child.stdout.once('error', () => resolve());
+    });
+    const processExited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      this.child.once('close', (code, signal) => resolve({ code, signal }));
+      this.child.once('error', () => resolve({ code: null, signal: null }));
+    });
+
+    this.ready = Promise.race([
+      spawnFailed,
+      new Promise<void>((resolve, reject) => {
+        this.child.stdout.once('data', () => {
+          started = true;
+          resolve();
+        });
+        void processExited.then(() => {
+          if (!started) reject(classifyCaptureFailure(tool, o.iface, this.stderrText, o.userFilter));
+        });
+      }),
+    ]);
+    this.ready.catch(() => undefined);
+
+    this.exited = Promise.all([processExited, stdoutClosed]).then(([{ code, signal }]) => {
+      const exit: CaptureExit = { code, signal, messages: [] };
+      for (const raw of this.stderrText.split('\n')) {
+        const line = raw.trim();
+        if (line && !parseStatLine(line, exit)) exit.messages.push(line);
+      }
+      return exit;
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** True when the tool ended by itself or because stop() was called (not a crash). */
+  get stopRequested(): boolean {
+    return this.stopping;
+  }
+
+  /** Ask the tool to flush and exit (SIGTERM); its remaining output still arrives on stdout. */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+  }
+
+  /** Last resort when the tool ignores SIGTERM (should not happen; bounded by the caller's timer). */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * A live capture session: tcpdump/dumpcap's stdout -> CaptureParser -> Dissector -> streaming
+ * Analyzer, with the raw frames optionally saved to a file, until a signal, --duration, --count or the
+ * capture tool ending.
+ *
+ * Per frame the work is synchronous and allocation-free for frames that are not boot traffic
+ * (the parser hands out a reused view; the dissector decides on it), so memory does not grow with
+ * the length of the run.
+ */
+import { closeSync, openSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { CaptureSummary, CaptureWarning, Frame, FrameSink } from '../capture/frame.js';
+import { CaptureParser } from '../capture/parser.js';
+import { PcapngWriter } from '../capture/pcapng-writer.js';
+import { PcapWriter } from '../capture/pcap-writer.js';
+import { Dissector } from '../decode/dissect.js';
+import type { PacketEvent } from '../decode/events.js';
+import type { Finding } from '../diagnose/finding.js';
+import type { ClientEventLine } from '../exchange/types.js';
+import { Analyzer } from '../pipeline.js';
+import type { AnalysisJson } from '../report/schema.js';
+import { CaptureProcess, findCaptureTool, type CaptureExit, type CaptureTool } from './capture-process.js';
+import { LiveError } from './errors.js';
+import { buildCaptureFilter } from './filter.js';
+import { ARPHRD_ETHER, checkInterface, listInterfaces } from './interfaces.js';
+
+/** LINKTYPE_ETHERNET: the link type of an empty --write file when nothing was captured. */
+const LINKTYPE_ETHERNET = 1;
+/** Wall-clock tick: how late at most a timeout finding (e.g. unanswered 4011 request) is printed. */
+const DEFAULT_TICK_MS = 250;
+/** Default quiet time before a client's findings are printed (see LiveSessionOptions.settleSec). */
+export const DEFAULT_SETTLE_SEC = 3;
+/** How long the capture tool gets to flush and exit after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 5000;
+
+export type StopReason = 'signal' | 'duration' | 'count' | 'capture-ended';
+
+export interface LiveStartInfo {
+  iface: string;
+  tool: CaptureTool;
+  /** The full BPF filter given to the tool. */
+  filter: string;
+  pid?: number;
+  writePath?: string;
+}
+
+/** A client event with the absolute capture time of the packet it comes from. */
+export interface LiveEvent extends ClientEventLine {
+  /** Seconds since the epoch (packet clock). */
+  ts: number;
+}
+
+export interface LiveSessionOptions {
+  iface: string;
+  /** The user's --filter expression, and-ed with the boot-traffic filter. */
+  userFilter?: string;
+  durationSec?: number;
+  count?: number;
+  /** Save every captured frame here (pcapng unless the name ends in .pcap). */
+  writePath?: string;
+  /** "tcpdump", "dumpcap" or a path; default: tcpdump, else dumpcap. */
+  captureTool?: string;
+  /** Only this client (MAC, lowercase with colons) is shown and reported. */
+  client?: string;
+  /**
+   * Seconds a client must be quiet before its findings are printed (the analyzer's settleAfter).
+   * Short, because live is about seeing the failure when it happens; the rules still apply their own
+   * firmware timeouts (e.g. a 4011 request counts as unanswered only after 2 s), and the summary at
+   * the end is the complete verdict.
+   */
+  settleSec?: number;
+  tickIntervalMs?: number;
+  onStart?(info: LiveStartInfo): void;
+  onEvent?(e: LiveEvent): void;
+  /** `ts`: capture time the finding refers to (seconds since the epoch). */
+  onFinding?(f: Finding, ts: number): void;
+  /** Something the user should know that is not a finding (no carrier, damaged capture stream...). */
+  onWarning?(message: string): void;
+}
+
+export interface LiveResult {
+  analysis: AnalysisJson;
+  stopReason: StopReason;
+  /** Frames parsed, analyzed and (with --write) written. */
+  frames: number;
+  /** Wall-clock seconds from capture start to stop. */
+  seconds: number;
+  capture: CaptureSummary | undefined;
+  tool: CaptureExit;
+  writePath?: string;
+}
+
+interface FrameWriter {
+  write(ts: number, data: Uint8Array, origLen?: number): void;
+  flush(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The analysis side of a session, separate from the capture process so it can be fed any byte
+ * stream (tests feed it real capture files).
+ */
+export class LiveAnalysis implements FrameSink {
+  readonly parser: CaptureParser;
+  private readonly dissector: Dissector;
+  private readonly analyzer: Analyzer;
+  private readonly maxFrames: number;
+  private readonly writeFd: number | undefined;
+  private readonly writePcapng: boolean;
+  private writer: FrameWriter | undefined;
+  private frames = 0;
+  private firstTs: number | undefined;
+  private lastTs = 0;
+  private readonly warnings: string[] = [];
+  private ended: CaptureSummary | undefined;
+  private readonly opts: LiveSessionOptions;
+  /** Called once when --count frames were analyzed. */
+  onCountReached: (() => void) | undefined;
+
+  constructor(opts: LiveSessionOptions & { writeFd?: number }) {
+    this.opts = opts;
+    this.maxFrames = opts.count ?? Number.POSITIVE_INFINITY;
+    this.writeFd = opts.writeFd;
+    this.writePcapng = !(opts.writePath ?? '').toLowerCase().endsWith('.pcap');
+    this.parser = new CaptureParser(this);
+    this.dissector = new Dissector({
+      onWarning: (m) => {
+        if (this.warnings.length < 50) this.warnings.push(m);
+        opts.onWarning?.(m);
+      },
+    });
+    this.analyzer = new Analyzer({
+      ...(opts.client !== undefined ? { client: opts.client } : {}),
+      settleAfter: opts.settleSec ?? DEFAULT_SETTLE_SEC,
+      onEvent: (e: ClientEventLine) => opts.onEvent?.({ ...e, ts: (this.firstTs ?? 0) + e.time }),
+      onFinding: (f: Finding) =>
+        opts.onFinding?.(f, f.time !== undefined && this.firstTs !== undefined ? this.firstTs + f.time : Date.now() / 1000),
+    });
+  }
+
+  get frameCount(): number {
+    return this.frames;
+  }
+
+  /** FrameSink: one parsed frame (a reused view, valid only during this call). */
+  frame(f: Frame): void {
+    if (this.frames >= this.maxFrames) return;
+    this.frames++;
+    if (this.firstTs === undefined) {
+      this.firstTs = f.ts;
+      // Report times count from the first captured frame, as for a capture file.
+      this.analyzer.setCaptureStart(f.ts);
+    }
+    if (f.ts > this.lastTs) this.lastTs = f.ts;
+    if (this.writeFd !== undefined) {
+      if (!this.writer) this.writer = this.makeWriter(f.linkType);
+      this.writer.write(f.ts, f.data, f.origLen);
+    }
+    const ev = this.dissector.dissect(f);
+    if (ev) this.analyzer.push(ev);
+    // Fragment overlaps and given-up datagrams, queued as a side effect of this frame.
+    for (const side of this.dissector.drain()) this.analyzer.push(side);
+    if (this.frames === this.maxFrames) this.onCountReached?.();
+  }
+
+  /** FrameSink: damage in the capture stream (should not happen with a live tool; reported if it does). */
+  warning(w: CaptureWarning): void {
+    const m = `capture stream damaged at frame ${w.frame} (byte ${w.offset}): ${w.message}; analyzed up to there`;
+    this.warnings.push(m);
+    this.opts.onWarning?.(m);
+  }
+
+  /** A warning about the run (kernel drops, tool died): shown now and kept in the summary. */
+  addWarning(m: string): void {
+    if (this.warnings.length < 50) this.warnings.push(m);
+    this.opts.onWarning?.(m);
+  }
+
+  push(chunk: Uint8Array): void {
+    this.parser.push(chunk);
+  }
+
+  /** Wall-clock or packet-clock tick: lets the analyzer judge timeouts when no packet arrives. */
+  tick(nowSeconds: number): void {
+    this.analyzer.tick(nowSeconds);
+    // The writer buffers 64 KiB; flushing here keeps the --write file valid and at most one tick
+    // behind, for someone reading it while the capture runs.
+    this.writer?.flush();
+  }
+
+  /** End of stream: pending fragment problems, the final analysis, the written file closed. */
+  async finish(): Promise<{ analysis: AnalysisJson; capture: CaptureSummary | undefined }> {
+    try {
+      this.ended = this.parser.end();
+    } catch {
+      // The tool ended before writing even a file header (it was stopped while starting): no frames.
+      this.ended = undefined;
+    }
+    const rest: PacketEvent[] = this.dissector.flush();
+    for (const ev of rest) this.analyzer.push(ev);
+    this.analyzer.setCapture({
+      file: this.opts.writePath ?? `live:${this.opts.iface}`,
+      ...(this.ended ? { format: this.ended.format } : {}),
+      frames: this.frames,
+      ...(this.firstTs !== undefined
+        ? { firstTime: new Date(this.firstTs * 1000).toISOString(), duration: Math.round((this.lastTs - this.firstTs) * 1e6) / 1e6 }
+        : { duration: 0 }),
+      warnings: this.warnings,
+    });
+    const analysis = this.analyzer.finish();
+    if (this.writeFd !== undefined) {
+      if (!this.writer) this.writer = this.makeWriter(this.ended?.linkTypes[0] ?? LINKTYPE_ETHERNET);
+      await this.writer.close();
+      closeSync(this.writeFd); // the writer leaves a caller's descriptor open
+    }
+    return { analysis, capture: this.ended };
+  }
+
+  private makeWriter(linkType: number): FrameWriter {
+    const fd = this.writeFd as number;
+    return this.writePcapng ? new PcapngWriter(fd, linkType) : new PcapWriter(fd, linkType);
+  }
+}
+
+/**
+ * Run a live session to its end. Resolves with the final analysis; rejects with a LiveError when the
+ * capture cannot start (tool missing, permission, unknown or down interface, bad filter, unwritable
+ * --write file). Call the returned `stop` (e.g. from a SIGINT handler) to end it.
+ */
+export function startLiveSession(opts: LiveSessionOptions): { stop(reason?: StopReason): void; result: Promise<LiveResult> } {
+  let stopRequested: StopReason | undefined;
+  let stopHook: ((r: StopReason) => void) | undefined;
+  const stop = (reason: StopReason = 'signal') => {
+    if (stopRequested) return;
+    stopRequested = reason;
+    stopHook?.(reason);
+  };
+  const result = runSession(opts, (hook) => {
+    stopHook = hook;
+    if (stopRequested) hook(stopRequested);
+  });
+  return { stop, result };
+}
+
+async function runSession(opts: LiveSessionOptions, setStopHook: (hook: (r: StopReason) => void) => void): Promise<LiveResult> {
+  const tool = findCaptureTool(opts.captureTool);
+  const interfaces = listInterfaces();
+  const problem = checkInterface(opts.iface, interfaces);
+  if (problem?.kind === 'unknown') throw new LiveError('unknown-interface', problem.message);
+  if (problem?.kind === 'down') throw new LiveError('interface-down', problem.message);
+  if (problem?.kind === 'no-carrier') opts.onWarning?.(problem.message);
+  if (opts.count !== undefined && (!Number.isInteger(opts.count) || opts.count < 1)) {
+    throw new LiveError('capture-failed', `--count must be a whole number of packets >= 1, not ${opts.count}`);
+  }
+
+  let writeFd: number | undefined;
+  if (opts.writePath !== undefined) {
+    try {
+      writeFd = openSync(opts.writePath, 'w');
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new LiveError('write-file', `cannot write ${opts.writePath}: ${e.code ?? ''} ${e.message.replace(/^\w+: /, '')}`.trim());
+    }
+  }
+
+  let analysis: LiveAnalysis;
+  let proc: CaptureProcess;
+  // VLAN-tagged variants only where tags can exist (Ethernet); "any" is Linux cooked capture.
+  const ethernet = interfaces.find((i) => i.name === opts.iface)?.hwType === ARPHRD_ETHER;
+  const filter = buildCaptureFilter(opts.userFilter, { vlan: ethernet });
+  try {
+    analysis = new LiveAnalysis({ ...opts, writeFd });
+    proc = new CaptureProcess(tool, {
+      iface: opts.iface,
+      filter,
+      ...(opts.count !== undefined ? { count: opts.count } : {}),
+      ...(opts.userFilter !== undefined ? { userFilter: opts.userFilter } : {}),
+    });
+  } catch (err) {
+    if (writeFd !== undefined) closeSync(writeFd);
+    throw err;
+  }
+
+  const stdout: Readable = proc.stdout;
+  stdout.on('data', (chunk: Buffer) => analysis.push(chunk));
+
+  try {
+    await proc.ready;
+  } catch (err) {
+    await proc.exited;
+    if (writeFd !== undefined) closeSync(writeFd);
+    throw err;
+  }
+  const startedAt = Date.now();
+  opts.onStart?.({ iface: opts.iface, tool, filter, ...(proc.pid !== undefined ? { pid: proc.pid } : {}), ...(opts.writePath ? { writePath: opts.writePath } : {}) });
+
+  let reason: StopReason | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const requestStop = (r: StopReason) => {
+    if (reason) return;
+    reason = r;
+    proc.stop();
+    graceTimer = setTimeout(() => proc.kill(), STOP_GRACE_MS);
+    graceTimer.unref();
+  };
+  setStopHook(requestStop);
+  analysis.onCountReached = () => requestStop('count');
+
+  const tickTimer = setInterval(() => analysis.tick(Date.now() / 1000), opts.tickIntervalMs ?? DEFAULT_TICK_MS);
+  const durationTimer =
+    opts.durationSec !== undefined ? setTimeout(() => requestStop('duration'), Math.max(0, opts.durationSec * 1000)) : undefined;
+
+  const exit = await proc.exited;
+  clearInterval(tickTimer);
+  if (durationTimer) clearTimeout(durationTimer);
+  if (graceTimer) clearTimeout(graceTimer);
+  if (!reason) {
+    // The tool ended on its own: after -c N packets, or the interface went away.
+    reason = opts.count !== undefined && analysis.frameCount >= opts.count ? 'count' : 'capture-ended';
+    if (reason === 'capture-ended' && exit.code !== 0) {
+      analysis.addWarning(`${tool.kind} stopped unexpectedly${exit.messages[0] ? `: ${exit.messages[0]}` : ` (exit ${exit.code ?? exit.signal})`}`);
+    }
+  }
+  if (exit.droppedByKernel) {
+    analysis.addWarning(
+      `the kernel dropped ${exit.droppedByKernel} packets (capture buffer full): the analysis may miss packets; narrow it with --filter`,
+    );
+  }
+  const seconds = (Date.now() - startedAt) / 1000;
+  const { analysis: json, capture } = await analysis.finish();
+  return {
+    analysis: json,
+    stopReason: reason,
+    frames: analysis.frameCount,
+    seconds,
+    capture,
+    tool: exit,
+    ...(opts.writePath !== undefined ? { writePath: opts.writePath } : {}),
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * capture -> dissector -> exchange tracker -> rules -> AnalysisJson.
+ *
+ * `Analyzer` is the streaming core shared by `analyze` (a file) and `live` (tcpdump's stdout): push
+ * PacketEvents in capture order, call tick(now) to let time pass (packet time or wall clock), and
+ * finish() for the report. Findings are reported through onFinding as soon as a client has been
+ * quiet for `settleAfter` seconds (nothing a rule concludes from can still change quickly), and
+ * again at the end for anything new.
+ */
+import type { Frame, FrameSink } from './capture/frame.js';
+import { readCapture } from './capture/open.js';
+import { Dissector } from './decode/dissect.js';
+import type { PacketEvent } from './decode/events.js';
+import type { Finding } from './diagnose/finding.js';
+import { severityRank } from './diagnose/finding.js';
+import { diagnoseClient } from './diagnose/index.js';
+import type { RuleContext } from './diagnose/rule.js';
+import { ExchangeTracker } from './exchange/tracker.js';
+import type { ClientEventLine, ClientRecord } from './exchange/types.js';
+import { clientJson } from './report/json.js';
+import type { AnalysisJson, ClientJson } from './report/schema.js';
+import { SCHEMA_VERSION } from './report/schema.js';
+
+export type { ClientEventLine } from './exchange/types.js';
+
+export interface AnalyzerOptions {
+  onEvent?(e: ClientEventLine): void;
+  onFinding?(f: Finding): void;
+  /** Only this client (MAC, lowercase with colons) is reported. */
+  client?: string;
+  /** Packet-time silence after which a client is finished and forgotten (default 600 s). */
+  idleExpiry?: number;
+  /** Silence after which a client's findings are reported early through onFinding (default 15 s). */
+  settleAfter?: number;
+}
+
+/** Normalise a MAC typed by a user (aa-bb-cc-dd-ee-ff, AABB.CCDD.EEFF, aabbccddeeff); undefined if it is not one. */
+export function normalizeMac(s: string): string | undefined {
+  const hex = s.toLowerCase().replace(/[^0-9a-f]/g, '');
+  if (hex.length !== 12 || !/^[0-9a-f:.\-\s]+$/i.test(s)) return undefined;
+  return hex.match(/../g)!.join(':');
+}
+
+export class Analyzer {
+  private readonly opts: AnalyzerOptions;
+  private readonly tracker: ExchangeTracker;
+  private readonly done: { json: ClientJson; findings: Finding[] }[] = [];
+  private readonly reported = new Set<string>();
+  private readonly settledAt = new Map<string, number>();
+  private readonly warnings: string[] = [];
+  private readonly ruleErrors = new Set<string>();
+  private malformed = 0;
+  private firstMalformed: string | undefined;
+  private lastTick = 0;
+  private capture: Partial<AnalysisJson['capture']> = {};
+
+  constructor(opts: AnalyzerOptions = {}) {
+    this.opts = opts;
+    this.tracker = new ExchangeTracker({
+      onEvent: opts.onEvent ? (e) => this.wanted(e.client) && opts.onEvent!(e) : undefined,
+      onClientDone: (c) => this.clientDone(c),
+      idleExpiry: opts.idleExpiry,
+    });
+  }
+
+  /** Times in the report are relative to this (the first frame of the capture); default: the first event. */
+  setCaptureStart(ts: number): void {
+    this.tracker.origin ??= ts;
+  }
+
+  /** File name, format, frame count, duration and warnings for the report's `capture` object. */
+  setCapture(info: Partial<AnalysisJson['capture']>): void {
+    this.capture = { ...this.capture, ...info };
+  }
+
+  addWarning(message: string): void {
+    if (this.warnings.length < 50) this.warnings.push(message);
+  }
+
+  push(ev: PacketEvent): void {
+    if (ev.kind === 'malformed') {
+      this.malformed++;
+      this.firstMalformed ??= `frame ${ev.meta.frame}: ${ev.layer}: ${ev.reason}`;
+    }
+    this.tracker.push(ev);
+    // Offline, packet time is the clock: let it expire state and settle quiet clients now and then.
+    if (ev.meta.ts - this.lastTick >= 5) this.tick(ev.meta.ts);
+  }
+
+  /** Let time pass: expire idle clients and report findings of clients quiet for settleAfter seconds. */
+  tick(now: number): void {
+    this.lastTick = now;
+    if (this.opts.onFinding) {
+      const settle = this.opts.settleAfter ?? 15;
+      for (const c of this.tracker.idleClients(now, settle)) {
+        if (!this.wanted(c.mac) || this.settledAt.get(c.mac) === c.lastTs) continue;
+        this.settledAt.set(c.mac, c.lastTs);
+        this.tracker.settle(c, now);
+        for (const f of diagnoseClient(c, this.context(now, true), (id, e) => this.ruleFailed(id, e))) this.report(f);
+      }
+    }
+    this.tracker.expire(now);
+  }
+
+  finish(): AnalysisJson {
+    this.tracker.finish();
+    const clients = this.done.map((d) => d.json).sort((a, b) => a.firstFrame - b.firstFrame);
+    const findings = this.done
+      .flatMap((d) => d.findings)
+      .sort((a, b) => severityRank[b.severity] - severityRank[a.severity] || (a.client < b.client ? -1 : a.client > b.client ? 1 : 0) || (a.time ?? 0) - (b.time ?? 0));
+    const warnings = [...(this.capture.warnings ?? []), ...this.warnings];
+    if (this.malformed > 0) warnings.push(`${this.malformed} DHCP/TFTP packet${this.malformed > 1 ? 's' : ''} could not be decoded (first: ${this.firstMalformed})`);
+    for (const id of this.ruleErrors) warnings.push(`rule ${id} failed on this capture and was skipped (please report it)`);
+    const origin = this.tracker.origin;
+    const firstTime = this.capture.firstTime ?? (origin !== undefined ? new Date(origin * 1000).toISOString() : undefined);
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      capture: {
+        file: this.capture.file ?? '',
+        ...(this.capture.format ? { format: this.capture.format } : {}),
+        frames: this.capture.frames ?? this.tracker.lastFrame,
+        ...(firstTime !== undefined ? { firstTime } : {}),
+        duration: this.capture.duration ?? (origin !== undefined ? Math.round((this.tracker.lastTs - origin) * 1e6) / 1e6 : 0),
+        warnings,
+      },
+      clients,
+      findings,
+    };
+  }
+
+  private wanted(mac: string): boolean {
+    return this.opts.client === undefined || this.opts.client === mac;
+  }
+
+  private context(now: number, final: boolean): RuleContext {
+    return { origin: this.tracker.origin ?? now, captureEnd: Math.max(now, this.tracker.lastTs), guidOwners: this.tracker.guidOwners, final };
+  }
+
+  private ruleFailed(id: string, err: unknown): void {
+    this.ruleErrors.add(id);
+    if (process.env['PXE_DOCTOR_DEBUG']) process.stderr.write(`rule ${id}: ${(err as Error)?.stack ?? String(err)}\n`);
+  }
+
+  private report(f: Finding): void {
+    const key = `${f.id}|${f.client}|${f.frames[0] ?? ''}|${f.severity}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.opts.onFinding?.(f);
+  }
+
+  private clientDone(c: ClientRecord): void {
+    this.settledAt.delete(c.mac);
+    if (!this.wanted(c.mac)) return;
+    const findings = diagnoseClient(c, this.context(this.tracker.lastTs, true), (id, e) => this.ruleFailed(id, e));
+    for (const f of findings) this.report(f);
+    this.done.push({ json: clientJson(c, findings), findings });
+  }
+}
+
+export interface AnalyzeOptions {
+  client?: string;
+  onEvent?(e: ClientEventLine): void;
+  onFinding?(f: Finding): void;
+  onProgress?(bytesRead: number, total?: number): void;
+}
+
+/** Analyze a capture file ('-' = stdin). Throws CaptureFormatError for input that is not a capture. */
+export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): Promise<AnalysisJson> {
+  const analyzer = new Analyzer({ client: opts.client, onEvent: opts.onEvent, onFinding: opts.onFinding });
+  const warnings: string[] = [];
+  const dissector = new Dissector({ onWarning: (m) => warnings.length < 50 && warnings.push(m) });
+  let first: number | undefined;
+  let last = 0;
+  const sink: FrameSink = {
+    frame(f: Frame) {
+      if (first === undefined) {
+        first = f.ts;
+        analyzer.setCaptureStart(f.ts);
+      }
+      if (f.ts > last) last = f.ts;
+      const ev = dissector.dissect(f);
+      if (ev) analyzer.push(ev);
+      for (const side of dissector.drain()) analyzer.push(side);
+    },
+    warning(w) {
+      warnings.push(`capture damaged at frame ${w.frame} (byte ${w.offset}): ${w.message}; analyzed up to there`);
+    },
+  };
+  const summary = await readCapture(input, sink, { onProgress: opts.onProgress });
+  for (const ev of dissector.flush()) analyzer.push(ev);
+  analyzer.setCapture({
+    file: input,
+    format: summary.format,
+    frames: summary.frames,
+    ...(first !== undefined ? { firstTime: new Date(first * 1000).toISOString(), duration: Math.round((last - first) * 1e6) / 1e6 } : { duration: 0 }),
+    warnings,
+  });
+  return analyzer.finish();
+}

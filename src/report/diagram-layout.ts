@@ -1,0 +1,236 @@
+/**
+ * The ladder (sequence) diagram of one client's boot, as data: who the participants are (columns)
+ * and what happened between them (rows). The terminal renderer (diagram.ts) and the HTML/SVG
+ * renderer (html.ts) both draw from this, so the two pictures always agree.
+ */
+import type { ClientJson, TimelineEntry } from './schema.js';
+import type { Finding, Severity } from '../diagnose/finding.js';
+import { severityRank } from '../diagnose/finding.js';
+
+/** What a column does in the boot; one host can have several roles (dnsmasq: proxy + TFTP). */
+export type ParticipantRole = 'client' | 'dhcp' | 'relay' | 'proxy' | 'tftp' | 'host';
+
+export interface Participant {
+  /** The address (or MAC) the timeline uses for it. */
+  address: string;
+  roles: ParticipantRole[];
+}
+
+export interface LadderArrow {
+  type: 'arrow';
+  entry: TimelineEntry;
+  from: number;
+  to: number;
+  /** Sent to 255.255.255.255: drawn across every server column. */
+  broadcast: boolean;
+  /** Seconds since the client's first timeline entry. */
+  at: number;
+  /** Times of the folded retransmissions relative to the first of them (e.g. [0, 4, 12, 28]), or undefined. */
+  repeatOffsets?: number[];
+  /** A message that by itself means trouble (NAK, TFTP ERROR, ICMP unreachable). */
+  alarming: boolean;
+  /** An exchange both ways folded into one line (TFTP-TRANSFER): heads at both ends. */
+  both: boolean;
+}
+
+export interface LadderMark {
+  type: 'finding';
+  finding: Finding;
+}
+
+export type LadderRow = LadderArrow | LadderMark;
+
+export interface Ladder {
+  client: ClientJson;
+  participants: Participant[];
+  rows: LadderRow[];
+  /** Capture time (seconds since the first frame) of the client's first entry. */
+  start: number;
+  /** Highest severity among the client's findings, if any. */
+  worst?: Severity;
+}
+
+/** Kinds only a client sends (RFC 2131 §3.1, PXE 2.1 §2.2: the 4011 request, RFC 1350 RRQ/WRQ). */
+const CLIENT_KINDS = new Set(['DISCOVER', 'REQUEST', 'DECLINE', 'RELEASE', 'INFORM', '4011-REQUEST', 'RRQ', 'WRQ']);
+/** What a message says about the server end of it (whichever end is not the client). */
+const ROLE_OF_KIND: Record<string, ParticipantRole> = {
+  OFFER: 'dhcp',
+  ACK: 'dhcp',
+  NAK: 'dhcp',
+  'PROXY-OFFER': 'proxy',
+  '4011-REQUEST': 'proxy',
+  '4011-ACK': 'proxy',
+  RRQ: 'tftp',
+  WRQ: 'tftp',
+  OACK: 'tftp',
+  DATA: 'tftp',
+  ERROR: 'tftp',
+  'TFTP-TRANSFER': 'tftp',
+  ICMP: 'host',
+};
+const ROLE_ORDER: ParticipantRole[] = ['client', 'relay', 'dhcp', 'proxy', 'tftp', 'host'];
+const ALARMING = new Set(['NAK', 'ERROR', 'ICMP', 'DECLINE']);
+const BROADCAST = '255.255.255.255';
+const UNSPECIFIED = '0.0.0.0';
+
+export function isBroadcast(address: string): boolean {
+  return address === BROADCAST;
+}
+
+/**
+ * The addresses that are this client: its MAC, 0.0.0.0 before it has a lease, the addresses it was
+ * offered, and the source of what only a client sends directly (RRQ, the 4011 request; never relayed).
+ */
+function clientAddresses(client: ClientJson): Set<string> {
+  const own = new Set<string>([client.mac, UNSPECIFIED]);
+  for (const o of client.offers) if (o.yiaddr && o.yiaddr !== UNSPECIFIED) own.add(o.yiaddr);
+  for (const e of client.timeline) {
+    if (e.kind === 'RRQ' || e.kind === 'WRQ' || e.kind === '4011-REQUEST') own.add(e.from);
+  }
+  for (const t of client.transfers) own.add(t.client);
+  return own;
+}
+
+export function buildLadder(client: ClientJson, allFindings: Finding[]): Ladder {
+  const own = clientAddresses(client);
+  const participants: Participant[] = [{ address: client.mac, roles: ['client'] }];
+  const firstSeen = new Map<string, number>();
+  const roles = new Map<string, Set<ParticipantRole>>();
+  const note = (address: string, role: ParticipantRole, order: number): void => {
+    if (own.has(address) || isBroadcast(address)) return;
+    if (!firstSeen.has(address)) firstSeen.set(address, order);
+    let set = roles.get(address);
+    if (!set) roles.set(address, (set = new Set()));
+    set.add(role);
+  };
+  client.timeline.forEach((e, i) => {
+    if (CLIENT_KINDS.has(e.kind) && !own.has(e.from)) {
+      // A client-only message from another address was forwarded by a relay agent (RFC 1542 §4).
+      note(e.from, 'relay', i);
+    }
+    const role = ROLE_OF_KIND[e.kind];
+    if (role) {
+      note(e.from, role, i);
+      note(e.to, role, i);
+    }
+    // Anything else the client exchanged with still gets a column.
+    note(e.from, 'host', i);
+    note(e.to, 'host', i);
+  });
+  const others = [...roles.entries()].map(([address, set]) => {
+    // A relay agent also forwards OFFER/ACK to the client: it is a relay, not a DHCP server.
+    const specific = [...set].filter((r) => r !== 'host' && !(r === 'dhcp' && set.has('relay')));
+    const list = (specific.length > 0 ? specific : ['host']) as ParticipantRole[];
+    list.sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
+    return { address, roles: list, order: firstSeen.get(address) ?? 0 };
+  });
+  others.sort((a, b) => ROLE_ORDER.indexOf(a.roles[0]!) - ROLE_ORDER.indexOf(b.roles[0]!) || a.order - b.order);
+  for (const o of others) participants.push({ address: o.address, roles: o.roles });
+
+  const column = (address: string): number => {
+    if (own.has(address)) return 0;
+    const i = participants.findIndex((p) => p.address === address);
+    return i < 0 ? 0 : i;
+  };
+  const start = client.timeline[0]?.time ?? 0;
+  const arrows: LadderArrow[] = client.timeline.map((entry) => {
+    const broadcast = isBroadcast(entry.to);
+    const from = column(entry.from);
+    // A broadcast from the client reaches every server; one from a server is meant for the client.
+    const to = broadcast ? (from === 0 ? Math.max(participants.length - 1, 0) : 0) : column(entry.to);
+    return {
+      type: 'arrow',
+      entry,
+      from,
+      to,
+      broadcast,
+      at: entry.time - start,
+      repeatOffsets: repeatOffsets(entry),
+      alarming: ALARMING.has(entry.kind),
+      both: entry.kind === 'TFTP-TRANSFER',
+    };
+  });
+
+  const findings = allFindings.filter((f) => f.client === client.mac);
+  const rows: LadderRow[] = [];
+  const anchored = new Map<number, Finding[]>();
+  for (const f of findings) {
+    const at = anchorIndex(client.timeline, f);
+    let list = anchored.get(at);
+    if (!list) anchored.set(at, (list = []));
+    list.push(f);
+  }
+  for (const f of anchored.get(-1) ?? []) rows.push({ type: 'finding', finding: f });
+  arrows.forEach((a, i) => {
+    rows.push(a);
+    for (const f of anchored.get(i) ?? []) rows.push({ type: 'finding', finding: f });
+  });
+  let worst: Severity | undefined;
+  for (const f of findings) if (worst === undefined || severityRank[f.severity] > severityRank[worst]) worst = f.severity;
+  return { client, participants, rows, start, worst };
+}
+
+/**
+ * Where a finding is drawn: after the last timeline entry at or before the moment it shows
+ * (Finding.time, meant for diagrams), else at or before its last evidence frame; -1 = before all.
+ */
+function anchorIndex(timeline: TimelineEntry[], f: Finding): number {
+  let at = -1;
+  if (f.time !== undefined) {
+    timeline.forEach((e, i) => {
+      if (e.time <= f.time! + 1e-9) at = i;
+    });
+    return at;
+  }
+  if (f.frames.length > 0) {
+    const last = Math.max(...f.frames);
+    timeline.forEach((e, i) => {
+      if (e.frame <= last) at = i;
+    });
+    return at;
+  }
+  return timeline.length - 1;
+}
+
+/**
+ * Folded retransmissions as offsets from the first one. `repeats` holds the capture times of the
+ * folded copies; whether it includes the entry's own time or not, the result starts at 0.
+ */
+function repeatOffsets(e: TimelineEntry): number[] | undefined {
+  if (!e.repeats || e.repeats.length === 0) return undefined;
+  const times = Math.abs(e.repeats[0]! - e.time) < 1e-9 ? e.repeats : [e.time, ...e.repeats];
+  if (times.length < 2) return undefined;
+  return times.map((t) => t - times[0]!);
+}
+
+const ROLE_TITLE: Record<ParticipantRole, string> = {
+  client: 'client',
+  dhcp: 'DHCP',
+  relay: 'relay',
+  proxy: 'proxy',
+  tftp: 'TFTP',
+  host: 'host',
+};
+
+/** "DHCP", "proxy+TFTP", … */
+export function roleTitle(p: Participant): string {
+  return p.roles.map((r) => ROLE_TITLE[r]).join('+');
+}
+
+/** "x4 at 0/4/12/28 s" */
+export function foldedText(offsets: number[]): string {
+  return `x${offsets.length} at ${offsets.map((o) => formatSeconds(o)).join('/')} s`;
+}
+
+/** Seconds with no more precision than useful: 0, 4, 0.5, 0.012, 12.3 */
+export function formatSeconds(s: number): string {
+  if (s === 0) return '0';
+  const abs = Math.abs(s);
+  const digits = abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  return s.toFixed(digits).replace(/\.?0+$/, '');
+}
+
+/** "+1.234 s" for the time gutter: fixed 3 decimals so the column lines up. */
+export function formatOffset(s: number): string {
+  return `+${s.toFixed(3)}`;
+}

@@ -1,0 +1,99 @@
+/** ClientRecord + findings -> the `analyze --json` shapes (src/report/schema.ts). */
+import type { Finding } from '../diagnose/finding.js';
+import type { ClientRecord, TransferRecord } from '../exchange/types.js';
+import { archLabel, isProxyKind, printableName } from '../exchange/classify.js';
+import { bootTarget, clientStage, primaryAttempt } from '../exchange/summary.js';
+import type { ClientJson, TransferJson } from './schema.js';
+
+function round(n: number, digits = 6): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export function transferJson(t: TransferRecord): TransferJson {
+  const duration = Math.max(0, t.lastTs - t.rrqTs);
+  const frames = [t.rrqFrame];
+  if (t.firstReplyFrame !== undefined) frames.push(t.firstReplyFrame);
+  if (t.lastFrame !== t.rrqFrame && t.lastFrame !== t.firstReplyFrame) frames.push(t.lastFrame);
+  const out: TransferJson = {
+    file: printableName(t.file),
+    server: t.server,
+    client: t.client,
+    frames,
+    options: { ...t.options },
+    outcome: t.outcome,
+    bytes: t.bytes,
+    blocks: t.highestBlock,
+    blksize: t.blksize,
+    retransmissions: t.rrqRepeats.length + t.duplicateData,
+    duration: round(duration),
+    rate: duration > 0 ? Math.round(t.bytes / duration) : 0,
+    role: t.role,
+  };
+  if (t.tsize !== undefined) out.tsize = t.tsize;
+  if (t.error) {
+    out.errorCode = t.error.code;
+    out.errorMessage = t.error.message;
+  }
+  return out;
+}
+
+export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
+  const a = primaryAttempt(c);
+  const stage = clientStage(c);
+  const { bootFile, bootServer } = bootTarget(c);
+  const transfers = [...c.attempts.flatMap((x) => x.transfers), ...c.orphanTransfers].sort((x, y) => x.rrqFrame - y.rrqFrame);
+  const nbpDone = transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete');
+  const offers: ClientJson['offers'] = [];
+  for (const at of c.attempts) {
+    for (const o of at.offers) {
+      const entry: ClientJson['offers'][number] = { server: o.server, kind: o.kind, frame: o.frame };
+      if (o.yiaddr !== '0.0.0.0') entry.yiaddr = o.yiaddr;
+      if (o.bootFile) entry.bootFile = printableName(o.bootFile);
+      const bs = o.siaddr !== '0.0.0.0' ? o.siaddr : (o.tftpServerName ?? (isProxyKind(o.kind) ? undefined : undefined));
+      if (bs) entry.bootServer = bs;
+      offers.push(entry);
+    }
+    for (const p of at.proxyRequests) {
+      const o = p.answer;
+      if (!o) continue;
+      const entry: ClientJson['offers'][number] = { server: o.server, kind: 'boot-server-ack', frame: o.frame };
+      if (o.bootFile) entry.bootFile = printableName(o.bootFile);
+      if (o.siaddr !== '0.0.0.0') entry.bootServer = o.siaddr;
+      offers.push(entry);
+    }
+  }
+  const mine = findings.filter((f) => f.client === c.mac);
+  const out: ClientJson = {
+    mac: c.mac,
+    ok: nbpDone && !mine.some((f) => f.severity === 'error'),
+    stage,
+    offers: offers.slice(0, 200),
+    transfers: transfers.slice(0, 500).map(transferJson),
+    findings: mine.map((f) => f.id),
+    timeline: c.timeline,
+    firstFrame: c.firstFrame,
+    lastFrame: c.lastFrame,
+  };
+  if (c.session > 1) out.session = c.session;
+  const guid = a?.guid ?? c.guids[0];
+  if (guid) out.guid = guid;
+  if (a?.arch) {
+    out.arch = a.arch;
+    const name = archLabel(a.arch);
+    if (name) out.archName = name;
+  }
+  if (a?.vendorClass) out.vendorClass = a.vendorClass;
+  if (bootFile !== undefined) out.bootFile = printableName(bootFile);
+  if (bootServer !== undefined) out.bootServer = bootServer;
+  return out;
+}
+
+/** One-line verdict for the text report. */
+export function verdict(c: ClientJson, findings: Finding[]): string {
+  const errors = findings.filter((f) => f.client === c.mac && f.severity === 'error');
+  if (errors.length > 0) return `FAILED: ${errors[0]!.id}`;
+  if (c.ok) return c.stage === 'second-stage' ? 'OK (NBP ran)' : 'OK (NBP downloaded)';
+  if (!c.vendorClass && !c.arch && c.transfers.length === 0) return 'not a PXE client';
+  return `stopped at ${c.stage}`;
+}

@@ -1,0 +1,269 @@
+/**
+ * `serve`: proxyDHCP / DHCP on 67 + PXE boot server on 4011 + TFTP on 69, wired together, with one
+ * line per client event and a per-client summary. Uses the decode layer only.
+ */
+import { decodeDhcp } from '../decode/dhcp/codec.js';
+import { archName } from '../decode/dhcp/options.js';
+import { decodeTftp } from '../decode/tftp/codec.js';
+import type { PacketEvent } from '../decode/events.js';
+import { DhcpLogic, type DhcpServeEvent, type Endpoint, type FullDhcpConfig } from './dhcp/logic.js';
+import { DhcpServer } from './dhcp/server.js';
+import type { NetInterface } from './netif.js';
+import type { BootPolicyConfig, Machine } from './policy.js';
+import { TftpServer, type TftpServerEvent } from './tftp/server.js';
+
+export interface ServeConfig {
+  iface: NetInterface;
+  /** --interface given: ignore requests from other subnets. */
+  restrictToSubnet: boolean;
+  policy: BootPolicyConfig;
+  delaySeconds: number;
+  full?: FullDhcpConfig;
+  dhcp: boolean;
+  tftpRoot?: string;
+  /** Port overrides (tests only; firmware uses 67/4011/69). */
+  ports?: { dhcp?: number; bootServer?: number; tftp?: number };
+  tftpDeadlineMs?: number;
+}
+
+export interface ClientSummary {
+  /** MAC, or the IP address when only TFTP was seen from it. */
+  id: string;
+  mac?: string;
+  ip?: string;
+  arch?: number;
+  ipxe: boolean;
+  offers: number;
+  bootAcks: number;
+  acks: number;
+  naks: number;
+  transfersComplete: number;
+  transfersFailed: number;
+  bytes: number;
+  files: string[];
+  lastEvent: string;
+}
+
+function fmtRate(bps: number): string {
+  if (bps >= 1e6) return `${(bps / 1e6).toFixed(1)} MB/s`;
+  if (bps >= 1e3) return `${(bps / 1e3).toFixed(0)} kB/s`;
+  return `${bps.toFixed(0)} B/s`;
+}
+
+function clock(): string {
+  return new Date().toISOString().slice(11, 19);
+}
+
+export function describeMachine(m: Machine): string {
+  const arch = m.arch === undefined ? 'no-arch' : `${archName(m.arch)}(${m.arch})`;
+  return `${m.mac} ${arch}${m.ipxe ? ' iPXE' : ''}`;
+}
+
+export class Responder {
+  readonly cfg: ServeConfig;
+  private readonly line: (s: string) => void;
+  private readonly packetSink: ((ev: PacketEvent) => void) | undefined;
+  private dhcp: DhcpServer | undefined;
+  private tftp: TftpServer | undefined;
+  private frame = 0;
+  private readonly clients = new Map<string, ClientSummary>();
+  private readonly macByIp = new Map<string, string>();
+
+  constructor(cfg: ServeConfig, line: (s: string) => void, packetSink?: (ev: PacketEvent) => void) {
+    this.cfg = cfg;
+    this.line = line;
+    this.packetSink = packetSink;
+  }
+
+  /** Bind every socket; rejects with BindError (dhcp) or a Node errno error (tftp). */
+  async start(): Promise<void> {
+    const onPacket = (kind: 'dhcp' | 'tftp') => this.feeder(kind);
+    try {
+      if (this.cfg.dhcp) {
+        const logic = new DhcpLogic({
+          serverIp: this.cfg.iface.address,
+          netmask: this.cfg.iface.netmask,
+          broadcast: this.cfg.iface.broadcast,
+          restrictToSubnet: this.cfg.restrictToSubnet,
+          policy: this.cfg.policy,
+          delaySeconds: this.cfg.delaySeconds,
+          ...(this.cfg.full ? { full: this.cfg.full } : {}),
+        });
+        this.dhcp = new DhcpServer({
+          logic,
+          serverIp: this.cfg.iface.address,
+          ...(this.cfg.ports?.dhcp !== undefined ? { dhcpPort: this.cfg.ports.dhcp } : {}),
+          ...(this.cfg.ports?.bootServer !== undefined ? { bootServerPort: this.cfg.ports.bootServer } : {}),
+          onEvent: (e) => this.onDhcpEvent(e),
+          onPacket: onPacket('dhcp'),
+        });
+        await this.dhcp.listen();
+      }
+      if (this.cfg.tftpRoot !== undefined) {
+        this.tftp = new TftpServer({
+          root: this.cfg.tftpRoot,
+          address: this.cfg.restrictToSubnet ? this.cfg.iface.address : '0.0.0.0',
+          port: this.cfg.ports?.tftp ?? 69,
+          mtu: this.cfg.iface.mtu,
+          ...(this.cfg.tftpDeadlineMs !== undefined ? { deadlineMs: this.cfg.tftpDeadlineMs } : {}),
+          onEvent: (e) => this.onTftpEvent(e),
+          onPacket: onPacket('tftp'),
+        });
+        await this.tftp.listen();
+      }
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+  }
+
+  /** Re-decode what went over our sockets as PacketEvents, so the analyzer sees what a capture would. */
+  private feeder(kind: 'dhcp' | 'tftp'): (dir: 'in' | 'out', local: Endpoint, remote: Endpoint, payload: Uint8Array) => void {
+    return (dir, local, remote, payload) => {
+      const sink = this.packetSink;
+      if (kind === 'dhcp' && dir === 'in') this.learn(payload);
+      if (!sink) return;
+      const src = dir === 'in' ? remote : local;
+      // A request on a wildcard socket: DHCP ones are the clients' broadcasts; TFTP ones were sent to us.
+      const wildcardDst = kind === 'dhcp' ? '255.255.255.255' : this.cfg.iface.address;
+      const dst = dir === 'in' ? { address: local.address === '0.0.0.0' ? wildcardDst : local.address, port: local.port } : remote;
+      const meta = {
+        frame: ++this.frame,
+        ts: Date.now() / 1000,
+        src: src.address === '0.0.0.0' && dir === 'out' ? this.cfg.iface.address : src.address,
+        sport: src.port,
+        dst: dst.address,
+        dport: dst.port,
+        interfaceId: 0,
+        ipLength: payload.length + 28,
+        ttl: 64,
+      };
+      if (kind === 'dhcp') sink({ kind: 'dhcp', meta, dhcp: decodeDhcp(payload) });
+      else {
+        const tftp = decodeTftp(payload);
+        if (tftp) sink({ kind: 'tftp', meta, tftp });
+      }
+    };
+  }
+
+  /** Which MAC uses which address: from the clients' own REQUESTs (option 50 / ciaddr), also in proxy mode. */
+  private learn(payload: Uint8Array): void {
+    const msg = decodeDhcp(payload);
+    if (msg.op !== 1) return;
+    const ip = msg.requestedIp ?? (msg.ciaddr !== '0.0.0.0' ? msg.ciaddr : undefined);
+    if (ip === undefined) return;
+    const mac = msg.chaddr.toLowerCase();
+    this.macByIp.set(ip, mac);
+    const byIp = this.clients.get(ip);
+    const c = this.client(mac, ip);
+    // TFTP seen before the mapping was known: fold that row into the MAC's.
+    if (byIp && byIp !== c) {
+      c.transfersComplete += byIp.transfersComplete;
+      c.transfersFailed += byIp.transfersFailed;
+      c.bytes += byIp.bytes;
+      for (const f of byIp.files) if (!c.files.includes(f)) c.files.push(f);
+      this.clients.delete(ip);
+    }
+  }
+
+  private client(mac: string | undefined, ip: string | undefined): ClientSummary {
+    const knownMac = mac ?? (ip !== undefined ? this.macByIp.get(ip) : undefined);
+    const id = knownMac ?? ip ?? '?';
+    let c = this.clients.get(id);
+    if (!c) {
+      c = { id, ipxe: false, offers: 0, bootAcks: 0, acks: 0, naks: 0, transfersComplete: 0, transfersFailed: 0, bytes: 0, files: [], lastEvent: '' };
+      if (knownMac) c.mac = knownMac;
+      this.clients.set(id, c);
+    }
+    if (ip !== undefined && ip !== '0.0.0.0' && ip !== '255.255.255.255') {
+      c.ip = ip;
+      if (knownMac) this.macByIp.set(ip, knownMac);
+    }
+    return c;
+  }
+
+  private onDhcpEvent(e: DhcpServeEvent): void {
+    const m = e.machine;
+    const ip = e.type === 'ack' ? e.address : e.type === 'boot-ack' ? e.to.split(':')[0] : undefined;
+    const c = this.client(m.mac, ip);
+    if (m.arch !== undefined) c.arch = m.arch;
+    c.ipxe ||= m.ipxe;
+    let text: string;
+    switch (e.type) {
+      case 'offer':
+        c.offers++;
+        text =
+          e.shape === 'dhcp'
+            ? `DHCP offer sent: ${e.yiaddr}${e.file ? `, boot file ${e.file}` : ''}`
+            : e.shape === 'proxy-binl'
+              ? 'proxyDHCP offer sent (UEFI: BINL, boot file follows on 4011)'
+              : `proxyDHCP offer sent: boot file ${e.file}, server ${this.cfg.iface.address}`;
+        break;
+      case 'boot-ack':
+        c.bootAcks++;
+        text = `4011 answered: boot file ${e.file} -> ${e.to}`;
+        break;
+      case 'ack':
+        c.acks++;
+        text = `DHCP ACK: ${e.address}${e.file ? `, boot file ${e.file}` : ''}`;
+        break;
+      case 'inform':
+        text = 'DHCP INFORM answered';
+        break;
+      case 'nak':
+        c.naks++;
+        text = `DHCP NAK for ${e.requested}: ${e.reason}`;
+        break;
+      case 'decline':
+        text = `DHCP DECLINE of ${e.address} (address set aside)`;
+        break;
+      case 'release':
+        text = `DHCP RELEASE of ${e.address}`;
+        break;
+      case 'ignored':
+        text = `not answered: ${e.reason}`;
+        break;
+    }
+    c.lastEvent = text;
+    this.line(`${clock()} ${describeMachine(m)}  ${text}`);
+  }
+
+  private onTftpEvent(e: TftpServerEvent): void {
+    const c = this.client(undefined, e.client.address);
+    const who = c.mac ? `${c.mac} ${e.client.address}` : e.client.address;
+    let text: string;
+    switch (e.type) {
+      case 'transfer-start':
+        text = `TFTP ${e.file}: started (${e.size} bytes, blksize ${e.blksize}${e.windowsize > 1 ? `, windowsize ${e.windowsize}` : ''})`;
+        break;
+      case 'transfer-end':
+        if (e.outcome === 'complete') {
+          c.transfersComplete++;
+          c.bytes += e.bytes;
+          if (!c.files.includes(e.file)) c.files.push(e.file);
+          text = `TFTP ${e.file}: finished, ${e.bytes} bytes in ${e.seconds.toFixed(2)} s (${fmtRate(e.rate)})${e.retransmissions ? `, ${e.retransmissions} retransmissions` : ''}`;
+        } else if (e.outcome === 'aborted') {
+          text = `TFTP ${e.file}: ended by the client (${e.detail ?? 'error'})`;
+        } else {
+          c.transfersFailed++;
+          text = `TFTP ${e.file}: failed (${e.outcome}${e.detail ? `: ${e.detail}` : ''})`;
+        }
+        break;
+      case 'request-refused':
+        text = `TFTP ${e.file}: refused with error ${e.code} (${e.message})`;
+        break;
+    }
+    c.lastEvent = text;
+    this.line(`${clock()} ${who}  ${text}`);
+  }
+
+  summary(): ClientSummary[] {
+    return [...this.clients.values()];
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.dhcp?.close(), this.tftp?.close()]);
+    this.dhcp = undefined;
+    this.tftp = undefined;
+  }
+}

@@ -1,0 +1,103 @@
+import { describe, it, expect } from 'vitest';
+import { parseExpectations } from '../../src/check/expectations.js';
+import { evaluate, captureOk } from '../../src/check/evaluate.js';
+import { sampleAnalysis } from '../report/sample-analysis.js';
+
+const run = (yaml: string) => evaluate(parseExpectations(yaml, 't.yaml'), sampleAnalysis());
+
+describe('evaluate', () => {
+  it('passes expectations that match the analysis, one result per expectation', () => {
+    const results = run(`
+clients:
+  "52:54:00:be:00:01":
+    ok: false
+    stage: tftp
+    minStage: bound
+    bootFile: pxelinux.0
+    bootServer: 192.0.2.10
+    findings: [tftp-file-not-found]
+    notFindings: [no-boot-file]
+    maxSeverity: error
+  "52:54:00:ef:00:02":
+    ok: true
+    maxSeverity: info
+capture-wide:
+  clientCount: 2
+  ok: false
+  findings: [rogue-dhcp-server, slow-dhcp-offer]
+`);
+    expect(results.filter((r) => !r.passed)).toEqual([]);
+    expect(results.map((r) => `${r.scope}: ${r.name}`)).toEqual([
+      'client 52:54:00:be:00:01: ok is false',
+      'client 52:54:00:be:00:01: stage is tftp',
+      'client 52:54:00:be:00:01: stage is at least bound',
+      'client 52:54:00:be:00:01: boot file is pxelinux.0',
+      'client 52:54:00:be:00:01: boot server is 192.0.2.10',
+      'client 52:54:00:be:00:01: has finding tftp-file-not-found',
+      'client 52:54:00:be:00:01: has no finding no-boot-file',
+      'client 52:54:00:be:00:01: has no finding above error',
+      'client 52:54:00:ef:00:02: ok is true',
+      'client 52:54:00:ef:00:02: has no finding above info',
+      'capture: has 2 clients',
+      'capture: ok is false',
+      'capture: has finding rogue-dhcp-server',
+      'capture: has finding slow-dhcp-offer',
+    ]);
+  });
+
+  it('fails with expected vs actual in the reason', () => {
+    const results = run(`
+clients:
+  "52:54:00:be:00:01":
+    ok: true
+    stage: nbp
+    minStage: nbp
+    bootFile: null
+    findings: [no-boot-file]
+    notFindings: [tftp-file-not-found]
+    maxSeverity: warning
+  "52:54:00:ef:00:02":
+    maxSeverity: none
+capture-wide:
+  clientCount: 1
+  ok: true
+  maxSeverity: info
+`);
+    expect(results.every((r) => !r.passed)).toBe(true);
+    expect(results.map((r) => r.reason)).toEqual([
+      'expected ok true, got false',
+      'expected stage nbp, got tftp',
+      'expected stage nbp or later, got tftp',
+      'expected boot file (none), got pxelinux.0',
+      'expected finding no-boot-file, got: tftp-file-not-found',
+      'finding tftp-file-not-found is reported (frames 11, 12)',
+      'expected nothing above warning, got tftp-file-not-found (error)',
+      'expected nothing at all, got slow-dhcp-offer (info)',
+      'expected 1 client, got 2 (52:54:00:be:00:01, 52:54:00:ef:00:02)',
+      'expected ok true, got false: client 52:54:00:be:00:01 not ok',
+      'expected nothing above info, got tftp-file-not-found (error), rogue-dhcp-server (warning)',
+    ]);
+  });
+
+  it('fails once for a client that is not in the capture', () => {
+    const results = run('clients:\n  "52:54:00:00:00:99":\n    ok: true\n    stage: nbp\n');
+    expect(results).toEqual([
+      {
+        scope: 'client 52:54:00:00:00:99',
+        name: 'is in the capture',
+        passed: false,
+        reason: 'no such client in the capture (clients seen: 52:54:00:be:00:01, 52:54:00:ef:00:02)',
+      },
+    ]);
+  });
+});
+
+describe('captureOk', () => {
+  it('needs a client, every client ok, and no error finding', () => {
+    const a = sampleAnalysis();
+    expect(captureOk({ ...a, clients: [] })).toEqual({ ok: false, why: 'no client in the capture' });
+    const allOk = { ...a, clients: a.clients.map((c) => ({ ...c, ok: true })) };
+    expect(captureOk(allOk)).toEqual({ ok: false, why: 'error finding tftp-file-not-found' });
+    expect(captureOk({ ...allOk, findings: a.findings.filter((f) => f.severity !== 'error') })).toEqual({ ok: true, why: 'all 2 clients ok, no error' });
+  });
+});

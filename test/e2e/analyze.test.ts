@@ -1,0 +1,289 @@
+/**
+ * End to end: the BUILT CLI (`npm test` builds first) on real captures: lab captures from real qemu
+ * firmware (SeaBIOS+iPXE, OVMF/EDK2) against real servers (isc-dhcpd, dnsmasq, tftpd-hpa, dhcrelay),
+ * the public Pixiecore PXE capture, and every public DHCP/TFTP capture (no crash, sane JSON).
+ * Evidence frames of the lab failures are cross-checked with tshark when it is installed.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AnalysisJson } from '../../src/report/schema.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/pxe-doctor.js');
+const labDir = join(root, 'fixtures/captures');
+const usec = join(root, 'fixtures/public/netboot/usec.pcap');
+
+function run(args: string[], input?: Uint8Array) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, input, env: { ...process.env, NO_COLOR: '1' }, encoding: 'buffer', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
+
+function analyze(file: string, extra: string[] = []): { code: number | null; json: AnalysisJson; stderr: string } {
+  const r = run(['analyze', file, '--json', ...extra]);
+  expect(r.stderr, r.stderr).toBe('');
+  return { code: r.code, json: JSON.parse(r.stdout) as AnalysisJson, stderr: r.stderr };
+}
+
+const hasTshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0;
+/** Frame numbers tshark selects with a display filter (the oracle for evidence frames). */
+function tsharkFrames(file: string, filter: string): number[] {
+  const r = spawnSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 60_000 });
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
+const withTshark = hasTshark || process.env['CI'] ? it : it.skip;
+
+const labCaptures = existsSync(labDir) ? readdirSync(labDir).filter((f) => /\.(pcap|pcapng)$/.test(f)) : [];
+const okCaptures = labCaptures.filter((f) => f.startsWith('ok-'));
+
+describe('pxe-doctor analyze (built CLI) on lab captures of real firmware', () => {
+  it('is built', () => {
+    expect(existsSync(join(root, 'dist/cli/commands/analyze.js'))).toBe(true);
+    expect(existsSync(join(root, 'dist/pipeline.js'))).toBe(true);
+  });
+
+  it('has working captures to check', () => {
+    expect(okCaptures.length).toBeGreaterThan(0);
+  });
+
+  for (const f of okCaptures) {
+    it(`${f}: the client boots, no error finding, exit 0`, () => {
+      const { code, json } = analyze(join(labDir, f));
+      expect(code).toBe(0);
+      expect(json.schemaVersion).toBe(1);
+      expect(json.findings.filter((x) => x.severity === 'error')).toEqual([]);
+      const pxe = json.clients.filter((c) => c.vendorClass?.startsWith('PXEClient'));
+      expect(pxe.length).toBeGreaterThan(0);
+      for (const c of pxe) {
+        expect(c.ok, `${c.mac} ${c.stage}`).toBe(true);
+        expect(['nbp', 'second-stage']).toContain(c.stage);
+        expect(c.transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete')).toBe(true);
+        expect(c.mac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+        expect(c.timeline.length).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  const lab = (name: string) => join(labDir, name);
+  const present = (name: string) => (existsSync(lab(name)) ? it : it.skip);
+
+  present('fail-no-bootfile.pcap')('fail-no-bootfile: no-boot-file with the offers and the ACK as evidence', () => {
+    const file = lab('fail-no-bootfile.pcap');
+    const { code, json } = analyze(file);
+    expect(code).toBe(1);
+    expect(json.findings.map((f) => f.id)).toEqual(['no-boot-file']);
+    const f = json.findings[0]!;
+    expect(f.severity).toBe('error');
+    expect(f.firmwareMessage).toBe('PXE-E53');
+    expect(f.client).toBe('52:54:00:be:00:01');
+    if (hasTshark) expect(f.frames).toEqual(tsharkFrames(file, 'dhcp.option.dhcp == 2 || dhcp.option.dhcp == 5'));
+    expect(json.clients[0]!.ok).toBe(false);
+    expect(json.clients[0]!.stage).toBe('bound');
+  });
+
+  present('fail-option60-on-dhcp.pcap')('fail-option60-on-dhcp: option60-on-dhcp-server, the 4011 requests and the ICMP port unreachable', () => {
+    const file = lab('fail-option60-on-dhcp.pcap');
+    const { code, json } = analyze(file);
+    expect(code).toBe(1);
+    expect(json.findings.filter((f) => f.severity === 'error').map((f) => f.id)).toEqual(['option60-on-dhcp-server']);
+    const f = json.findings.find((x) => x.id === 'option60-on-dhcp-server')!;
+    expect(f.firmwareMessage).toBe('PXE-E55');
+    if (hasTshark) {
+      const offer = tsharkFrames(file, 'dhcp.option.dhcp == 2')[0]!;
+      const req4011 = tsharkFrames(file, 'udp.dstport == 4011 && dhcp');
+      const icmp = tsharkFrames(file, 'icmp.type == 3');
+      expect(f.frames).toContain(offer);
+      expect(f.frames).toContain(req4011[0]);
+      expect(f.frames).toContain(icmp[0]);
+    }
+  });
+
+  for (const name of ['fail-relay-missing-pxe-helper.pcap', 'fail-relay-missing-pxe-helper.both-sides.pcapng']) {
+    present(name)(`${name}: relay-missing-pxe-helper, not no-boot-file`, () => {
+      const file = lab(name);
+      const { code, json } = analyze(file);
+      expect(code).toBe(1);
+      expect(json.findings.map((f) => f.id)).toEqual(['relay-missing-pxe-helper']);
+      const f = json.findings[0]!;
+      expect(f.title).toContain('192.0.2.254');
+      if (hasTshark) {
+        // Client side only (both-sides: interface 0 is the client LAN, the relay's copies are folded).
+        const replies = tsharkFrames(file, '(dhcp.option.dhcp == 2 || dhcp.option.dhcp == 5) && udp.dstport == 67');
+        const all = replies.length > 0 ? replies : tsharkFrames(file, 'dhcp.option.dhcp == 2 || dhcp.option.dhcp == 5');
+        expect(f.frames).toEqual(all);
+      }
+    });
+  }
+
+  present('fail-tftp-file-not-found.pcap')('fail-tftp-file-not-found: tftp-file-not-found with the RRQ and the ERROR', () => {
+    const file = lab('fail-tftp-file-not-found.pcap');
+    const { code, json } = analyze(file);
+    expect(code).toBe(1);
+    expect(json.findings.map((f) => f.id)).toEqual(['tftp-file-not-found']);
+    const f = json.findings[0]!;
+    expect(f.firmwareMessage).toBe('PXE-E3B');
+    if (hasTshark) {
+      const rrq = tsharkFrames(file, 'tftp.opcode == 1');
+      const err = tsharkFrames(file, 'tftp.opcode == 5');
+      expect(f.frames).toEqual([rrq[rrq.length - 1], err[err.length - 1]]);
+    }
+  });
+
+  present('fail-tftp-server-down.pcap')('fail-tftp-server-down: tftp-no-response with RRQs and ICMP port unreachable', () => {
+    const file = lab('fail-tftp-server-down.pcap');
+    const { code, json } = analyze(file);
+    expect(code).toBe(1);
+    expect(json.findings.map((f) => f.id)).toEqual(['tftp-no-response']);
+    const f = json.findings[0]!;
+    expect(f.firmwareMessage).toBe('PXE-E32');
+    expect(json.clients[0]!.transfers[0]!.outcome).toBe('no-response');
+    if (hasTshark) {
+      const rrq = tsharkFrames(file, 'tftp.opcode == 1');
+      const icmp = tsharkFrames(file, 'icmp.type == 3');
+      expect(f.frames).toContain(rrq[0]);
+      expect(f.frames).toContain(icmp[0]);
+    }
+  });
+
+  present('fail-uefi-gets-bios-file.pcap')('fail-uefi-gets-bios-file: arch-bootfile-mismatch judged from the NBP header', () => {
+    const file = lab('fail-uefi-gets-bios-file.pcap');
+    const { code, json } = analyze(file);
+    expect(code).toBe(1);
+    expect(json.findings.map((f) => f.id)).toEqual(['arch-bootfile-mismatch']);
+    const f = json.findings[0]!;
+    expect(f.title).toContain('BIOS NBP (no PE/COFF header)');
+    expect(f.title).toContain('x64 UEFI');
+    const c = json.clients[0]!;
+    expect(c.arch).toEqual([7]);
+    expect(c.ok).toBe(false);
+    if (hasTshark) expect(f.frames).toContain(tsharkFrames(file, 'tftp.opcode == 1').pop());
+  });
+});
+
+describe('pxe-doctor analyze (built CLI) on public captures', () => {
+  it('usec.pcap (real PXE boot against Pixiecore): proxy offer, 4011 step, boot file, replies not captured', () => {
+    const { code, json } = analyze(usec);
+    expect(code).toBe(0);
+    expect(json.capture.frames).toBe(9);
+    expect(json.capture.format).toBe('pcap');
+    expect(json.clients).toHaveLength(1);
+    const c = json.clients[0]!;
+    expect(c.mac).toBe('d0:50:99:4e:05:57');
+    expect(c.arch).toEqual([0]);
+    expect(c.vendorClass).toBe('PXEClient:Arch:00000:UNDI:002001');
+    expect(c.offers.map((o) => [o.kind, o.frame])).toEqual([
+      ['proxy', 2],
+      ['dhcp', 3],
+      ['boot-server-ack', 7],
+    ]);
+    expect(c.bootFile).toBe('boot');
+    expect(c.bootServer).toBe('192.168.16.10');
+    expect(c.stage).toBe('tftp');
+    expect(c.ok).toBe(false);
+    expect(c.transfers.map((t) => [t.file, t.outcome, t.frames[0]])).toEqual([
+      ['boot', 'not-captured', 8],
+      ['boot', 'capture-ended', 9],
+    ]);
+    expect(json.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(json.findings.map((f) => f.id)).toContain('tftp-replies-not-captured');
+    const kinds = c.timeline.map((e) => e.kind);
+    expect(kinds).toEqual(['DISCOVER', 'PROXY-OFFER', 'OFFER', 'REQUEST', 'ACK', '4011-REQUEST', '4011-ACK', 'TFTP-TRANSFER', 'TFTP-TRANSFER']);
+  });
+
+  const publicFiles: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (/\.(pcap|pcapng)$/.test(e.name)) publicFiles.push(join(d, e.name));
+    }
+  };
+  walk(join(root, 'fixtures/public'));
+
+  it('every public DHCP/TFTP capture: valid JSON, no crash, MACs lowercase with colons', () => {
+    expect(publicFiles.length).toBeGreaterThan(30);
+    for (const f of publicFiles) {
+      const r = run(['analyze', f, '--json', '--fail-on', 'never']);
+      expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+      expect(r.stderr, f).toBe('');
+      const json = JSON.parse(r.stdout) as AnalysisJson;
+      expect(json.schemaVersion).toBe(1);
+      for (const c of json.clients) {
+        if (!c.mac.startsWith('ip:')) expect(c.mac, f).toMatch(/^([0-9a-f]{2}:){5,15}[0-9a-f]{2}$/);
+        for (const id of c.findings) expect(json.findings.some((x) => x.id === id && x.client === c.mac)).toBe(true);
+      }
+      for (const x of json.findings) {
+        expect(x.frames.length, `${f} ${x.id}`).toBeGreaterThan(0);
+        expect(x.frames.every((n) => n >= 1 && n <= json.capture.frames)).toBe(true);
+      }
+    }
+  });
+
+  it('the public TFTP error capture: tftp-error for the access violation (PXE-E3C)', () => {
+    const { code, json } = analyze(join(root, 'fixtures/public/libslirp/tftp_get_libslirp-txt.pcap'));
+    expect(code).toBe(1);
+    const f = json.findings.find((x) => x.id === 'tftp-error')!;
+    expect(f.firmwareMessage).toBe('PXE-E3C');
+    expect(f.frames).toEqual([1, 2]);
+  });
+
+  it('a plain TFTP download is one transfer entry with blocks, bytes and rate', () => {
+    const { json } = analyze(join(root, 'fixtures/public/spicy-tftp/tftp_rrq.pcap'));
+    const t = json.clients[0]!.transfers[0]!;
+    expect(t.file).toBe('rfc1350.txt');
+    expect(t.outcome).toBe('complete');
+    expect(t.blocks).toBe(49);
+    expect(t.frames[0]).toBe(1);
+    expect(t.rate).toBeGreaterThan(0);
+    const tftpEntries = json.clients[0]!.timeline.filter((e) => e.kind === 'TFTP-TRANSFER');
+    expect(tftpEntries).toHaveLength(1);
+  });
+});
+
+describe('pxe-doctor analyze (built CLI): options and exit codes', () => {
+  it('prints a text report without colors under NO_COLOR, and runs without the command name', () => {
+    const r = run([usec]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('d0:50:99:4e:05:57');
+    expect(r.stdout).toContain('tftp-replies-not-captured');
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('--fail-on warning / never change the exit code', () => {
+    expect(run(['analyze', usec, '--fail-on', 'warning']).code).toBe(1);
+    const fail = join(labDir, 'fail-no-bootfile.pcap');
+    if (existsSync(fail)) {
+      expect(run(['analyze', fail]).code).toBe(1);
+      expect(run(['analyze', fail, '--fail-on', 'never']).code).toBe(0);
+    }
+  });
+
+  it('--client focuses on one machine and accepts other MAC spellings', () => {
+    const { json } = analyze(join(root, 'fixtures/public/tcpdump/dhcp-rfc4388.pcap'), ['--fail-on', 'never']);
+    expect(json.clients.length).toBeGreaterThan(1);
+    const mac = json.clients.find((c) => json.clients.filter((x) => x.mac === c.mac).length === 1)!.mac;
+    const focused = analyze(join(root, 'fixtures/public/tcpdump/dhcp-rfc4388.pcap'), ['--client', mac.toUpperCase().replace(/:/g, '-'), '--fail-on', 'never']);
+    expect(focused.json.clients.map((c) => c.mac)).toEqual([mac]);
+  });
+
+  it('reads stdin with "-"', () => {
+    const r = run(['analyze', '-', '--json'], readFileSync(usec));
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as AnalysisJson).clients[0]!.mac).toBe('d0:50:99:4e:05:57');
+  });
+
+  it('bad input: one line on stderr, exit 2, no stack trace', () => {
+    for (const args of [
+      ['analyze', join(root, 'fixtures/public/PcapPlusPlus/solaris.snoop')],
+      ['analyze', join(root, 'no/such/file.pcap')],
+      ['analyze', usec, '--client', 'not-a-mac'],
+      ['analyze', usec, '--fail-on', 'sometimes'],
+    ]) {
+      const r = run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe('');
+    }
+  });
+});
