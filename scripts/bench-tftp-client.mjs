@@ -36,10 +36,12 @@ function download() {
     let bytes = 0;
     let idle;
     let retries = 0;
-    const done = (ok, why) => {
+    const done = (ok, why, lastAck) => {
       clearTimeout(idle);
-      sock.close();
-      resolve({ ok, bytes, sha256: hash.digest('hex'), why });
+      // Close only after the final ACK has left, or the server never hears it and retransmits.
+      if (lastAck !== undefined) sock.send(encodeTftp({ opcode: 4, block: lastAck & 0xffff }), tid, server, () => sock.close());
+      else sock.close();
+      resolve({ ok, bytes, sha256: hash.digest('hex'), why, windowsize: win, blksize: bs });
     };
     const ack = (block) => sock.send(encodeTftp({ opcode: 4, block: block & 0xffff }), tid, server);
     const rrq = () => {
@@ -82,12 +84,11 @@ function download() {
       bytes += p.length;
       expected++;
       inWindow++;
-      const last = p.length < bs;
-      if (last || inWindow >= win) {
+      if (p.length < bs) return done(true, undefined, p.block);
+      if (inWindow >= win) {
         ack(p.block);
         inWindow = 0;
       }
-      if (last) done(true);
     });
     sock.bind(0, () => {
       rrq();
@@ -107,5 +108,7 @@ process.stdout.write(
     seconds,
     sha256s: [...new Set(results.map((r) => r.sha256))],
     errors: [...new Set(results.filter((r) => !r.ok).map((r) => r.why))],
+    // What the server granted in its OACK (1 = lock-step: the option was not acknowledged).
+    negotiated: { blksize: results[0]?.blksize, windowsize: results[0]?.windowsize },
   })}\n`,
 );

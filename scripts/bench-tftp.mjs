@@ -3,7 +3,7 @@
  * TFTP benchmark (not a test): `pxe-doctor serve` against dnsmasq's TFTP server on the same files,
  * over loopback inside network namespaces (pxs-bench-serve, pxs-bench-dnsmasq; needs root).
  *
- *   npx tsc -p . && node scripts/bench-tftp.mjs [--size-mb 100] [--concurrent 200]
+ *   npx tsc -p . && node scripts/bench-tftp.mjs [--size-mb 100] [--concurrent 200] [--repeat 3]
  *
  * Downloads a SIZE MB file with blksize 1468 and windowsize 1, 4 and 16 from each server, then
  * CONCURRENT simultaneous downloads of a 1 MB file, checks every byte (SHA-256), prints a table.
@@ -23,6 +23,8 @@ const arg = (n, d) => {
 };
 const sizeMb = arg('size-mb', 100);
 const concurrent = arg('concurrent', 200);
+// The machine is shared: each cell is run REPEAT times and the median is shown (with min-max).
+const repeat = arg('repeat', 3);
 if (process.getuid?.() !== 0) {
   console.error('bench-tftp: needs root (it runs the servers in network namespaces)');
   process.exit(2);
@@ -32,6 +34,9 @@ const ip = (...a) => execFileSync('ip', a, { encoding: 'utf8' });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pxs-bench-'));
 const root = path.join(dir, 'root');
 fs.mkdirSync(root);
+// dnsmasq drops privileges to nobody: the files must be world-readable.
+fs.chmodSync(dir, 0o755);
+fs.chmodSync(root, 0o755);
 const procs = [];
 const namespaces = [];
 
@@ -40,12 +45,14 @@ function sha(file) {
 }
 
 function start(ns, cmd, argv) {
-  const p = spawn('ip', ['netns', 'exec', ns, cmd, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  p.stdout.on('data', (d) => (out += d));
-  p.stderr.on('data', (d) => (out += d));
+  // Output to a file, not a pipe: the clients run synchronously and nobody would drain a pipe,
+  // so a server logging one line per transfer would block on a full pipe.
+  const log = path.join(dir, `${ns}.log`);
+  const fd = fs.openSync(log, 'w');
+  const p = spawn('ip', ['netns', 'exec', ns, cmd, ...argv], { stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
   procs.push(p);
-  return { p, out: () => out };
+  return { p, out: () => fs.readFileSync(log, 'utf8') };
 }
 
 async function waitFor(proc, re, ms) {
@@ -80,6 +87,7 @@ async function main() {
   for (let i = 0; i < sizeMb; i++) fs.writeSync(fd, crypto.randomBytes(1024 * 1024));
   fs.closeSync(fd);
   fs.writeFileSync(path.join(root, 'small.bin'), crypto.randomBytes(1024 * 1024));
+  for (const f of fs.readdirSync(root)) fs.chmodSync(path.join(root, f), 0o644);
   const want = { big: sha(big), small: sha(path.join(root, 'small.bin')) };
 
   const servers = [];
@@ -107,18 +115,28 @@ async function main() {
   }
 
   const rows = [];
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const runs = (fn) => Array.from({ length: repeat }, fn);
   for (const srv of servers) {
     for (const w of [1, 4, 16]) {
-      const r = client(srv.ns, '192.0.2.1', 'big.bin', ['--blksize', '1468', '--windowsize', String(w)]);
-      const okBytes = r.ok === 1 && r.sha256s.length === 1 && r.sha256s[0] === want.big;
-      rows.push({ server: srv.name, test: `${sizeMb} MB, blksize 1468, windowsize ${w}`, result: okBytes ? `${(r.bytes / 1e6 / r.seconds).toFixed(1)} MB/s (${r.seconds.toFixed(2)} s)` : `FAILED ${JSON.stringify(r.errors)}` });
+      const rs = runs(() => client(srv.ns, '192.0.2.1', 'big.bin', ['--blksize', '1468', '--windowsize', String(w)]));
+      const bad = rs.find((r) => !(r.ok === 1 && r.sha256s.length === 1 && r.sha256s[0] === want.big));
+      const rates = rs.map((r) => r.bytes / 1e6 / r.seconds);
+      rows.push({
+        server: srv.name,
+        test: `${sizeMb} MB, blksize 1468, windowsize ${w}`,
+        result: bad
+          ? `FAILED ${JSON.stringify(bad.errors)}`
+          : `${median(rates).toFixed(1)} MB/s (min ${Math.min(...rates).toFixed(1)}, max ${Math.max(...rates).toFixed(1)}; granted blksize ${rs[0].negotiated.blksize}, windowsize ${rs[0].negotiated.windowsize})`,
+      });
     }
-    const r = client(srv.ns, '192.0.2.1', 'small.bin', ['--blksize', '1468', '--windowsize', '4', '--count', String(concurrent)]);
-    const allSame = r.sha256s.length === 1 && r.sha256s[0] === want.small;
+    const rs = runs(() => client(srv.ns, '192.0.2.1', 'small.bin', ['--blksize', '1468', '--windowsize', '4', '--count', String(concurrent)]));
+    const allSame = rs.every((r) => r.sha256s.length === 1 && r.sha256s[0] === want.small);
+    const secs = rs.map((r) => r.seconds);
     rows.push({
       server: srv.name,
       test: `${concurrent} concurrent x 1 MB, windowsize 4`,
-      result: `${r.ok}/${concurrent} complete${allSame ? ', bytes verified' : ' (BYTES DIFFER)'}, ${r.seconds.toFixed(2)} s, ${(r.bytes / 1e6 / r.seconds).toFixed(1)} MB/s total${r.failed ? `; errors ${JSON.stringify(r.errors)}` : ''}`,
+      result: `${rs.map((r) => r.ok).join('+')} of ${concurrent}x${repeat} complete${allSame ? ', bytes verified' : ' (BYTES DIFFER)'}, median ${median(secs).toFixed(2)} s (min ${Math.min(...secs).toFixed(2)}, max ${Math.max(...secs).toFixed(2)})${rs.some((r) => r.failed) ? `; errors ${JSON.stringify(rs.flatMap((r) => r.errors))}` : ''}`,
     });
   }
   const w1 = Math.max(...rows.map((r) => r.server.length), 6);

@@ -8,20 +8,29 @@
  *   node scripts/golden-tshark.mjs fixtures/captures/*.pcapng
  *   node scripts/golden-tshark.mjs --stdout x.pcap   # print instead of writing (live tests)
  *
- * The golden file for fixtures/a/b.pcap is test/golden/fixtures/a/b.pcap.json. Captures tshark
+ * The golden file for fixtures/a/b.pcap is test/golden/fixtures/a/b.pcap.json (.json.gz above
+ * 1 MB); captures of our own in test/golden/captures/ get theirs beside them. Captures tshark
  * cannot read are skipped with a message. Field names follow `pxe-doctor decode --json` so the
  * test compares like with like; values are tshark's, converted only in form (hex "0x1a" -> number,
  * "aa:bb" hex -> "aabb"), never in meaning. Known differences in meaning are handled in the test.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Captures compared by default: the public ones, the lab's, and the decoder's own (fragments). */
 const DEFAULT_DIRS = ['fixtures/public', 'fixtures/captures', 'test/golden/captures'];
+const GZIP_ABOVE = 1024 * 1024;
 const CAPTURE_EXT = /\.(pcap|pcapng|cap|snoop|pcap\.gz|pcapng\.gz)$/i;
+
+/** fixtures/a/b.pcap -> test/golden/fixtures/a/b.pcap.json; our own test/golden/captures/x -> x.json beside it. */
+function goldenPath(rel) {
+  return rel.startsWith('test/golden/') ? join(root, `${rel}.json`) : join(root, 'test', 'golden', `${rel}.json`);
+}
 
 function walk(dir) {
   let out = [];
@@ -92,6 +101,42 @@ function clean(o) {
   return o;
 }
 
+/**
+ * tshark's typed field per option code, for comparing the typed `value` of `decode --json`.
+ * `list` = the option is a list even when tshark shows a single value.
+ */
+const TYPED_FIELDS = {
+  1: ['dhcp.option.subnet_mask'],
+  3: ['dhcp.option.router', 'list'],
+  6: ['dhcp.option.domain_name_server', 'list'],
+  12: ['dhcp.option.hostname'],
+  15: ['dhcp.option.domain_name'],
+  28: ['dhcp.option.broadcast_address'],
+  42: ['dhcp.option.ntp_server', 'list'],
+  50: ['dhcp.option.requested_ip_address'],
+  51: ['dhcp.option.ip_address_lease_time', 'number'],
+  53: ['dhcp.option.dhcp', 'number'],
+  54: ['dhcp.option.dhcp_server_id'],
+  55: ['dhcp.option.request_list_item', 'list', 'number'],
+  57: ['dhcp.option.dhcp_max_message_size', 'number'],
+  58: ['dhcp.option.renewal_time_value', 'number'],
+  59: ['dhcp.option.rebinding_time_value', 'number'],
+  60: ['dhcp.option.vendor_class_id'],
+  66: ['dhcp.option.tftp_server_name'],
+  67: ['dhcp.option.bootfile_name'],
+  93: ['dhcp.option.client_system_architecture', 'list', 'number'],
+  150: ['dhcp.option.tftp_server_address', 'list'],
+};
+
+function typedValue(code, tree) {
+  const spec = TYPED_FIELDS[code];
+  if (!spec || !(spec[0] in tree)) return undefined;
+  const [field, ...flags] = spec;
+  const asNumber = flags.includes('number');
+  const values = list(tree[field]).map((v) => (asNumber ? num(v) : v));
+  return flags.includes('list') ? values : values[0];
+}
+
 /** Options of one area (tshark: parallel lists of types and their subtrees). */
 function areaOptions(holder, options, overloads) {
   const types = list(holder['dhcp.option.type']);
@@ -102,7 +147,7 @@ function areaOptions(holder, options, overloads) {
     if ('dhcp.option.end' in tree || 'dhcp.option.padding' in tree) return;
     const code = Number(t);
     if (code === 0 || code === 255) return;
-    options.push(clean({ code, length: num(tree['dhcp.option.length']), value: hex(tree['dhcp.option.value']) }));
+    options.push(clean({ code, length: num(tree['dhcp.option.length']), value: hex(tree['dhcp.option.value']), typed: typedValue(code, tree) }));
     if (tree['Boot file name option overload']) overloads.file = tree['Boot file name option overload'];
     if (tree['Server host name option overload']) overloads.sname = tree['Server host name option overload'];
   });
@@ -178,6 +223,60 @@ function normalizeIcmp(icmp) {
   });
 }
 
+/**
+ * DHCPv6 (engineer K, docs/ipv6-http-bsdp.md). tshark 4.0 leaves options 59/61/62 undecoded, so
+ * options are compared by their raw TLV bytes (tshark's `-x` view of each top-level option) and
+ * the fields tshark does decode (type, xid, DUIDs, vendor class, relay addresses) by value.
+ */
+function normalizeDhcp6(d) {
+  const raws = list(d['dhcpv6.option.type_str_raw']).map((r) => (Array.isArray(r) && typeof r[0] === 'string' ? r[0] : undefined));
+  const trees = list(d['dhcpv6.option.type_str_tree']);
+  const options = raws.map((h) => (h === undefined ? {} : { code: parseInt(h.slice(0, 4), 16), length: parseInt(h.slice(4, 8), 16), value: h.slice(8) }));
+  const optionValue = (code) => options.find((o) => o.code === code)?.value;
+  const latin1 = (h) => (h === undefined ? undefined : Buffer.from(h, 'hex').toString('latin1'));
+  const clientTree = trees.find((t) => t && t['dhcpv6.option.type'] === '1');
+  const vc = trees.find((t) => t && t['dhcpv6.option.type'] === '16');
+  const relay = trees.find((t) => t && t['dhcpv6.option.type'] === '9');
+  const msgType = num(d['dhcpv6.msgtype']);
+  return clean({
+    msgType,
+    transactionId: msgType === 12 || msgType === 13 ? undefined : num(d['dhcpv6.xid']),
+    hopCount: num(d['dhcpv6.hopcount']),
+    linkAddress: d['dhcpv6.linkaddr'],
+    peerAddress: d['dhcpv6.peeraddr'],
+    options,
+    clientIdHex: clientTree ? hex(clientTree['dhcpv6.duid.bytes']) : undefined,
+    bootfileUrl: latin1(optionValue(59)),
+    vendorClassEnterprise: vc ? num(vc['dhcpv6.vendorclass.enterprise']) : undefined,
+    vendorClass: vc ? first(vc['dhcpv6.vendorclass.data']) : undefined,
+    relayMessage: relay && relay['DHCPv6'] ? normalizeDhcp6(relay['DHCPv6']) : undefined,
+  });
+}
+
+function dhcp6Frames(file) {
+  const json = execFileSync('tshark', ['-n', '-r', file, '-T', 'json', '-x', '--no-duplicate-keys', '-Y', 'dhcpv6'], {
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).toString('utf8');
+  return JSON.parse(json || '[]').map((p) => {
+    const L = p._source.layers;
+    const ip6 = list(L.ipv6)[0] ?? {};
+    const udp = list(L.udp)[0] ?? {};
+    return clean({
+      frame: Number(L.frame['frame.number']),
+      time: Number(L.frame['frame.time_relative']),
+      protocols: L.frame['frame.protocols'],
+      src: ip6['ipv6.src'],
+      sport: num(udp['udp.srcport']),
+      dst: ip6['ipv6.dst'],
+      dport: num(udp['udp.dstport']),
+      malformed: '_ws.malformed' in L || undefined,
+      short: '_ws.short' in L || undefined,
+      dhcp6: normalizeDhcp6(list(L.dhcpv6)[0] ?? {}),
+    });
+  });
+}
+
 function goldenFor(file) {
   const json = execFileSync('tshark', ['-n', '-r', file, '-T', 'json', '--no-duplicate-keys', '-Y', 'dhcp || tftp || icmp.type == 3'], {
     maxBuffer: 1 << 30,
@@ -216,7 +315,11 @@ function goldenFor(file) {
     else if (L.tftp) rec.tftp = normalizeTftp(layer(L.tftp), L);
     frames.push(clean(rec));
   }
-  return frames;
+  // DHCPv6 frames join the same list, in frame order.
+  const v6 = dhcp6Frames(file);
+  if (v6.length === 0) return frames;
+  const seen = new Set(frames.map((f) => f.frame));
+  return [...frames, ...v6.filter((f) => !seen.has(f.frame))].sort((a, b) => a.frame - b.frame);
 }
 
 const argv = process.argv.slice(2);
@@ -251,12 +354,36 @@ for (const f of files) {
     console.error(`skip ${rel}: tshark failed: ${String(e.stderr ?? e.message).trim().split('\n')[0]}`);
     continue;
   }
-  const out = join(root, 'test', 'golden', `${rel}.json`);
+  const out = goldenPath(rel);
   mkdirSync(dirname(out), { recursive: true });
+  rmSync(out, { force: true });
+  rmSync(`${out}.gz`, { force: true });
     // One frame per line: compact, and diffs of a regenerated golden stay readable.
   const body = frames.map((f) => JSON.stringify(f)).join(',\n');
-  writeFileSync(out, `{"capture":${JSON.stringify(rel)},"tshark":${JSON.stringify(version)},"frames":[\n${body}\n]}\n`);
+  // The capture's hash lets the test tell "golden is stale" from "decoder disagrees".
+  const sha256 = createHash('sha256').update(readFileSync(f)).digest('hex');
+  const text = `{"capture":${JSON.stringify(rel)},"sha256":"${sha256}","tshark":${JSON.stringify(version)},"frames":[\n${body}\n]}\n`;
+  // Big goldens (the 10 000-frame flood) are stored gzipped to keep the repository small.
+  if (text.length > GZIP_ABOVE) writeFileSync(`${out}.gz`, gzipSync(text, { level: 9 }));
+  else writeFileSync(out, text);
   written++;
   console.log(`${rel}: ${frames.length} frames`);
 }
 console.log(`${written} golden files written under test/golden/`);
+// A full run also removes goldens whose capture is gone (renamed or deleted fixtures).
+if (args.length === 0) {
+  const goldenFiles = (dir) =>
+    readdirSync(dir).flatMap((e) => {
+      const p = join(dir, e);
+      return statSync(p).isDirectory() ? goldenFiles(p) : /\.json(\.gz)?$/.test(e) ? [p] : [];
+    });
+  for (const g of goldenFiles(join(root, 'test', 'golden'))) {
+    const rel = relative(root, g).startsWith('test/golden/captures/')
+      ? relative(root, g).replace(/\.json(\.gz)?$/, '')
+      : relative(join(root, 'test', 'golden'), g).replace(/\.json(\.gz)?$/, '');
+    if (!existsSync(join(root, rel))) {
+      rmSync(g);
+      console.log(`removed stale ${relative(root, g)}`);
+    }
+  }
+}

@@ -34,6 +34,12 @@ export interface AnalyzerOptions {
   settleAfter?: number;
 }
 
+/** ISO time of an epoch-seconds timestamp, or undefined when a damaged capture holds an impossible one. */
+function isoTime(ts: number): string | undefined {
+  const d = new Date(ts * 1000);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : undefined;
+}
+
 /** Normalise a MAC typed by a user (aa-bb-cc-dd-ee-ff, AABB.CCDD.EEFF, aabbccddeeff); undefined if it is not one. */
 export function normalizeMac(s: string): string | undefined {
   const hex = s.toLowerCase().replace(/[^0-9a-f]/g, '');
@@ -82,9 +88,9 @@ export class Analyzer {
       this.malformed++;
       this.firstMalformed ??= `frame ${ev.meta.frame}: ${ev.layer}: ${ev.reason}`;
     }
-    this.tracker.push(ev);
     // Offline, packet time is the clock: let it expire state and settle quiet clients now and then.
     if (ev.meta.ts - this.lastTick >= 5) this.tick(ev.meta.ts);
+    this.tracker.push(ev);
   }
 
   /** Let time pass: expire idle clients and report findings of clients quiet for settleAfter seconds. */
@@ -112,7 +118,7 @@ export class Analyzer {
     if (this.malformed > 0) warnings.push(`${this.malformed} DHCP/TFTP packet${this.malformed > 1 ? 's' : ''} could not be decoded (first: ${this.firstMalformed})`);
     for (const id of this.ruleErrors) warnings.push(`rule ${id} failed on this capture and was skipped (please report it)`);
     const origin = this.tracker.origin;
-    const firstTime = this.capture.firstTime ?? (origin !== undefined ? new Date(origin * 1000).toISOString() : undefined);
+    const firstTime = this.capture.firstTime ?? (origin !== undefined ? isoTime(origin) : undefined);
     return {
       schemaVersion: SCHEMA_VERSION,
       capture: {
@@ -192,7 +198,8 @@ export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): 
     file: input,
     format: summary.format,
     frames: summary.frames,
-    ...(first !== undefined ? { firstTime: new Date(first * 1000).toISOString(), duration: Math.round((last - first) * 1e6) / 1e6 } : { duration: 0 }),
+    ...(first !== undefined && isoTime(first) !== undefined ? { firstTime: isoTime(first) } : {}),
+    duration: first !== undefined ? Math.round((last - first) * 1e6) / 1e6 : 0,
     warnings,
   });
   return analyzer.finish();

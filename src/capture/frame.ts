@@ -42,4 +42,11 @@ export interface CaptureSummary {
 export interface FrameSink {
   frame(f: Frame): void;
   warning?(w: CaptureWarning): void;
+  /**
+   * Optional pre-filter, asked before a Frame is built: the record's bytes are data[start, end) in
+   * the reader's own buffer (valid only during the call). Return false to skip the record: it is
+   * still counted (frame numbers do not shift) but frame() is not called for it. Lets a consumer
+   * that wants a few packets of a huge capture reject the rest with no allocation at all.
+   */
+  select?(data: Uint8Array, start: number, end: number, linkType: number, ts: number): boolean;
 }

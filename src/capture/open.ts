@@ -74,37 +74,55 @@ async function readFile(path: string, sink: FrameSink, opts: ReadCaptureOptions)
     size = st.isFile() ? st.size : NaN;
     const total = Number.isNaN(size) ? undefined : size;
 
-    const buf = new Uint8Array(READ_SIZE);
+    // Two buffers: the next read is already in flight (in libuv's thread pool) while the parser
+    // and everything downstream work on the current one, so warm-cache reads cost no waiting.
+    // The parser copies a record that straddles two reads, so a buffer is free once push() returns.
+    let buf = new Uint8Array(READ_SIZE);
+    let spare = new Uint8Array(READ_SIZE);
     let read = 0;
-    let first = true;
     const parser = new CaptureParser(sink);
-    for (;;) {
-      let n: number;
-      try {
-        ({ bytesRead: n } = await fh.read(buf, 0, buf.length, null));
-      } catch (err) {
-        throw describeFsError(path, err);
-      }
-      if (first) {
-        first = false;
-        if (n > 0 && isGzip(buf.subarray(0, n))) {
-          // Hand the already-read bytes and the rest of the file to gunzip.
-          const stream = fh.createReadStream({ start: 0, highWaterMark: READ_SIZE, autoClose: false });
-          try {
-            return await readStream(path, stream, sink, opts, total);
-          } finally {
-            stream.destroy();
-          }
+    let inFlight: Promise<number> | undefined = readInto(fh, buf, path);
+    try {
+      const n0 = await inFlight;
+      inFlight = undefined;
+      if (n0 > 0 && isGzip(buf.subarray(0, n0))) {
+        // Hand the already-read bytes and the rest of the file to gunzip.
+        const stream = fh.createReadStream({ start: 0, highWaterMark: READ_SIZE, autoClose: false });
+        try {
+          return await readStream(path, stream, sink, opts, total);
+        } finally {
+          stream.destroy();
         }
       }
-      if (n === 0) break;
-      read += n;
-      parser.push(buf.subarray(0, n));
-      opts.onProgress?.(read, total);
+      let n = n0;
+      while (n > 0) {
+        // Position null = the file position, advanced by each read in order (one read at a time).
+        inFlight = readInto(fh, spare, path);
+        read += n;
+        parser.push(buf.subarray(0, n));
+        [buf, spare] = [spare, buf];
+        opts.onProgress?.(read, total);
+        // Damage stopped the parser: the rest of the file is not needed.
+        if (parser.finished) break;
+        const next: Promise<number> = inFlight;
+        inFlight = undefined;
+        n = await next;
+      }
+    } finally {
+      // Never close the file under a read still in flight (a throw from the sink, an early stop).
+      if (inFlight) await inFlight.catch(() => 0);
     }
     return parser.end();
   } finally {
     await fh.close().catch(() => undefined);
+  }
+}
+
+async function readInto(fh: fs.promises.FileHandle, buf: Uint8Array, path: string): Promise<number> {
+  try {
+    return (await fh.read(buf, 0, buf.length, null)).bytesRead;
+  } catch (err) {
+    throw describeFsError(path, err);
   }
 }
 

@@ -104,8 +104,12 @@ export class CaptureParser {
   /** Timestamp of the last packet, for SPBs which carry none (see spb()). */
   private lastTs = 0;
 
+  /** The sink has a select() pre-filter (checked once, not per record). */
+  private readonly selects: boolean;
+
   constructor(sink: FrameSink) {
     this.sink = sink;
+    this.selects = typeof sink.select === 'function';
   }
 
   push(chunk: Uint8Array): void {
@@ -183,6 +187,11 @@ export class CaptureParser {
 
   /** A method, not a field read, so TypeScript does not narrow the state across step() calls. */
   private stopped(): boolean {
+    return this.state === State.Done;
+  }
+
+  /** True once damage stopped the parse (or end() was called): further input is ignored. */
+  get finished(): boolean {
     return this.state === State.Done;
   }
 
@@ -301,9 +310,14 @@ export class CaptureParser {
     }
     const sec = v.getUint32(off, le);
     const sub = v.getUint32(off + 4, le);
+    const ts = this.nanos ? sec + Math.round(sub / 1000) / 1_000_000 : sec + sub / 1_000_000;
+    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 16, off + size, this.pcapLinkType, ts)) {
+      this.frames++;
+      return size;
+    }
     const f = this.frame;
     f.index = ++this.frames;
-    f.ts = this.nanos ? sec + Math.round(sub / 1000) / 1_000_000 : sec + sub / 1_000_000;
+    f.ts = ts;
     f.linkType = this.pcapLinkType;
     f.interfaceId = 0;
     f.origLen = v.getUint32(off + 12, le);
@@ -439,14 +453,20 @@ export class CaptureParser {
     }
     const hi = v.getUint32(off + tsAt, le);
     const lo = v.getUint32(off + tsAt + 4, le);
+    const ts = pcapngSeconds(hi, lo, this.ifDivisor[ifId] as number) + (this.ifOffset[ifId] as number);
+    this.lastTs = ts;
+    const linkType = this.ifLinkType[ifId] as number;
+    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 28, off + 28 + caplen, linkType, ts)) {
+      this.frames++;
+      return len;
+    }
     const f = this.frame;
     f.index = ++this.frames;
-    f.ts = pcapngSeconds(hi, lo, this.ifDivisor[ifId] as number) + (this.ifOffset[ifId] as number);
-    f.linkType = this.ifLinkType[ifId] as number;
+    f.ts = ts;
+    f.linkType = linkType;
     f.interfaceId = ifId;
     f.origLen = v.getUint32(off + tsAt + 12, le);
     f.data = b.subarray(off + 28, off + 28 + caplen);
-    this.lastTs = f.ts;
     this.sink.frame(f);
     return len;
   }
@@ -463,11 +483,16 @@ export class CaptureParser {
     if (caplen > len - 16 || caplen > MAX_CAPLEN) {
       return this.fail(this.base, `corrupt simple packet block: block length ${len} cannot hold ${caplen} bytes of packet`);
     }
+    const linkType = this.ifLinkType[0] as number;
+    // No timestamp in an SPB; reuse the last one so relative times stay monotonic.
+    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 12, off + 12 + caplen, linkType, this.lastTs)) {
+      this.frames++;
+      return len;
+    }
     const f = this.frame;
     f.index = ++this.frames;
-    // No timestamp in an SPB; reuse the last one so relative times stay monotonic.
     f.ts = this.lastTs;
-    f.linkType = this.ifLinkType[0] as number;
+    f.linkType = linkType;
     f.interfaceId = 0;
     f.origLen = origLen;
     f.data = b.subarray(off + 12, off + 12 + caplen);

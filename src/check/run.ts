@@ -25,6 +25,8 @@ export interface CaptureCheck {
   results?: ExpectationResult[];
   /** The capture could not be analyzed or the expectations could not be read (bad input). */
   error?: string;
+  /** The error was a bug in pxe-doctor, not bad input (the analyze function marked it `internal`). */
+  internal?: unknown;
   seconds?: number;
 }
 
@@ -72,6 +74,7 @@ export async function checkCapture(capture: string, expectationsFile: string, an
     check.results = evaluate(exp, analysis);
   } catch (err) {
     check.error = (err as Error).message ?? String(err);
+    if ((err as { internal?: boolean }).internal) check.internal = err;
   }
   check.seconds = (performance.now() - started) / 1000;
   return check;

@@ -21,6 +21,11 @@ import { parseIcmpUnreachable } from './icmp.js';
 import { IpProto, ipv4String, newIpv4Header, parseIpv4, type Ipv4Header } from './ipv4.js';
 import { NetKind, newLinkInfo, parseLink, type LinkInfo } from './link.js';
 import { decodeTftp } from './tftp/codec.js';
+import { decodeDhcp6, innerMessage } from './dhcp6/codec.js';
+import { DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT } from './dhcp6/types.js';
+import { HttpBootEndpoints, parseHttpHead, parseTcpHeader } from './http.js';
+import { Ipv6Next, ipv6String, newIpv6Header, parseIpv6, type Ipv6Header } from './ipv6.js';
+import type { DhcpMessage } from './dhcp/types.js';
 import { TftpConversations, type ConversationOptions } from './tftp-conversations.js';
 
 export const DHCP_SERVER_PORT = 67;
@@ -67,6 +72,18 @@ export interface DissectorStats {
   reassembled: number;
   fragmentProblems: number;
   tftpConversations: number;
+  /** IPv6 headers (or extension-header chains) that could not be parsed. */
+  badIpv6: number;
+  /** DHCPv6 messages (UDP 546/547). */
+  dhcp6: number;
+  /** ICMPv6 messages, and router solicitations (133) / advertisements (134) among them. */
+  icmp6: number;
+  routerSolicitations: number;
+  routerAdvertisements: number;
+  /** TCP segments of HTTP boot flows (to/from a server named by an http:// boot URL). */
+  httpSegments: number;
+  /** Server endpoints of http:// boot URLs seen in DHCP/DHCPv6 replies. */
+  httpBootEndpoints: number;
 }
 
 export class Dissector {
@@ -91,7 +108,16 @@ export class Dissector {
     tftp: 0,
     malformed: 0,
     fragmentProblems: 0,
+    badIpv6: 0,
+    dhcp6: 0,
+    icmp6: 0,
+    routerSolicitations: 0,
+    routerAdvertisements: 0,
+    httpSegments: 0,
   };
+  private readonly ip6: Ipv6Header = newIpv6Header();
+  /** Servers of http:// boot URLs: TCP is decoded only for flows to/from these (UEFI HTTP boot). */
+  private readonly httpBoot = new HttpBootEndpoints();
   private readonly unknownLinkTypes: Record<number, number> = {};
 
   constructor(opts: DissectorOptions = {}) {
@@ -107,6 +133,7 @@ export class Dissector {
       fragments: this.frags.stats.fragments,
       reassembled: this.frags.stats.reassembled,
       tftpConversations: this.convs.opened,
+      httpBootEndpoints: this.httpBoot.size,
     };
   }
 
@@ -116,7 +143,7 @@ export class Dissector {
     const link = parseLink(frame.linkType, data, this.link);
     if (link.kind !== NetKind.Ipv4) {
       this.countNonIpv4(link.kind, frame.linkType);
-      return null;
+      return link.kind === NetKind.Ipv6 ? this.ipv6(frame, data, link.netOffset) : null;
     }
     const ip = this.ip;
     if (parseIpv4(data, link.netOffset, ip) !== 'ok') {
@@ -156,10 +183,15 @@ export class Dissector {
         },
       };
     }
+    // UEFI HTTP boot: TCP only once a boot URL named a server, and only for that server's flows.
+    if (ip.protocol === IpProto.Tcp && this.httpBoot.size > 0 && ip.fragmentOffset === 0) return this.tcp4(frame, data, ip);
     return null;
   }
 
-  /** Side events (fragment overlaps, fragment timeouts) produced so far; the queue is emptied. */
+  /**
+   * Side events (fragment overlaps, fragment timeouts) produced so far; the queue is emptied.
+   * Call after each dissect() to keep them in frame order. The returned array may be shared.
+   */
   drain(): PacketEvent[] {
     return this.queue.length === 0 ? EMPTY : this.queue.splice(0, this.queue.length);
   }
@@ -220,7 +252,9 @@ export class Dissector {
     try {
       if (dhcp) {
         this.counts.dhcp++;
-        return { kind: 'dhcp', meta, dhcp: decodeDhcp(payload) };
+        const msg = decodeDhcp(payload);
+        if (msg.op === 2) this.watchBootUrl4(msg);
+        return { kind: 'dhcp', meta, dhcp: msg };
       }
       const t = decodeTftp(payload);
       if (!t) return this.malformed(meta, 'tftp', `not a TFTP packet (opcode ${payload.length >= 2 ? ((payload[0] as number) << 8) | (payload[1] as number) : 'missing'})`);
@@ -268,6 +302,116 @@ export class Dissector {
     return m;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // IPv6 (DHCPv6 network boot, RFC 5970; HTTP boot over IPv6). Only reached for IPv6 frames, so
+  // the IPv4 path above is unchanged; frames that are not DHCPv6/TFTP/HTTP boot cost no allocation.
+
+  private ipv6(frame: Frame, data: Uint8Array, off: number): PacketEvent | null {
+    const ip = this.ip6;
+    if (parseIpv6(data, off, ip) !== 'ok') {
+      this.counts.badIpv6++;
+      return null;
+    }
+    // Later fragments carry no upper-layer header; IPv6 fragments are not reassembled (DHCPv6
+    // and firmware TFTP/HTTP fit one datagram), a first fragment is decoded as far as it goes.
+    if (ip.fragment && ip.fragmentOffset !== 0) return null;
+    const b = data;
+    const p = ip.payloadOffset;
+    const end = ip.payloadEnd;
+    if (ip.protocol === Ipv6Next.Icmpv6) {
+      if (end - p < 4) return null;
+      this.counts.icmp6++;
+      const type = b[p] as number;
+      // RFC 4861 section 4.1/4.2: the router discovery that precedes DHCPv6 (M/O flags in the RA).
+      if (type === 133) this.counts.routerSolicitations++;
+      else if (type === 134) this.counts.routerAdvertisements++;
+      return null;
+    }
+    if (ip.protocol === Ipv6Next.Tcp) {
+      if (this.httpBoot.size === 0 || end - p < 4) return null;
+      const sport = ((b[p] as number) << 8) | (b[p + 1] as number);
+      const dport = ((b[p + 2] as number) << 8) | (b[p + 3] as number);
+      if (!this.httpBoot.matchV6(b, ip.srcOffset, sport, ip.dstOffset, dport)) return null;
+      return this.tcpSegment(frame, b, p, end, this.meta6(frame, sport, dport), ip.payloadLength - (p - off - 40));
+    }
+    if (ip.protocol !== Ipv6Next.Udp || end - p < 4) return null;
+    const sport = ((b[p] as number) << 8) | (b[p + 1] as number);
+    const dport = ((b[p + 2] as number) << 8) | (b[p + 3] as number);
+    this.counts.udp++;
+    const dhcp6 = sport === DHCP6_SERVER_PORT || dport === DHCP6_SERVER_PORT || (sport === DHCP6_CLIENT_PORT && dport === DHCP6_CLIENT_PORT);
+    let tftp = false;
+    if (!dhcp6) {
+      // TFTP over IPv6 (PXEv6 boot file URL tftp://[..]/..): the conversation table keys on numbers,
+      // so IPv6 addresses go in as 32-bit hashes (a collision can only match a wrong stray packet).
+      const s6 = hashIpv6(b, ip.srcOffset);
+      const d6 = hashIpv6(b, ip.dstOffset);
+      tftp = sport === TFTP_PORT || dport === TFTP_PORT || this.convs.match(s6, sport, d6, dport, frame.ts);
+      if (!tftp) return null;
+    }
+    const meta = this.meta6(frame, sport, dport);
+    if (end - p < 8) return this.malformed(meta, 'udp', `UDP header cut short (${end - p} of 8 bytes)`);
+    const ulen = ((b[p + 4] as number) << 8) | (b[p + 5] as number);
+    if (ulen < 8) return this.malformed(meta, 'udp', `UDP length ${ulen} is below the 8-byte header`);
+    const payload = b.subarray(p + 8, Math.min(end, p + ulen));
+    try {
+      if (dhcp6) {
+        this.counts.dhcp6++;
+        const msg = decodeDhcp6(payload);
+        const inner = innerMessage(msg);
+        if (inner.bootfileUrl !== undefined && (inner.msgType === 2 || inner.msgType === 7)) this.httpBoot.add(inner.bootfileUrl);
+        return { kind: 'dhcp6', meta, dhcp6: msg };
+      }
+      const t = decodeTftp(payload);
+      if (!t) return this.malformed(meta, 'tftp', `not a TFTP packet (opcode ${payload.length >= 2 ? ((payload[0] as number) << 8) | (payload[1] as number) : 'missing'})`);
+      if ((t.opcode === 1 || t.opcode === 2) && dport === TFTP_PORT) this.convs.open(hashIpv6(b, ip.srcOffset), sport, hashIpv6(b, ip.dstOffset), frame.ts);
+      this.counts.tftp++;
+      return { kind: 'tftp', meta, tftp: t };
+    } catch (e) {
+      return this.malformed(meta, dhcp6 ? 'dhcp6' : 'tftp', `${DECODER_THREW}${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private meta6(frame: Frame, sport: number, dport: number): PacketMeta {
+    const ip = this.ip6;
+    const m = this.meta(frame, 0, sport, 0, dport, 40 + ip.payloadLength, ip.hopLimit, undefined);
+    m.src = ipv6String(frame.data, ip.srcOffset);
+    m.dst = ipv6String(frame.data, ip.dstOffset);
+    m.ipVersion = 6;
+    return m;
+  }
+
+  /** A DHCPv4 reply whose boot file is an http(s) URL (UEFI HTTP boot): watch its server's TCP. */
+  private watchBootUrl4(msg: DhcpMessage): void {
+    const f = msg.bootFile ?? msg.file;
+    if (f.length > 7 && (f.charCodeAt(0) | 0x20) === 0x68 /* h */ && /^https?:\/\//i.test(f)) this.httpBoot.add(f);
+  }
+
+  private tcp4(frame: Frame, data: Uint8Array, ip: Ipv4Header): PacketEvent | null {
+    const p = ip.payloadOffset;
+    const end = ip.payloadEnd;
+    if (end - p < 4) return null;
+    const sport = ((data[p] as number) << 8) | (data[p + 1] as number);
+    const dport = ((data[p + 2] as number) << 8) | (data[p + 3] as number);
+    if (!this.httpBoot.matchV4(ip.src, sport, ip.dst, dport)) return null;
+    const meta = this.meta(frame, ip.src, sport, ip.dst, dport, ip.totalLength, ip.ttl, undefined);
+    return this.tcpSegment(frame, data, p, end, meta, ip.totalLength - ip.headerLength);
+  }
+
+  /** One TCP segment of an HTTP boot flow; `segmentLength` is the TCP length on the wire. */
+  private tcpSegment(_frame: Frame, b: Uint8Array, p: number, end: number, meta: PacketMeta, segmentLength: number): PacketEvent {
+    const h = parseTcpHeader(b, p, end);
+    if (!h) return this.malformed(meta, 'tcp', `TCP header cut short or bad data offset (${end - p} bytes)`);
+    this.counts.httpSegments++;
+    const payload = b.subarray(p + h.headerLength, end);
+    const head = payload.length > 0 ? parseHttpHead(payload) : undefined;
+    return {
+      kind: 'http',
+      meta,
+      tcp: { seq: h.seq, ack: h.ack, flags: h.flags, payloadLength: Math.max(0, segmentLength - h.headerLength) },
+      ...(head ? { http: head } : {}),
+    };
+  }
+
   private fragmentProblem(p: FragmentProblem): void {
     const d = p.datagram;
     this.counts.fragmentProblems++;
@@ -295,4 +439,15 @@ export class Dissector {
   }
 }
 
-const EMPTY: PacketEvent[] = [];
+/** Shared by every drain() with nothing queued (called per frame: no allocation). Frozen: read only. */
+const EMPTY = Object.freeze([]) as unknown as PacketEvent[];
+
+/** FNV-1a of an IPv6 address: a number standing for it in the TFTP conversation table. */
+function hashIpv6(b: Uint8Array, off: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 16; i++) {
+    h ^= b[off + i] as number;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}

@@ -5,6 +5,8 @@
  */
 import type { DhcpMessage } from './dhcp/types.js';
 import type { TftpPacket } from './tftp/types.js';
+import type { Dhcp6Message } from './dhcp6/types.js';
+import type { TcpSegment, HttpMessageHead } from './http.js';
 
 export interface PacketMeta {
   /** 1-based frame number (for a reassembled datagram: the frame that completed it). */
@@ -25,6 +27,8 @@ export interface PacketMeta {
   ipLength: number;
   fragmentFrames?: number[];
   ttl: number;
+  /** 6 for an IPv6 packet (addresses are then RFC 5952 text and `ttl` is the hop limit); absent for IPv4. */
+  ipVersion?: 6;
 }
 
 export interface DhcpEvent {
@@ -60,4 +64,21 @@ export interface MalformedEvent {
   layer: string;
   reason: string;
 }
-export type PacketEvent = DhcpEvent | TftpEvent | IcmpUnreachableEvent | FragmentProblemEvent | MalformedEvent;
+/** A DHCPv6 message (UDP 546/547), relayed or not: network boot over IPv6 (RFC 5970). */
+export interface Dhcp6Event {
+  kind: 'dhcp6';
+  meta: PacketMeta;
+  dhcp6: Dhcp6Message;
+}
+/**
+ * A TCP segment to or from a boot URL's server (UEFI HTTP boot): only flows whose server host:port
+ * a DHCP(v6) reply named in an http:// boot file become events. `http` is set when the segment
+ * starts an HTTP request or response head.
+ */
+export interface HttpEvent {
+  kind: 'http';
+  meta: PacketMeta;
+  tcp: TcpSegment;
+  http?: HttpMessageHead;
+}
+export type PacketEvent = DhcpEvent | TftpEvent | IcmpUnreachableEvent | FragmentProblemEvent | MalformedEvent | Dhcp6Event | HttpEvent;

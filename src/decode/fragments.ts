@@ -21,9 +21,8 @@ export interface FragmentOptions {
 
 interface Piece {
   start: number;
-  /** Declared end (offset + fragment payload length from the IP header). */
   end: number;
-  /** Captured bytes (shorter than end-start when the snap length cut the frame). */
+  /** Owned copy of the fragment's payload (end - start bytes). */
   data: Uint8Array;
 }
 
@@ -71,6 +70,13 @@ export interface FragmentStats {
 }
 
 const MAX_IP_PAYLOAD = 65535 - 20;
+/**
+ * Pieces per datagram: a 64 KB datagram over a 576-byte MTU is ~120 fragments. More is a
+ * pathological capture (overlap floods); the datagram is given up rather than sorted forever.
+ */
+const MAX_PIECES = 256;
+/** Frame numbers kept per datagram as evidence (duplicates can repeat without bound). */
+const MAX_FRAMES_LISTED = 64;
 
 export class FragmentReassembler {
   readonly timeout: number;
@@ -98,8 +104,9 @@ export class FragmentReassembler {
   }
 
   /**
-   * Adds one fragment (header already parsed; payload = frame bytes payloadOffset..payloadEnd).
-   * Returns the reassembled datagram when this fragment completed it.
+   * Adds one fragment (header already parsed; payload = frame bytes payloadOffset..payloadEnd,
+   * complete: the caller does not feed fragments the snap length cut). Returns the reassembled
+   * datagram when this fragment completed it.
    */
   add(h: Ipv4Header, frameData: Uint8Array, frameIndex: number, ts: number, interfaceId: number): ReassembledDatagram | null {
     this.stats.fragments++;
@@ -107,7 +114,8 @@ export class FragmentReassembler {
     const declaredLen = h.totalLength - h.headerLength;
     const start = h.fragmentOffset;
     const end = start + declaredLen;
-    if (end > MAX_IP_PAYLOAD || (h.moreFragments && declaredLen % 8 !== 0) || declaredLen <= 0) {
+    // RFC 791: every fragment but the last carries a multiple of 8 bytes; nothing ends past 65535.
+    if (end > MAX_IP_PAYLOAD || (h.moreFragments && declaredLen % 8 !== 0) || declaredLen <= 0 || h.payloadEnd - h.payloadOffset < declaredLen) {
       this.stats.invalid++;
       return null;
     }
@@ -134,7 +142,7 @@ export class FragmentReassembler {
       this.pending.set(key, d);
     }
     d.lastTs = ts;
-    d.frames.push(frameIndex);
+    if (d.frames.length < MAX_FRAMES_LISTED) d.frames.push(frameIndex);
     const captured = frameData.subarray(h.payloadOffset, h.payloadEnd);
 
     for (const p of d.pieces) {
@@ -170,6 +178,10 @@ export class FragmentReassembler {
     d.pieces.push({ start, end, data: captured.slice() });
     d.received += declaredLen;
     this.bytes += captured.length;
+    if (d.pieces.length > MAX_PIECES) {
+      this.giveUp(key, d);
+      return null;
+    }
 
     const done = this.tryAssemble(key, d);
     if (done) return done;
@@ -188,27 +200,14 @@ export class FragmentReassembler {
     if (covered < d.total) return null;
     const buf = new Uint8Array(d.total);
     // Copy newest first so the first-received bytes win where pieces overlap.
-    let capturedEnd = d.total;
     for (let i = d.pieces.length - 1; i >= 0; i--) {
       const p = d.pieces[i] as Piece;
       const n = Math.min(p.data.length, d.total - p.start);
       if (n > 0) buf.set(p.data.subarray(0, n), p.start);
     }
-    // A fragment cut by the snap length leaves a gap of unknown bytes: keep only the known prefix.
-    let contiguous = 0;
-    for (const p of sorted) {
-      if (p.start > contiguous) break;
-      const known = p.start + p.data.length;
-      if (known > contiguous) contiguous = known;
-      if (p.data.length < p.end - p.start) {
-        capturedEnd = Math.min(capturedEnd, known);
-        break;
-      }
-    }
-    capturedEnd = Math.min(capturedEnd, contiguous, d.total);
     this.remove(key, d);
     this.stats.reassembled++;
-    return { datagram: d, payload: capturedEnd < d.total ? buf.subarray(0, capturedEnd) : buf };
+    return { datagram: d, payload: buf };
   }
 
   private remove(key: string, d: PendingDatagram): void {

@@ -1,6 +1,6 @@
 /** Questions several rules ask about a client record. */
 import type { AttemptRecord, ClientRecord, ReplyRecord, TransferRecord } from '../exchange/types.js';
-import { ZERO_IP, isProxyKind } from '../exchange/classify.js';
+import { ZERO_IP, expectedNbp, isProxyKind, nbpKindFromHead, nbpKindFromName } from '../exchange/classify.js';
 import { offeredBootFile } from '../exchange/tracker.js';
 
 /** Attempts run by PXE firmware or an iPXE stage (not syslinux.efi's or an OS's own DHCP). */
@@ -61,4 +61,64 @@ export function hasGarbageBytes(s: string): boolean {
     if (c < 0x20 || c >= 0x7f) return true;
   }
   return false;
+}
+
+/**
+ * Why a transfer looks like a path-MTU black hole (catalog #26): lost IP fragments of its DATA; or an
+ * OACK granting a large blksize, the client acknowledging it (ACK 0), and not one DATA arriving; or
+ * (server-side capture) DATA 1 sent again and again without its ACK.
+ */
+export function mtuEvidence(t: TransferRecord): 'fragments' | 'no-data-after-oack' | 'data-1-unacked' | undefined {
+  if (t.outcome === 'complete' || t.outcome === 'tsize-probe' || t.error) return undefined;
+  if (t.fragmentFrames.length > 0) return 'fragments';
+  if (t.blksize <= 1024) return undefined;
+  if (t.oack && t.dataPackets === 0 && t.lastAckBlock === 0) return 'no-data-after-oack';
+  if (t.highestBlock === 1 && t.duplicateData >= 2 && t.lastAckBlock !== 1) return 'data-1-unacked';
+  return undefined;
+}
+
+export interface NbpJudgement {
+  file: string;
+  /** e.g. "a PE/COFF image for x64", "a BIOS NBP (by its name)". */
+  actual: string;
+  judged: 'header' | 'name';
+  /** Does the NBP fit the client's option 93? */
+  fits: boolean;
+  wantsBios: boolean;
+  nbps: TransferRecord[];
+  withHead?: TransferRecord;
+  offer?: ReplyRecord;
+}
+
+/**
+ * Does the attempt's NBP fit its option 93? From the first bytes of block 1 when the capture has them
+ * (PE/COFF machine vs BIOS NBP), else from the file name. Undefined when it cannot be told.
+ */
+export function judgeNbp(a: AttemptRecord): NbpJudgement | undefined {
+  if (!a.arch || a.arch.length === 0) return undefined;
+  const expectations = a.arch.map(expectedNbp).filter((e) => e !== undefined);
+  if (expectations.length === 0) return undefined;
+  const nbps = a.transfers.filter((t) => t.role === 'nbp');
+  const withHead = nbps.find((t) => t.head);
+  const offer = offeredBootFile(a);
+  const file = withHead?.file ?? nbps[0]?.file ?? offer?.bootFile;
+  if (!file) return undefined;
+  const wantsBios = expectations.every((e) => e.kind === 'bios');
+  if (withHead?.head) {
+    const k = nbpKindFromHead(withHead.head);
+    if (k.kind === 'bios') return { file, actual: 'a BIOS NBP (no PE/COFF header)', judged: 'header', fits: expectations.some((e) => e.kind === 'bios'), wantsBios, nbps, withHead, offer };
+    const fits = k.machine === 'unknown' ? expectations.some((e) => e.kind === 'pe') : expectations.some((e) => e.kind === 'pe' && e.machines.includes(k.machine));
+    return { file, actual: `a PE/COFF image for ${k.machine}`, judged: 'header', fits, wantsBios, nbps, withHead, offer };
+  }
+  const k = nbpKindFromName(file);
+  if (!k) return undefined;
+  return {
+    file,
+    actual: k === 'efi' ? 'an EFI application (by its name)' : 'a BIOS NBP (by its name)',
+    judged: 'name',
+    fits: expectations.some((e) => (k === 'bios' ? e.kind === 'bios' : e.kind === 'pe')),
+    wantsBios,
+    nbps,
+    offer,
+  };
 }

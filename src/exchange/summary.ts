@@ -64,3 +64,32 @@ export function bootTarget(c: ClientRecord): { bootFile?: string; bootServer?: s
 export function primaryAttempt(c: ClientRecord): AttemptRecord | undefined {
   return c.attempts.find((a) => a.role === 'firmware') ?? c.attempts.find((a) => a.pxe) ?? c.attempts[0];
 }
+
+/**
+ * What is doing PXE on the client, from its own requests: iPXE (user class / option 175, with its
+ * version), UEFI or BIOS PXE firmware (option 60 "PXEClient" with the UNDI version, option 93), UEFI
+ * HTTP boot, or a plain DHCP client; plus the retry pattern when it matches the PXE 2.1 timeouts
+ * (4, 8, 16, 32 s between DISCOVERs, EDK2 mPxeDhcpTimeout).
+ */
+export function firmwareGuess(c: ClientRecord): string | undefined {
+  const a = primaryAttempt(c);
+  if (!a) return c.orphanTransfers.length > 0 ? 'TFTP client (no DHCP in the capture)' : undefined;
+  let name: string;
+  const vc = a.vendorClass ?? '';
+  const undi = /UNDI:(\d{3})(\d{3})/.exec(vc);
+  const undiText = undi ? ` (UNDI ${Number(undi[1])}.${Number(undi[2])})` : '';
+  const arch = a.arch?.[0];
+  if (a.ipxe) name = `iPXE${a.ipxeVersion ? ` ${a.ipxeVersion}` : ''}`;
+  else if (vc.startsWith('HTTPClient')) name = 'UEFI HTTP boot';
+  else if (vc.startsWith('PXEClient') || a.arch) name = `${arch !== undefined && arch !== 0 ? 'UEFI' : 'BIOS'} PXE firmware${undiText}`;
+  else if (c.attempts.every((x) => !x.pxe)) name = c.attempts.some((x) => x.discovers.length || x.requests.length) ? 'DHCP client (no PXE options)' : 'TFTP client';
+  else name = 'PXE client';
+  const d = a.discovers[0];
+  if (d && d.repeatTimes.length >= 2) {
+    const times = [d.ts, ...d.repeatTimes];
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    const spec = [4, 8, 16, 32];
+    if (gaps.every((g, i) => Math.abs(g - spec[i]!) <= 1)) name += ', DISCOVER retries at the PXE 2.1 timeouts (4/8/16/32 s)';
+  }
+  return name;
+}

@@ -47,6 +47,8 @@ export interface TrackerOptions {
 const MAX_ATTEMPTS = 64;
 const MAX_TRANSFERS_PER_ATTEMPT = 256;
 const MAX_TIMELINE = 2000;
+/** Requests, offers, ACKs, NAKs and 4011 requests kept per DHCP round (each list). */
+const MAX_MESSAGES_PER_ATTEMPT = 256;
 const MAX_REPEATS = 32;
 /** Bytes of block 1 kept to judge the NBP (DOS + PE header fit easily). */
 const HEAD_BYTES = 512;
@@ -65,6 +67,10 @@ export class ExchangeTracker {
   private readonly endpoints = new Map<string, TransferRecord>();
   /** Network legs (source > port @ interface) each reply was seen on, to fold relay/interface copies. */
   private readonly legs = new WeakMap<ReplyRecord, Set<string>>();
+  private firstInterface: number | undefined;
+  private multiInterface = false;
+  /** Routed packets seen lately (multi-interface captures only), to drop their copy from the other segment. */
+  private readonly recentPackets = new Map<string, { iface: number; ts: number }>();
   /** MAC -> sessions seen (a client that expired and came back starts session 2). */
   private readonly sessions = new Map<string, number>();
   /** GUID -> MACs that sent it (kept for the whole run: one small entry per client). */
@@ -92,6 +98,9 @@ export class ExchangeTracker {
     if (ts > this.lastTs) this.lastTs = ts;
     if (this.firstFrame === 0) this.firstFrame = ev.meta.frame;
     this.lastFrame = ev.meta.frame;
+    if (this.firstInterface === undefined) this.firstInterface = ev.meta.interfaceId;
+    else if (ev.meta.interfaceId !== this.firstInterface) this.multiInterface = true;
+    if (this.multiInterface && this.isInterfaceCopy(ev)) return;
     switch (ev.kind) {
       case 'dhcp':
         this.onDhcp(ev);
@@ -108,6 +117,31 @@ export class ExchangeTracker {
       case 'malformed':
         break;
     }
+  }
+
+  /**
+   * A merged capture of several segments (mergecap of both sides of a router) holds each routed
+   * packet twice, once per interface, with the same addresses and ports. The copy seen on another
+   * interface within a second is dropped here; relayed DHCP (different addresses per leg) is folded
+   * later, by the relay logic.
+   */
+  private isInterfaceCopy(ev: PacketEvent): boolean {
+    const m = ev.meta;
+    let sig: string;
+    if (ev.kind === 'dhcp') sig = `d|${ev.dhcp.xid}|${ev.dhcp.op}|${ev.dhcp.messageType}`;
+    else if (ev.kind === 'tftp') {
+      const p = ev.tftp;
+      sig = `t|${p.opcode}|${p.opcode === 3 || p.opcode === 4 ? p.block : p.opcode === 1 || p.opcode === 2 ? p.filename : p.opcode === 5 ? p.errorCode : ''}`;
+    } else if (ev.kind === 'icmp-unreachable') sig = `i|${ev.icmp.quoted.src}:${ev.icmp.quoted.sport}>${ev.icmp.quoted.dst}:${ev.icmp.quoted.dport}`;
+    else return false;
+    const key = `${m.src}:${m.sport}>${m.dst}:${m.dport}|${sig}`;
+    const seen = this.recentPackets.get(key);
+    if (seen && seen.iface !== m.interfaceId && m.ts - seen.ts < 1) return true;
+    this.recentPackets.set(key, { iface: m.interfaceId, ts: m.ts });
+    if (this.recentPackets.size > 20000) {
+      for (const [k, v] of this.recentPackets) if (m.ts - v.ts > 2) this.recentPackets.delete(k);
+    }
+    return false;
   }
 
   /** Live clients (for progress displays). */
@@ -156,6 +190,12 @@ export class ExchangeTracker {
 
   private client(mac: string, frame: number, ts: number): ClientState {
     let s = this.clients.get(mac);
+    if (s && ts - s.rec.lastTs > this.idleExpiry) {
+      // Back after the expiry (the tick that would have expired it did not come first): a new session.
+      this.clients.delete(mac);
+      this.release(s.rec);
+      s = undefined;
+    }
     if (!s) {
       const session = (this.sessions.get(mac) ?? 0) + 1;
       this.sessions.set(mac, session);
@@ -300,6 +340,11 @@ export class ExchangeTracker {
       if (owners.size < 64) owners.add(s.rec.mac);
     }
     if (msg.giaddr !== ZERO_IP) a.relayed = true;
+    if (a.ipxeVersion === undefined) {
+      // iPXE option 175 sub-option 235 (0xeb): version as major, minor, patch bytes.
+      const v = msg.ipxe?.find((x) => x.code === 0xeb)?.hex;
+      if (v && v.length === 6) a.ipxeVersion = [0, 2, 4].map((i) => parseInt(v.slice(i, i + 2), 16)).join('.');
+    }
   }
 
   private onRequest(s: ClientState, ev: DhcpEvent): void {
@@ -328,7 +373,7 @@ export class ExchangeTracker {
         prev.repeatFrames.push(meta.frame);
         prev.repeatTimes.push(meta.ts);
       }
-    } else {
+    } else if (list.length < MAX_MESSAGES_PER_ATTEMPT) {
       list.push({
         frame: meta.frame,
         ts: meta.ts,
@@ -425,6 +470,7 @@ export class ExchangeTracker {
       return;
     }
     this.legs.set(r, new Set([leg]));
+    if (list.length >= MAX_MESSAGES_PER_ATTEMPT) return; // a flood: the first replies tell the story
     list.push(r);
     if (type === 5 && msg.yiaddr !== ZERO_IP) {
       a.address = msg.yiaddr;
@@ -459,7 +505,7 @@ export class ExchangeTracker {
         prev.repeatFrames.push(meta.frame);
         prev.repeatTimes.push(meta.ts);
       }
-    } else {
+    } else if (a.proxyRequests.length < MAX_MESSAGES_PER_ATTEMPT) {
       a.proxyRequests.push({ frame: meta.frame, ts: meta.ts, xid: msg.xid, server: meta.dst, sport: meta.sport, repeatFrames: [], repeatTimes: [], icmpFrames: [] });
     }
     const text = `4011-REQUEST to ${meta.dst} (from port ${meta.sport})`;
@@ -477,7 +523,7 @@ export class ExchangeTracker {
       a.proxyRequests.find((p) => !p.answer && p.xid === msg.xid && (p.server === meta.src || p.server === r.server)) ??
       a.proxyRequests.find((p) => !p.answer && (p.server === meta.src || p.server === r.server));
     if (req) req.answer = r;
-    else {
+    else if (a.proxyRequests.length < MAX_MESSAGES_PER_ATTEMPT) {
       a.proxyRequests.push({ frame: meta.frame, ts: meta.ts, xid: msg.xid, server: meta.src, sport: meta.dport, repeatFrames: [], repeatTimes: [], answer: r, icmpFrames: [] });
     }
     const label = `4011-${messageTypeLabel(msg.messageType, 2)}`;
@@ -641,6 +687,7 @@ export class ExchangeTracker {
         s.rec.lastTs = Math.max(s.rec.lastTs, meta.ts);
         s.rec.lastFrame = Math.max(s.rec.lastFrame, meta.frame);
       }
+      this.emit(existing.clientMac, meta.frame, meta.ts, `TFTP RRQ ${printableName(existing.file)} to ${existing.server} again (try ${1 + existing.rrqRepeats.length}, no answer yet)`);
       return;
     }
     this.startTransfer(ev, meta.src, meta.sport, meta.dst, p.filename, p.opcode === 2, meta.srcMac, p.options);

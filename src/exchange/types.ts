@@ -152,6 +152,8 @@ export interface AttemptRecord {
   userClass?: string[];
   guid?: string;
   hasGuidOption: boolean;
+  /** iPXE's version from option 175.235 ("1.21.1"), when sent. */
+  ipxeVersion?: string;
   firstFrame: number;
   firstTs: number;
   lastTs: number;

@@ -90,27 +90,46 @@ export interface CaptureArgsOptions {
   filter: string;
   /** Stop after this many packets (the tool's own -c, so the count is exact). */
   count?: number;
+  /** Bytes kept per packet; 0 = whole packets (the tool's maximum, 262144). */
+  snaplen: number;
 }
 
 /**
- * Kernel capture buffer in KiB. Measured on a veth with a 20 MB TFTP transfer (about 80 000 packets
- * at 40 000 packets/s): tcpdump's default 2 MiB dropped 16 712 packets, 8 MiB dropped 32 153 (with
- * -s 0 every ring slot is sized for a 256 KiB packet), 64 MiB dropped none. A boot storm on a mirror
- * port is the same burst, so take 64 MiB (kernel memory, released when the capture ends).
+ * Kernel capture buffer in KiB. In immediate mode libpcap uses a TPACKET_V2 ring whose slots are
+ * sized for the snap length, so buffer / snaplen is how many packets it holds while we are busy.
+ * Measured on a veth with a 20 MB TFTP transfer (about 80 000 packets at 40 000 packets/s) with -s 0
+ * (256 KiB slots): 2 MiB dropped 16 712 packets, 8 MiB 32 153, 64 MiB none when idle but up to
+ * 35 866 on this loaded 2-core machine. Hence 64 MiB *and* an MTU-sized snap length (see
+ * snaplenFor): some 30 000 slots, most of a second of a boot storm.
  */
 const BUFFER_KIB = 65536;
 
+/** Link header room on top of the MTU: Ethernet (14) plus two 802.1Q tags (QinQ, 8). */
+const LINK_HEADER_ROOM = 22;
+/** When the MTU is unknown ("any", no /sys): the largest IPv4 datagram plus a Linux cooked header. */
+const UNKNOWN_MTU_SNAPLEN = 65535 + 20;
+
+/**
+ * Snap length for an interface: every frame on the wire fits in MTU + link header, including each
+ * IP fragment of a large-blksize TFTP DATA. (Only GRO/GSO-merged frames are larger, which boot
+ * traffic does not produce: tftpd and DHCP servers send plain datagrams; a merged one would be
+ * reported as truncated, and --snaplen 0 keeps whole packets.)
+ */
+export function snaplenFor(mtu: number | undefined): number {
+  return mtu === undefined ? UNKNOWN_MTU_SNAPLEN : Math.min(262_144, Math.max(mtu, 576) + LINK_HEADER_ROOM);
+}
+
 export function captureArgs(tool: CaptureToolKind, o: CaptureArgsOptions): string[] {
   if (tool === 'tcpdump') {
-    // --immediate-mode: hand each packet over at once (no 200 ms buffer timeout);
-    // -U: flush the output after each packet; -s 0: whole packets; -w -: pcap on stdout.
-    const a = ['-i', o.iface, '--immediate-mode', '-U', '-s', '0', '-B', String(BUFFER_KIB), '-w', '-'];
+    // --immediate-mode: hand each packet over at once (no buffer timeout); -U: flush the output
+    // after each packet; -w -: pcap on stdout.
+    const a = ['-i', o.iface, '--immediate-mode', '-U', '-s', String(o.snaplen), '-B', String(BUFFER_KIB), '-w', '-'];
     if (o.count !== undefined) a.push('-c', String(o.count));
     a.push(o.filter);
     return a;
   }
   // dumpcap writes pcapng to stdout and flushes per packet when the output is a pipe; -q: no counter.
-  const a = ['-i', o.iface, '-q', '-s', '0', '-B', String(Math.round(BUFFER_KIB / 1024)), '-w', '-', '-f', o.filter];
+  const a = ['-i', o.iface, '-q', '-s', String(o.snaplen), '-B', String(Math.round(BUFFER_KIB / 1024)), '-w', '-', '-f', o.filter];
   if (o.count !== undefined) a.push('-c', String(o.count));
   return a;
 }

@@ -3,7 +3,7 @@
  * they happen; or NDJSON (one JSON object per line, `type` first) for other tools.
  *
  * NDJSON records (documented in docs/live.md):
- *   {"type":"start","interface":..,"tool":..,"toolPath":..,"filter":..,"write"?:..,"time":ISO}
+ *   {"type":"start","interface":..,"tool":..,"toolPath":..,"pid":..,"filter":..,"write"?:..,"time":ISO}
  *   {"type":"event","time":s,"ts":epoch,"iso":..,"frame":n,"client":mac,"text":..}
  *   {"type":"finding","ts":epoch,...Finding}
  *   {"type":"warning","message":..}
@@ -20,7 +20,8 @@ export function clockTime(ts: number): string {
 }
 
 export function describeStart(s: LiveStartInfo, userFilter?: string): string {
-  const filter = userFilter ? `boot traffic and (${userFilter})` : 'boot traffic (DHCP, proxyDHCP, TFTP, ICMP unreachable)';
+  const what = 'DHCP, proxyDHCP, TFTP, ICMP unreachable';
+  const filter = userFilter ? `${what}; and ${userFilter}` : what;
   const write = s.writePath ? `, saving to ${s.writePath}` : '';
   return `listening on ${s.iface} with ${s.tool.kind} (${filter})${write}; Ctrl-C to stop and summarize`;
 }
@@ -70,6 +71,7 @@ export function ndjsonStart(s: LiveStartInfo): string {
     interface: s.iface,
     tool: s.tool.kind,
     toolPath: s.tool.path,
+    ...(s.pid !== undefined ? { pid: s.pid } : {}),
     filter: s.filter,
     ...(s.writePath ? { write: s.writePath } : {}),
     time: new Date().toISOString(),

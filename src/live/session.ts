@@ -19,7 +19,7 @@ import type { Finding } from '../diagnose/finding.js';
 import type { ClientEventLine } from '../exchange/types.js';
 import { Analyzer } from '../pipeline.js';
 import type { AnalysisJson } from '../report/schema.js';
-import { CaptureProcess, findCaptureTool, type CaptureExit, type CaptureTool } from './capture-process.js';
+import { CaptureProcess, findCaptureTool, snaplenFor, type CaptureExit, type CaptureTool } from './capture-process.js';
 import { LiveError } from './errors.js';
 import { buildCaptureFilter } from './filter.js';
 import { ARPHRD_ETHER, checkInterface, listInterfaces } from './interfaces.js';
@@ -28,8 +28,8 @@ import { ARPHRD_ETHER, checkInterface, listInterfaces } from './interfaces.js';
 const LINKTYPE_ETHERNET = 1;
 /** Wall-clock tick: how late at most a timeout finding (e.g. unanswered 4011 request) is printed. */
 const DEFAULT_TICK_MS = 250;
-/** Default quiet time before a client's findings are printed (see LiveSessionOptions.settleSec). */
-export const DEFAULT_SETTLE_SEC = 3;
+/** Default quiet time before a client's findings are printed (see LiveSessionOptions.settleSec); the analyzer's own default. */
+export const DEFAULT_SETTLE_SEC = 15;
 /** How long the capture tool gets to flush and exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 5000;
 
@@ -60,13 +60,16 @@ export interface LiveSessionOptions {
   writePath?: string;
   /** "tcpdump", "dumpcap" or a path; default: tcpdump, else dumpcap. */
   captureTool?: string;
+  /** Bytes kept per packet; 0 = whole packets; default: the interface MTU plus link headers. */
+  snaplen?: number;
   /** Only this client (MAC, lowercase with colons) is shown and reported. */
   client?: string;
   /**
    * Seconds a client must be quiet before its findings are printed (the analyzer's settleAfter).
-   * Short, because live is about seeing the failure when it happens; the rules still apply their own
-   * firmware timeouts (e.g. a 4011 request counts as unanswered only after 2 s), and the summary at
-   * the end is the complete verdict.
+   * A settled client is judged as if its boot had ended, so this must outlast the firmware's own
+   * retry gaps: DISCOVER retries come 4, 8, 16 s apart and an RRQ or 4011 request is retried after
+   * seconds. With 3 or 8 s, replaying the lab capture fail-two-boot-servers-bios printed a
+   * proxy-offer-ignored finding that later packets disproved; with 15 s, no lab capture did.
    */
   settleSec?: number;
   tickIntervalMs?: number;
@@ -88,6 +91,11 @@ export interface LiveResult {
   capture: CaptureSummary | undefined;
   tool: CaptureExit;
   writePath?: string;
+}
+
+/** Capture times are microsecond-precise: drop the float noise of adding a relative time back. */
+function microseconds(ts: number): number {
+  return Math.round(ts * 1e6) / 1e6;
 }
 
 interface FrameWriter {
@@ -132,9 +140,9 @@ export class LiveAnalysis implements FrameSink {
     this.analyzer = new Analyzer({
       ...(opts.client !== undefined ? { client: opts.client } : {}),
       settleAfter: opts.settleSec ?? DEFAULT_SETTLE_SEC,
-      onEvent: (e: ClientEventLine) => opts.onEvent?.({ ...e, ts: (this.firstTs ?? 0) + e.time }),
+      onEvent: (e: ClientEventLine) => opts.onEvent?.({ ...e, ts: microseconds((this.firstTs ?? 0) + e.time) }),
       onFinding: (f: Finding) =>
-        opts.onFinding?.(f, f.time !== undefined && this.firstTs !== undefined ? this.firstTs + f.time : Date.now() / 1000),
+        opts.onFinding?.(f, microseconds(f.time !== undefined && this.firstTs !== undefined ? this.firstTs + f.time : Date.now() / 1000)),
     });
   }
 
@@ -200,7 +208,8 @@ export class LiveAnalysis implements FrameSink {
     for (const ev of rest) this.analyzer.push(ev);
     this.analyzer.setCapture({
       file: this.opts.writePath ?? `live:${this.opts.iface}`,
-      ...(this.ended ? { format: this.ended.format } : {}),
+      // The report describes the saved file when there is one, else the tool's stream.
+      ...(this.writeFd !== undefined ? { format: this.writePcapng ? 'pcapng' : 'pcap' } : this.ended ? { format: this.ended.format } : {}),
       frames: this.frames,
       ...(this.firstTs !== undefined
         ? { firstTime: new Date(this.firstTs * 1000).toISOString(), duration: Math.round((this.lastTs - this.firstTs) * 1e6) / 1e6 }
@@ -252,6 +261,9 @@ async function runSession(opts: LiveSessionOptions, setStopHook: (hook: (r: Stop
   if (opts.count !== undefined && (!Number.isInteger(opts.count) || opts.count < 1)) {
     throw new LiveError('capture-failed', `--count must be a whole number of packets >= 1, not ${opts.count}`);
   }
+  if (opts.snaplen !== undefined && (!Number.isInteger(opts.snaplen) || opts.snaplen < 0 || opts.snaplen > 262_144)) {
+    throw new LiveError('capture-failed', `--snaplen must be 0 (whole packets) or up to 262144 bytes, not ${opts.snaplen}`);
+  }
 
   let writeFd: number | undefined;
   if (opts.writePath !== undefined) {
@@ -259,7 +271,9 @@ async function runSession(opts: LiveSessionOptions, setStopHook: (hook: (r: Stop
       writeFd = openSync(opts.writePath, 'w');
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new LiveError('write-file', `cannot write ${opts.writePath}: ${e.code ?? ''} ${e.message.replace(/^\w+: /, '')}`.trim());
+      const why =
+        e.code === 'ENOENT' ? 'its directory does not exist' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+      throw new LiveError('write-file', `cannot write ${opts.writePath}: ${why}`);
     }
   }
 
@@ -273,6 +287,7 @@ async function runSession(opts: LiveSessionOptions, setStopHook: (hook: (r: Stop
     proc = new CaptureProcess(tool, {
       iface: opts.iface,
       filter,
+      snaplen: opts.snaplen ?? snaplenFor(opts.iface === 'any' ? undefined : interfaces.find((i) => i.name === opts.iface)?.mtu),
       ...(opts.count !== undefined ? { count: opts.count } : {}),
       ...(opts.userFilter !== undefined ? { userFilter: opts.userFilter } : {}),
     });

@@ -9,6 +9,11 @@ import { archName, dhcpOptionName, messageTypeName } from '../decode/dhcp/option
 import { tftpOpcodeName } from '../decode/tftp/codec.js';
 import { formatIpv4, latin1String } from '../decode/bytes.js';
 import { unreachableCodeName } from '../decode/icmp.js';
+import { dhcp6Json, type Dhcp6Json } from '../decode/dhcp6/json.js';
+import { dhcp6MessageTypeName } from '../decode/dhcp6/codec.js';
+import type { Dhcp6Message } from '../decode/dhcp6/types.js';
+import { tcpFlagNames, type HttpMessageHead, type TcpSegment } from '../decode/http.js';
+import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
 
 export interface DecodeRecord {
   frame: number;
@@ -22,6 +27,13 @@ export interface DecodeRecord {
   icmp?: { type: number; code: number; quoted: { src: string; sport: number; dst: string; dport: number } };
   fragment?: { problem: string; ipId: number; received: number; expected?: number; frames: number[] };
   malformed?: { layer: string; reason: string };
+  /** DHCPv6 (UDP 546/547), see docs/ipv6-http-bsdp.md. */
+  dhcp6?: Dhcp6Json;
+  /** A TCP segment of a UEFI HTTP boot flow, with the HTTP request/response head when it starts one. */
+  tcp?: TcpSegment & { flagNames: string };
+  http?: HttpMessageHead;
+  /** 6 for IPv6 packets. */
+  ipVersion?: 6;
 }
 
 export interface DhcpOptionJson {
@@ -122,7 +134,7 @@ export function optionValue(o: DhcpOption, msg: DhcpMessage): unknown {
   else if (c === 93) v = d.length > 0 && d.length % 2 === 0 ? Array.from({ length: d.length / 2 }, (_, i) => ((d[2 * i] as number) << 8) | (d[2 * i + 1] as number)) : undefined;
   else if (c === 94) v = d.length === 3 ? { type: d[0], major: d[1], minor: d[2] } : undefined;
   else if (c === 97) v = msg.clientGuid;
-  else if (c === 43) v = msg.pxe ?? hex(d);
+  else if (c === 43) v = msg.pxe ?? msg.bsdp ?? hex(d);
   else if (c === 77) v = msg.userClass;
   else if (c === 82) v = msg.relayAgent;
   else if (c === 175) v = msg.ipxe;
@@ -198,7 +210,15 @@ export function decodeRecord(ev: PacketEvent, t0: number): DecodeRecord {
     case 'malformed':
       r.malformed = { layer: ev.layer, reason: ev.reason };
       break;
+    case 'dhcp6':
+      r.dhcp6 = dhcp6Json(ev.dhcp6);
+      break;
+    case 'http':
+      r.tcp = { ...ev.tcp, flagNames: tcpFlagNames(ev.tcp.flags) };
+      if (ev.http) r.http = ev.http;
+      break;
   }
+  if (m.ipVersion === 6) r.ipVersion = 6;
   return r;
 }
 
@@ -232,8 +252,34 @@ function dhcpSummary(m: DhcpMessage): string {
   if (m.vendorClass !== undefined) parts.push(q(m.vendorClass).slice(1, -1));
   if (m.clientArch !== undefined) parts.push(`arch=${m.clientArch.map(archName).join(',')}`);
   if (m.userClass !== undefined) parts.push(`user-class=${m.userClass.map(q).join(',')}`);
+  if (m.bsdp !== undefined) parts.push(`BSDP ${bsdpMessageTypeName(m.bsdp.messageType)}${m.bsdp.images ? ` ${m.bsdp.images.length} image(s)` : ''}`);
   if (m.anomalies.length > 0) parts.push(`[${m.anomalies.length === 1 ? m.anomalies[0] : `${m.anomalies.length} anomalies: ${m.anomalies[0]}, ...`}]`);
   return parts.join(' ');
+}
+
+function dhcp6Summary(outer: Dhcp6Message): string {
+  const parts: string[] = [];
+  let m = outer;
+  while (m.relayMessage) {
+    parts.push(`DHCPv6 ${dhcp6MessageTypeName(m.msgType)} peer ${m.peerAddress ?? '?'}`);
+    m = m.relayMessage;
+  }
+  parts.push(`DHCPv6 ${dhcp6MessageTypeName(m.msgType)}`);
+  if (m.msgType < 12) parts.push(`xid 0x${m.transactionId.toString(16).padStart(6, '0')}`);
+  if (m.clientId) parts.push(`client-id ${m.clientId.uuid ?? m.clientId.linkLayer ?? m.clientId.hex}`);
+  if (m.iaNa) for (const ia of m.iaNa) for (const a of ia.addresses) parts.push(`addr ${a.address}`);
+  if (m.bootfileUrl !== undefined) parts.push(`bootfile-url ${q(m.bootfileUrl)}`);
+  if (m.vendorClass !== undefined) parts.push(q(m.vendorClass).slice(1, -1));
+  if (m.clientArch !== undefined) parts.push(`arch=${m.clientArch.map(archName).join(',')}`);
+  if (m.status !== undefined) parts.push(`status ${m.status.code}${m.status.message ? ` ${q(m.status.message)}` : ''}`);
+  if (outer.anomalies.length > 0) parts.push(`[${outer.anomalies[0]}${outer.anomalies.length > 1 ? ', ...' : ''}]`);
+  return parts.join(' ');
+}
+
+function httpSummary(t: TcpSegment, h: HttpMessageHead | undefined): string {
+  if (h?.type === 'request') return `HTTP ${h.method} ${q(h.target)}${h.host ? ` host ${h.host}` : ''}`;
+  if (h?.type === 'response') return `HTTP ${h.status} ${h.reason}${h.contentLength !== undefined ? ` length ${h.contentLength}` : ''}`;
+  return `TCP [${tcpFlagNames(t.flags)}] seq ${t.seq}${t.payloadLength ? ` len ${t.payloadLength}` : ''}`;
 }
 
 function tftpOptions(o: Record<string, string>): string {
@@ -271,7 +317,7 @@ function tftpSummary(t: TftpPacket): string {
 export function decodeLine(ev: PacketEvent, t0: number): string {
   const m = ev.meta;
   const ports = ev.kind !== 'icmp-unreachable' && !(ev.kind === 'fragment-problem' && m.sport === 0 && m.dport === 0);
-  const head = `${String(m.frame).padStart(6)} ${(m.ts - t0).toFixed(6).padStart(12)} ${ports ? `${m.src}:${m.sport} -> ${m.dst}:${m.dport}` : `${m.src} -> ${m.dst}`}`;
+  const head = `${String(m.frame).padStart(6)} ${(m.ts - t0).toFixed(6).padStart(12)} ${ports ? (m.ipVersion === 6 ? `[${m.src}]:${m.sport} -> [${m.dst}]:${m.dport}` : `${m.src}:${m.sport} -> ${m.dst}:${m.dport}`) : `${m.src} -> ${m.dst}`}`;
   let msg: string;
   switch (ev.kind) {
     case 'dhcp':
@@ -294,6 +340,12 @@ export function decodeLine(ev: PacketEvent, t0: number): string {
       break;
     case 'malformed':
       msg = `MALFORMED ${ev.layer}: ${ev.reason}`;
+      break;
+    case 'dhcp6':
+      msg = dhcp6Summary(ev.dhcp6);
+      break;
+    case 'http':
+      msg = httpSummary(ev.tcp, ev.http);
       break;
   }
   return `${head} ${msg}`;

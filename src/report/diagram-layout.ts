@@ -27,6 +27,8 @@ export interface LadderArrow {
   at: number;
   /** Times of the folded retransmissions relative to the first of them (e.g. [0, 4, 12, 28]), or undefined. */
   repeatOffsets?: number[];
+  /** Every frame this arrow stands for: its entry's, and those of identical entries folded into it. */
+  frames: number[];
   /** A message that by itself means trouble (NAK, TFTP ERROR, ICMP unreachable). */
   alarming: boolean;
   /** An exchange both ways folded into one line (TFTP-TRANSFER): heads at both ends. */
@@ -38,7 +40,16 @@ export interface LadderMark {
   finding: Finding;
 }
 
-export type LadderRow = LadderArrow | LadderMark;
+/** The rest of a very long exchange (a flood) is left out of the picture; the JSON has it all. */
+export interface LadderMore {
+  type: 'more';
+  messages: number;
+}
+
+export type LadderRow = LadderArrow | LadderMark | LadderMore;
+
+/** Arrows drawn per client at most; a DHCP flood would otherwise make a picture nobody can read. */
+export const MAX_ARROWS = 300;
 
 export interface Ladder {
   client: ClientJson;
@@ -52,22 +63,26 @@ export interface Ladder {
 
 /** Kinds only a client sends (RFC 2131 §3.1, PXE 2.1 §2.2: the 4011 request, RFC 1350 RRQ/WRQ). */
 const CLIENT_KINDS = new Set(['DISCOVER', 'REQUEST', 'DECLINE', 'RELEASE', 'INFORM', '4011-REQUEST', 'RRQ', 'WRQ']);
-/** What a message says about the server end of it (whichever end is not the client). */
-const ROLE_OF_KIND: Record<string, ParticipantRole> = {
+/** Kinds whose sender tells the column's role. */
+const ROLE_OF_SENDER: Record<string, ParticipantRole> = {
   OFFER: 'dhcp',
   ACK: 'dhcp',
   NAK: 'dhcp',
   'PROXY-OFFER': 'proxy',
-  '4011-REQUEST': 'proxy',
   '4011-ACK': 'proxy',
-  RRQ: 'tftp',
-  WRQ: 'tftp',
   OACK: 'tftp',
   DATA: 'tftp',
   ERROR: 'tftp',
-  'TFTP-TRANSFER': 'tftp',
   ICMP: 'host',
 };
+/** Kinds whose receiver tells the column's role (the client asks it). */
+const ROLE_OF_RECEIVER: Record<string, ParticipantRole> = {
+  '4011-REQUEST': 'proxy',
+  RRQ: 'tftp',
+  WRQ: 'tftp',
+};
+/** DHCP replies; a server sends them to the relay's giaddr when relayed (RFC 2131 §4.1). */
+const SERVER_DHCP_KINDS = new Set(['OFFER', 'ACK', 'NAK', 'PROXY-OFFER']);
 const ROLE_ORDER: ParticipantRole[] = ['client', 'relay', 'dhcp', 'proxy', 'tftp', 'host'];
 const ALARMING = new Set(['NAK', 'ERROR', 'ICMP', 'DECLINE']);
 const BROADCAST = '255.255.255.255';
@@ -103,23 +118,32 @@ export function buildLadder(client: ClientJson, allFindings: Finding[]): Ladder 
     if (!set) roles.set(address, (set = new Set()));
     set.add(role);
   };
+  const offerServer = new Map(client.offers.map((o) => [o.frame, o.server]));
   client.timeline.forEach((e, i) => {
     if (CLIENT_KINDS.has(e.kind) && !own.has(e.from)) {
       // A client-only message from another address was forwarded by a relay agent (RFC 1542 §4).
       note(e.from, 'relay', i);
     }
-    const role = ROLE_OF_KIND[e.kind];
-    if (role) {
-      note(e.from, role, i);
-      note(e.to, role, i);
+    if (SERVER_DHCP_KINDS.has(e.kind) && !own.has(e.to)) note(e.to, 'relay', i);
+    // An offer whose server identifier is another host was forwarded to the client by a relay.
+    const serverId = offerServer.get(e.frame);
+    if (SERVER_DHCP_KINDS.has(e.kind) && serverId !== undefined && serverId !== e.from) note(e.from, 'relay', i);
+    const senderRole = ROLE_OF_SENDER[e.kind];
+    if (senderRole) note(e.from, senderRole, i);
+    const receiverRole = ROLE_OF_RECEIVER[e.kind];
+    if (receiverRole) note(e.to, receiverRole, i);
+    // A collapsed transfer: whichever end is not the client is the TFTP server.
+    if (e.kind === 'TFTP-TRANSFER') {
+      note(e.from, 'tftp', i);
+      note(e.to, 'tftp', i);
     }
     // Anything else the client exchanged with still gets a column.
     note(e.from, 'host', i);
     note(e.to, 'host', i);
   });
   const others = [...roles.entries()].map(([address, set]) => {
-    // A relay agent also forwards OFFER/ACK to the client: it is a relay, not a DHCP server.
-    const specific = [...set].filter((r) => r !== 'host' && !(r === 'dhcp' && set.has('relay')));
+    // A relay agent also forwards OFFER/ACK to the client: it is a relay, not a DHCP or proxy server.
+    const specific = [...set].filter((r) => r !== 'host' && !((r === 'dhcp' || r === 'proxy') && set.has('relay')));
     const list = (specific.length > 0 ? specific : ['host']) as ParticipantRole[];
     list.sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
     return { address, roles: list, order: firstSeen.get(address) ?? 0 };
@@ -146,6 +170,7 @@ export function buildLadder(client: ClientJson, allFindings: Finding[]): Ladder 
       broadcast,
       at: entry.time - start,
       repeatOffsets: repeatOffsets(entry),
+      frames: [entry.frame],
       alarming: ALARMING.has(entry.kind),
       both: entry.kind === 'TFTP-TRANSFER',
     };
@@ -161,13 +186,35 @@ export function buildLadder(client: ClientJson, allFindings: Finding[]): Ladder 
     list.push(f);
   }
   for (const f of anchored.get(-1) ?? []) rows.push({ type: 'finding', finding: f });
+  let drawn = 0;
+  let left = 0;
   arrows.forEach((a, i) => {
-    rows.push(a);
+    const prev = rows[rows.length - 1];
+    if (prev?.type === 'arrow' && sameMessage(prev, a)) foldInto(prev, a);
+    else if (drawn >= MAX_ARROWS) left++;
+    else {
+      rows.push(a);
+      drawn++;
+    }
     for (const f of anchored.get(i) ?? []) rows.push({ type: 'finding', finding: f });
   });
+  if (left > 0) rows.push({ type: 'more', messages: left });
   let worst: Severity | undefined;
   for (const f of findings) if (worst === undefined || severityRank[f.severity] > severityRank[worst]) worst = f.severity;
   return { client, participants, rows, start, worst };
+}
+
+/** The same message again (a retransmission the exchange layer did not fold, or a flood). */
+function sameMessage(a: LadderArrow, b: LadderArrow): boolean {
+  const x = a.entry;
+  const y = b.entry;
+  return x.kind === y.kind && x.from === y.from && x.to === y.to && x.label === y.label;
+}
+
+function foldInto(into: LadderArrow, next: LadderArrow): void {
+  const times = [...(into.repeatOffsets ?? [0]).map((o) => o + into.entry.time), ...(next.repeatOffsets ?? [0]).map((o) => o + next.entry.time)];
+  into.repeatOffsets = times.map((t) => t - times[0]!);
+  into.frames.push(...next.frames);
 }
 
 /**
@@ -219,7 +266,9 @@ export function roleTitle(p: Participant): string {
 
 /** "x4 at 0/4/12/28 s" */
 export function foldedText(offsets: number[]): string {
-  return `x${offsets.length} at ${offsets.map((o) => formatSeconds(o)).join('/')} s`;
+  // A flood folds thousands of copies: the first few and the last say enough.
+  const shown = offsets.length > 6 ? [...offsets.slice(0, 4).map(formatSeconds), '...', formatSeconds(offsets[offsets.length - 1]!)] : offsets.map(formatSeconds);
+  return `x${offsets.length} at ${shown.join('/')} s`;
 }
 
 /** Seconds with no more precision than useful: 0, 4, 0.5, 0.012, 12.3 */

@@ -100,7 +100,11 @@ function renderClient(ladder: Ladder, g: Glyphs, paint: Paint, width?: number): 
   if (ladder.rows.length === 0) lines.push(`${' '.repeat(GUTTER)}${lifelines().join('').trimEnd()}  (no messages)`);
   for (const row of ladder.rows) {
     if (row.type === 'arrow') lines.push(arrowLine(row, lifelines(), center, g, paint, fit));
-    else lines.push(markLine(row, lifelines(), g, paint, fit));
+    else if (row.type === 'finding') lines.push(markLine(row, lifelines(), g, paint, fit));
+    else {
+      const text = `${' '.repeat(GUTTER)}${lifelines().join('')}  (${row.messages} more message${row.messages === 1 ? '' : 's'} not drawn: see analyze --json)`;
+      lines.push(fit(text, paint('dim', text)));
+    }
   }
   return lines;
 }
@@ -118,8 +122,13 @@ function clientDetails(client: ClientJson, g: Glyphs): string {
   if (client.vendorClass) parts.push(client.vendorClass);
   if (client.bootFile) parts.push(`boot file ${client.bootFile}${client.bootServer ? ` from ${client.bootServer}` : ''}`);
   else parts.push('no boot file');
-  const done = client.transfers.filter((t) => t.outcome === 'complete');
-  if (client.transfers.length > 0) parts.push(`${done.length}/${client.transfers.length} TFTP transfers complete`);
+  // Size probes and pxelinux's config search misses are normal: count them apart.
+  const downloads = client.transfers.filter((t) => !t.outcome.endsWith('probe'));
+  const probes = client.transfers.length - downloads.length;
+  const done = downloads.filter((t) => t.outcome === 'complete');
+  if (client.transfers.length > 0) {
+    parts.push(`${done.length} of ${downloads.length} TFTP download${downloads.length === 1 ? '' : 's'} complete${probes ? ` (+${probes} probe${probes === 1 ? '' : 's'})` : ''}`);
+  }
   return parts.join(g.separator);
 }
 
@@ -159,13 +168,18 @@ function arrowLine(
   if (label) extras.push(label);
   if (a.broadcast && a.from === 0) extras.push('(broadcast)');
   if (a.repeatOffsets) extras.push(foldedText(a.repeatOffsets));
-  extras.push(`#${e.frame}`);
+  extras.push(frameText(a.frames));
   const time = formatOffset(a.at).padStart(GUTTER - 2) + '  ';
   const text = extras.join('  ');
   const plain = `${time}${diagram.padEnd(row.length)}  ${text}`;
   const style = a.alarming ? 'red' : 'cyan';
   const painted = `${paint('dim', time)}${paint(style, diagram.padEnd(row.length))}  ${text}`;
   return fit(plain.trimEnd(), painted.trimEnd());
+}
+
+/** "#17", or "#17 +3" when identical messages were folded into the arrow. */
+export function frameText(frames: number[]): string {
+  return frames.length > 1 ? `#${frames[0]} +${frames.length - 1}` : `#${frames[0]}`;
 }
 
 /** The words beside an arrow: its label without repeating the kind already drawn on the arrow. */

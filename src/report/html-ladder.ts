@@ -4,8 +4,8 @@
  */
 import type { AnalysisJson } from './schema.js';
 import type { Finding } from '../diagnose/finding.js';
-import { foldedText, formatOffset, roleTitle, type Ladder, type LadderArrow } from './diagram-layout.js';
-import { arrowLabel } from './diagram.js';
+import { foldedText, formatOffset, formatSeconds, roleTitle, type Ladder, type LadderArrow } from './diagram-layout.js';
+import { arrowLabel, frameText } from './diagram.js';
 import { escapeHtml as esc } from './html-escape.js';
 
 const GUTTER = 78;
@@ -43,10 +43,15 @@ export function ladderSvg(ladder: Ladder): string {
   ladder.rows.forEach((row, r) => {
     const y = HEAD + r * ROW + 20;
     if (row.type === 'arrow') parts.push(arrowSvg(row, y, center, notesX));
-    else {
+    else if (row.type === 'more') {
+      parts.push(`<text class="more" x="${center(0) + 16}" y="${y + 4}">(${row.messages} more message${row.messages === 1 ? '' : 's'} not drawn: see analyze --json)</text>`);
+    } else {
       const f = row.finding;
       const x = center(0);
-      const text = `${f.severity} ${f.id}: ${f.title}${f.frames.length ? `  [frames ${f.frames.join(', ')}]` : ''}`;
+      const full = `${f.severity} ${f.id}: ${f.title}${f.frames.length ? `  [frames ${f.frames.join(', ')}]` : ''}`;
+      // Keep the text inside the band (about 6.6 px per character at 12px); the tooltip has all of it.
+      const room = Math.floor((width - x - 28) / 6.6);
+      const text = full.length > room ? `${full.slice(0, room - 1)}…` : full;
       parts.push(
         `<g class="mark ${f.severity}" data-finding="${esc(f.id)}"><title>${esc(`${f.title}\n${f.cause}\nFix: ${f.fix}`)}</title>` +
           `<rect class="band" x="${GUTTER - 4}" y="${y - 14}" width="${width - GUTTER}" height="22" rx="4"/>` +
@@ -81,11 +86,11 @@ function arrowSvg(a: LadderArrow, y: number, center: (i: number) => number, note
   const note = extras.join('  ');
   const shown = note.length > NOTE_CHARS ? `${note.slice(0, NOTE_CHARS - 1)}…` : note;
   return (
-    `<g class="${classes}" data-frame="${e.frame}"><title>${esc(`frame ${e.frame}: ${e.kind} ${e.from} → ${e.to}\n${e.label}`)}</title>` +
+    `<g class="${classes}" data-frame="${e.frame}" data-frames="${a.frames.join(' ')}"><title>${esc(`frame ${e.frame}: ${e.kind} ${e.from} → ${e.to}\n${e.label}`)}</title>` +
     `<text class="time" x="${GUTTER - 8}" y="${y + 4}">${formatOffset(a.at)}</text>` +
     `<line x1="${a.both ? tail + dir * 8 : x1}" y1="${y}" x2="${tip - dir * 8}" y2="${y}"/><polygon points="${head}"/>${backHead}` +
     `<text class="kind" x="${(x1 + x2) / 2}" y="${y - 6}">${esc(e.kind)}</text>` +
-    `<text class="note" x="${notesX}" y="${y + 4}">${esc(shown)} <tspan class="frame">#${e.frame}</tspan></text></g>`
+    `<text class="note" x="${notesX}" y="${y + 4}">${esc(shown)} <tspan class="frame">${frameText(a.frames)}</tspan></text></g>`
   );
 }
 
@@ -107,11 +112,10 @@ export function timelineSvg(analysis: AnalysisJson, ladders: Ladder[]): string {
   const parts: string[] = [
     `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Timeline of all clients">`,
   ];
-  const ticks = 5;
-  for (let k = 0; k <= ticks; k++) {
-    const t = t0 + ((t1 - t0) * k) / ticks;
-    const tx = x(t);
-    parts.push(`<line class="tick" x1="${tx}" y1="22" x2="${tx}" y2="${height - 22}"/><text class="axis" x="${tx}" y="${height - 8}">${(t - t0).toFixed(t1 - t0 < 10 ? 2 : 1)} s</text>`);
+  const step = niceStep((t1 - t0) / 5);
+  for (let k = 0; k * step <= t1 - t0 + 1e-9; k++) {
+    const tx = x(t0 + k * step);
+    parts.push(`<line class="tick" x1="${tx}" y1="22" x2="${tx}" y2="${height - 22}"/><text class="axis" x="${tx}" y="${height - 8}">${formatSeconds(k * step)} s</text>`);
   }
   ladders.forEach((l, i) => {
     const y = 34 + i * lane;
@@ -128,10 +132,8 @@ export function timelineSvg(analysis: AnalysisJson, ladders: Ladder[]): string {
     // A mark goes where the ladder put it: at the message it follows.
     let lastTime = tl[0]?.time ?? t0;
     for (const row of l.rows) {
-      if (row.type === 'arrow') {
-        lastTime = row.entry.time;
-        continue;
-      }
+      if (row.type === 'arrow') lastTime = row.entry.time;
+      if (row.type !== 'finding') continue;
       const f = row.finding;
       const at = f.time ?? lastTime;
       parts.push(`<text class="lane-mark ${f.severity}" x="${x(at)}" y="${y - 7}"><title>${esc(`${f.id}: ${f.title}`)}</title>${MARK_GLYPH[f.severity]}</text>`);
@@ -140,4 +142,11 @@ export function timelineSvg(analysis: AnalysisJson, ladders: Ladder[]): string {
   });
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/** A round axis step (1, 2 or 5 times a power of ten) of about `rough` seconds. */
+function niceStep(rough: number): number {
+  const p = 10 ** Math.floor(Math.log10(rough));
+  const m = rough / p;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }

@@ -50,6 +50,7 @@ svg text { font-size: 12px; fill: var(--fg); }
 .lane .span { stroke: #9fb0c8; stroke-width: 6; stroke-linecap: round; } .lane.ok .span { stroke: #9fd3ae; } .lane.fail .span { stroke: #f0b4b4; }
 .lane .dot { fill: var(--accent); stroke: #fff; stroke-width: 1; } .lane .dot.alarming { fill: var(--err); }
 .lane-mark { text-anchor: middle; font-size: 13px; font-weight: 700; } .lane-mark.error { fill: var(--err); } .lane-mark.warning { fill: var(--warn); } .lane-mark.info { fill: var(--info); }
+svg .more { fill: var(--muted); font-style: italic; }
 footer { color: var(--muted); font-size: 12px; text-align: center; }
 @media print { body { background: #fff; padding: 0; } header, section { break-inside: avoid; border-color: #bbb; } }
 `;

@@ -3,6 +3,7 @@
  * Policy that forbids every fetch, so it opens the same from a USB stick on an air-gapped laptop.
  * Every string from the capture is escaped (html-escape.ts).
  */
+import { writeFileSync } from 'node:fs';
 import type { AnalysisJson, ClientJson, TransferJson } from './schema.js';
 import type { Finding } from '../diagnose/finding.js';
 import { severityRank } from '../diagnose/finding.js';
@@ -129,7 +130,7 @@ function clientSection(ladder: Ladder, id: string, all: Finding[]): string {
 
 function findingArticle(f: Finding): string {
   const frames = f.frames.length ? f.frames.map((n) => `<span class="frame">${n}</span>`).join(' ') : '<span class="none">none</span>';
-  const at = f.time !== undefined ? ` at ${f.time.toFixed(3)} s` : '';
+  const at = f.time !== undefined ? ` (at ${f.time.toFixed(3)} s into the capture)` : '';
   return (
     `<article class="finding ${f.severity}" data-finding="${esc(f.id)}"><h4><span class="pill ${f.severity}">${f.severity}</span> ${esc(f.title)} <code>${esc(f.id)}</code></h4>` +
     (f.firmwareMessage ? `<p class="fw">Firmware says: <code>${esc(f.firmwareMessage)}</code></p>` : '') +
@@ -140,16 +141,18 @@ function findingArticle(f: Finding): string {
 
 function transfersTable(transfers: TransferJson[]): string {
   if (transfers.length === 0) return '';
+  // What block 1 says the NBP is (PE/COFF x64, BIOS NBP): the proof behind an architecture mismatch.
+  const withFormat = transfers.some((t) => t.format !== undefined);
   const rows = transfers.map((t) => {
     const err = t.errorCode !== undefined ? ` (${t.errorCode}${t.errorMessage ? `: ${t.errorMessage}` : ''})` : '';
     return (
       `<tr class="${t.outcome === 'complete' ? 'ok' : t.outcome === 'tsize-probe' ? '' : 'fail'}"><td>${esc(t.file)}</td><td>${esc(t.role)}</td><td>${esc(t.server)}</td>` +
-      `<td>${esc(t.outcome + err)}</td><td class="num">${t.bytes}</td><td class="num">${t.blocks}</td><td class="num">${t.blksize}</td>` +
+      `<td>${esc(t.outcome + err)}</td>${withFormat ? `<td>${esc(t.format ?? '')}</td>` : ''}<td class="num">${t.bytes}</td><td class="num">${t.blocks}</td><td class="num">${t.blksize}</td>` +
       `<td class="num">${t.duration.toFixed(3)} s</td><td class="num">${t.retransmissions}</td><td>${t.frames.map((n) => esc(n)).join(', ')}</td></tr>`
     );
   });
   return (
-    `<h3>TFTP transfers</h3><table class="transfers"><thead><tr><th>File</th><th>Role</th><th>Server</th><th>Outcome</th><th>Bytes</th><th>Blocks</th><th>Block size</th><th>Duration</th><th>Retransmissions</th><th>Frames</th></tr></thead>` +
+    `<h3>TFTP transfers</h3><table class="transfers"><thead><tr><th>File</th><th>Role</th><th>Server</th><th>Outcome</th>${withFormat ? '<th>Format</th>' : ''}<th>Bytes</th><th>Blocks</th><th>Block size</th><th>Duration</th><th>Retransmissions</th><th>Frames</th></tr></thead>` +
     `<tbody>${rows.join('')}</tbody></table>`
   );
 }
@@ -168,4 +171,17 @@ function timelineSection(a: AnalysisJson, ladders: Ladder[], ids: string[]): str
     `<section id="timeline"><h2>Timeline of all clients</h2><div class="diagram">${timelineSvg(a, ladders)}</div>` +
     `<table class="timeline"><thead><tr><th>Time (s)</th><th>Frame</th><th>Client</th><th>From → to</th><th>Message</th><th>Details</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>`
   );
+}
+
+/**
+ * Write the report to a file for `analyze --html`. A path that cannot be written is the user's
+ * input, so the caller decides the error type (the CLI passes its one-line UserError).
+ */
+export function writeHtmlReport(file: string, analysis: AnalysisJson, userError: (message: string) => Error): void {
+  try {
+    writeFileSync(file, renderHtml(analysis, { generator: 'pxe-doctor' }));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw userError(`cannot write ${file}: ${e.code === 'ENOENT' ? 'no such directory' : (e.code ?? e.message)}`);
+  }
 }

@@ -1,8 +1,8 @@
 /** ClientRecord + findings -> the `analyze --json` shapes (src/report/schema.ts). */
 import type { Finding } from '../diagnose/finding.js';
 import type { ClientRecord, TransferRecord } from '../exchange/types.js';
-import { archLabel, isProxyKind, printableName } from '../exchange/classify.js';
-import { bootTarget, clientStage, primaryAttempt } from '../exchange/summary.js';
+import { archLabel, isProxyKind, nbpKindFromHead, printableName } from '../exchange/classify.js';
+import { bootTarget, clientStage, firmwareGuess, primaryAttempt } from '../exchange/summary.js';
 import type { ClientJson, TransferJson } from './schema.js';
 
 function round(n: number, digits = 6): number {
@@ -31,6 +31,15 @@ export function transferJson(t: TransferRecord): TransferJson {
     role: t.role,
   };
   if (t.tsize !== undefined) out.tsize = t.tsize;
+  if (t.oack) out.negotiated = { ...t.oack };
+  if (t.maxGap >= 0.5) out.maxGap = round(t.maxGap, 3);
+  if (t.missingBlocks > 0) out.missingBlocks = t.missingBlocks;
+  if (t.wrapped) out.wrapped = true;
+  if (t.fragmentedData > 0) out.fragmentedData = t.fragmentedData;
+  if (t.head && t.role === 'nbp') {
+    const k = nbpKindFromHead(t.head);
+    out.format = k.kind === 'pe' ? `PE/COFF ${k.machine}` : 'BIOS NBP (no PE/COFF header)';
+  }
   if (t.error) {
     out.errorCode = t.error.code;
     out.errorMessage = t.error.message;
@@ -76,6 +85,8 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
     lastFrame: c.lastFrame,
   };
   if (c.session > 1) out.session = c.session;
+  if (c.timelineDropped > 0) out.timelineDropped = c.timelineDropped;
+  if (c.attemptsDropped > 0) out.roundsDropped = c.attemptsDropped;
   const guid = a?.guid ?? c.guids[0];
   if (guid) out.guid = guid;
   if (a?.arch) {
@@ -84,6 +95,8 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
     if (name) out.archName = name;
   }
   if (a?.vendorClass) out.vendorClass = a.vendorClass;
+  const fw = firmwareGuess(c);
+  if (fw) out.firmware = fw;
   if (bootFile !== undefined) out.bootFile = printableName(bootFile);
   if (bootServer !== undefined) out.bootServer = bootServer;
   return out;
@@ -94,6 +107,9 @@ export function verdict(c: ClientJson, findings: Finding[]): string {
   const errors = findings.filter((f) => f.client === c.mac && f.severity === 'error');
   if (errors.length > 0) return `FAILED: ${errors[0]!.id}`;
   if (c.ok) return c.stage === 'second-stage' ? 'OK (NBP ran)' : 'OK (NBP downloaded)';
-  if (!c.vendorClass && !c.arch && c.transfers.length === 0) return 'not a PXE client';
+  if (!c.vendorClass && !c.arch) {
+    if (c.transfers.length === 0) return 'not a PXE client';
+    return `TFTP only: ${c.transfers.filter((t) => t.outcome === 'complete').length}/${c.transfers.length} complete`;
+  }
   return `stopped at ${c.stage}`;
 }

@@ -24,7 +24,7 @@ export interface TransferJson {
   /** RRQ frame, and the frames of the first reply and the last packet. */
   frames: number[];
   options: Record<string, string>;
-  /** complete | error | incomplete | no-response | tsize-probe | not-found-probe */
+  /** complete | error | incomplete | no-response | tsize-probe | not-found-probe | not-captured (replies missing from the capture) | capture-ended (still running at the end) */
   outcome: string;
   bytes: number;
   blocks: number;
@@ -39,6 +39,18 @@ export interface TransferJson {
   errorMessage?: string;
   /** What the file is: 'nbp' | 'config' | 'kernel' | 'other'. */
   role: string;
+  /** Options the server granted in its OACK (absent without an OACK). */
+  negotiated?: Record<string, string>;
+  /** Longest silence between two packets of the transfer, seconds (present when >= 0.5 s). */
+  maxGap?: number;
+  /** Blocks never seen while the transfer went on. */
+  missingBlocks?: number;
+  /** The 16-bit block number wrapped during the transfer. */
+  wrapped?: boolean;
+  /** DATA datagrams that arrived as IP fragments. */
+  fragmentedData?: number;
+  /** What block 1 says the file is, when the capture has it: "PE/COFF x64", "PE/COFF arm64", "BIOS NBP (no PE/COFF header)". */
+  format?: string;
 }
 
 /** One line of a client's ladder diagram / timeline. */
@@ -63,16 +75,22 @@ export interface ClientJson {
   arch?: number[];
   archName?: string;
   vendorClass?: string;
+  /** What does PXE on the client, from its requests: "iPXE 1.0.0", "UEFI PXE firmware (UNDI 3.0)", "BIOS PXE firmware (UNDI 2.1)", "DHCP client (no PXE options)". */
+  firmware?: string;
   ok: boolean;
   stage: Stage;
   bootFile?: string;
   bootServer?: string;
-  /** Offers seen: server, kind (dhcp | dhcp-boot | proxy | proxy-binl | bootp), frame. */
+  /** Offers seen: server, kind (dhcp | dhcp-boot | dhcp-pxe | dhcp-binl | proxy | proxy-binl | proxy-no-option60 | bootp | boot-server-ack), frame. */
   offers: { server: string; kind: string; frame: number; yiaddr?: string; bootFile?: string; bootServer?: string }[];
   transfers: TransferJson[];
   /** Finding ids for this client. */
   findings: string[];
   timeline: TimelineEntry[];
+  /** Timeline entries left out because of the per-client cap (2000), when any. */
+  timelineDropped?: number;
+  /** DHCP rounds whose details were dropped (a client looping for hours keeps its first and last 63 rounds), when any. */
+  roundsDropped?: number;
   firstFrame: number;
   lastFrame: number;
 }

@@ -7,8 +7,28 @@ import { verdict } from './json.js';
 
 export interface TextOptions {
   color: boolean;
+  /** Wrap finding texts at this many columns (default 100). */
+  width?: number;
   /** Show the per-client timeline under the findings. */
   timeline?: boolean;
+}
+
+/** Word-wrap `text` to `width` columns; continuation lines get `indent`. */
+function wrap(text: string, width: number, first: string, indent: string): string[] {
+  const out: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(/\s+/)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = indent + word;
+    } else {
+      line += (empty ? '' : ' ') + word;
+    }
+    empty = false;
+  }
+  out.push(line);
+  return out;
 }
 
 function offersSummary(c: ClientJson): string {
@@ -70,10 +90,11 @@ export function renderText(a: AnalysisJson, opts: TextOptions): string {
     for (const f of list) {
       const tag = sev[f.severity](f.severity.toUpperCase());
       lines.push(`  ${tag} ${ch.bold(f.id)}${f.firmwareMessage ? ` (${f.firmwareMessage})` : ''}${f.time !== undefined ? ` at ${f.time.toFixed(2)} s` : ''}`);
-      lines.push(`    ${f.title}`);
-      lines.push(`    frames: ${f.frames.length ? f.frames.join(', ') : '-'}`);
-      lines.push(`    cause: ${f.cause}`);
-      lines.push(`    fix:   ${f.fix}`);
+      const width = Math.max(60, opts.width ?? 100);
+      lines.push(...wrap(f.title, width, '    ', '    '));
+      lines.push(...wrap(f.frames.length ? f.frames.join(', ') : '-', width, '    frames: ', '            '));
+      lines.push(...wrap(f.cause, width, '    cause: ', '           '));
+      lines.push(...wrap(f.fix, width, '    fix:   ', '           '));
     }
   }
   if (opts.timeline) {

@@ -1,8 +1,8 @@
 /**
  * Who gets answered and with what, in three steps (as pixiecore does):
- *   isBootDhcp  - is this request for us at all (a PXE client, allowed by the answer policy)?
- *   validate    - what machine is it (MAC, GUID, architecture, iPXE stage)?
- *   bootFor     - which boot file / script the machine gets.
+ *   is it for us - a PXE client (isPxeClient) allowed by the answer policy (isAllowed)?
+ *   validate     - what machine is it (MAC, GUID, architecture, iPXE stage)?
+ *   bootFor      - which boot file / script the machine gets (the offer is then built in dhcp/logic.ts).
  */
 import fs from 'node:fs';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
@@ -110,7 +110,7 @@ export function readAllowList(file: string): Set<string> | string {
   return out;
 }
 
-/** Step 1: a PXE client (option 60 starts "PXEClient") that the answer policy allows. */
+/** Step 1: a PXE client sends option 60 starting "PXEClient". */
 export function isPxeClient(msg: DhcpMessage): boolean {
   return msg.vendorClass?.startsWith('PXEClient') === true;
 }
@@ -119,10 +119,6 @@ export function isAllowed(m: Machine, cfg: BootPolicyConfig): boolean {
   if (cfg.answer === 'all') return true;
   if (cfg.allow.has(m.mac)) return true;
   return m.guid !== undefined && cfg.allow.has(m.guid.toLowerCase());
-}
-
-export function isBootDhcp(msg: DhcpMessage, cfg: BootPolicyConfig): boolean {
-  return msg.op === 1 && isPxeClient(msg) && isAllowed(validate(msg), cfg);
 }
 
 /** Step 2: the machine behind a request. */

@@ -58,3 +58,24 @@ describe('checkDirectory', () => {
     expect(exitCodeFor({ ...t, errors: 0, failed: 0 })).toBe(0);
   });
 });
+
+describe('checkCapture', () => {
+  it('keeps bad input and internal errors apart', async () => {
+    const { checkCapture } = await import('../../src/check/run.js');
+    const exp = path.join(dir, 'x.expect.yaml');
+    writeFileSync(exp, 'capture-wide:\n  clientCount: 2\n');
+    const bad = await checkCapture('x.pcap', exp, async () => {
+      throw new Error('not a pcap or pcapng capture');
+    });
+    expect(bad).toMatchObject({ error: 'not a pcap or pcapng capture' });
+    expect(bad.internal).toBeUndefined();
+    const bug = Object.assign(new Error('internal error analyzing x.pcap: boom'), { internal: true });
+    const crashed = await checkCapture('x.pcap', exp, async () => {
+      throw bug;
+    });
+    expect(crashed.error).toBe('internal error analyzing x.pcap: boom');
+    expect(crashed.internal).toBe(bug);
+    const missing = await checkCapture('x.pcap', path.join(dir, 'none.expect.yaml'), async () => sampleAnalysis());
+    expect(missing.error).toBe(`cannot read expectations file ${path.join(dir, 'none.expect.yaml')}: no such file`);
+  });
+});

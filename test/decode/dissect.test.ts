@@ -66,6 +66,23 @@ describe('Dissector link layers', () => {
     expect(e2.dhcp.xid).toBe(0x1234abcd);
   });
 
+  it('follows a VLAN tag libpcap re-inserted after an SLL header', () => {
+    const d = new Dissector();
+    const tagged = new Uint8Array(4 + discoverIp().length);
+    tagged.set([0x00, 42, 0x08, 0x00]);
+    tagged.set(discoverIp(), 4);
+    expect(dhcpOf(d.dissect(frame(sll(tagged, 0x8100), 113))).meta.vlans).toEqual([42]);
+  });
+
+  it('gives up on more than 8 stacked tags and on 802.3 length frames', () => {
+    const d = new Dissector();
+    const tags = Array.from({ length: 9 }, (): [number, number] => [0x8100, 1]);
+    expect(d.dissect(frame(ethernet(discoverIp(), tags)))).toBeNull();
+    expect(d.stats.truncatedLink).toBe(1);
+    expect(d.dissect(frame(ethernet(discoverIp(), [], 0x05dc)))).toBeNull(); // LLC, length 1500
+    expect(d.stats.otherNetwork).toBe(1);
+  });
+
   it('decodes raw IPv4 link types 101, 228, 12 and 14', () => {
     const d = new Dissector();
     for (const lt of [101, 228, 12, 14]) {
@@ -268,6 +285,17 @@ describe('Dissector IPv4 fragment reassembly', () => {
     expect(d.flush()).toHaveLength(32);
   });
 
+  it('gives up a datagram flooded with overlapping pieces instead of growing it', () => {
+    const d = new Dissector();
+    for (let i = 0; i < 400; i++) {
+      d.dissect(frame(ethernet(ipv4({ src: '192.0.2.1', dst: '192.0.2.100', id: 99, fragmentOffset: 8 * (i % 50), moreFragments: true }, new Uint8Array(64).fill(i)))));
+    }
+    const side = d.drain().map((e) => e.kind === 'fragment-problem' && e.problem);
+    expect(side[0]).toBe('overlap');
+    expect(side).toContain('incomplete');
+    expect(side.length).toBeLessThanOrEqual(4);
+  });
+
   it('decodes a snap-length-cut first fragment as far as it goes, like Wireshark', () => {
     const d = new Dissector();
     const f = ipv4({ src: '192.0.2.1', dst: '192.0.2.100', id: 81, moreFragments: true, totalLength: 20 + 1000 }, dgram.subarray(0, 120));
@@ -301,7 +329,8 @@ describe('Dissector ICMP destination unreachable', () => {
 });
 
 describe('Dissector on a real fragmented TFTP transfer (tftpd-hpa -> atftp, blksize 4000, MTU 1500)', () => {
-  // Made by fragments-live.test.ts; frames 4-6, 8-10, 12-14, 16-18 are the 3 fragments of DATA 1-4.
+  // Made by fragments-live.test.ts; frames 4-6, 8-10, 12-14, 16-18 are the 3 fragments of DATA 1-4,
+  // 20-21 the two of the short last block.
   const capture = resolve(import.meta.dirname, '../golden/captures/tftp-fragmented.pcap');
 
   async function dissectWithout(skip: Set<number>): Promise<PacketEvent[]> {
@@ -326,7 +355,7 @@ describe('Dissector on a real fragmented TFTP transfer (tftpd-hpa -> atftp, blks
       [2, 4000, [8, 9, 10]],
       [3, 4000, [12, 13, 14]],
       [4, 4000, [16, 17, 18]],
-      [5, 2000, undefined],
+      [5, 2000, [20, 21]],
     ]);
   });
 

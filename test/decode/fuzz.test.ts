@@ -81,7 +81,10 @@ function mutate(s: Sample, rnd: () => number): Uint8Array {
     case 0: // random byte flips
     case 1: {
       const n = 1 + Math.floor(rnd() * 8);
-      for (let i = 0; i < n; i++) b[Math.floor(rnd() * b.length)] ^= 1 + Math.floor(rnd() * 255);
+      for (let i = 0; i < n; i++) {
+        const at = Math.floor(rnd() * b.length);
+        b[at] = (b[at] ?? 0) ^ (1 + Math.floor(rnd() * 255));
+      }
       return b;
     }
     case 2: // truncation anywhere

@@ -7,6 +7,7 @@ import { readCapture } from '../../src/capture/open.js';
 import { Dissector } from '../../src/decode/dissect.js';
 import type { PacketEvent } from '../../src/decode/events.js';
 import { decodeRecord, type DecodeRecord } from '../../src/report/decode-line.js';
+import type { Dhcp6Message } from '../../src/decode/dhcp6/types.js';
 
 export interface GoldenFrame {
   frame: number;
@@ -17,12 +18,31 @@ export interface GoldenFrame {
   dst?: string;
   dport?: number;
   malformed?: boolean;
-  dhcp?: Record<string, unknown> & { options: { code: number; length?: number; value?: string }[] };
+  /** tshark says the snap length cut the packet short. */
+  short?: boolean;
+  dhcp?: Record<string, unknown> & { options: { code: number; length?: number; value?: string; typed?: unknown }[] };
   tftp?: Record<string, unknown>;
   icmp?: Record<string, unknown>;
+  /** DHCPv6 (scripts/golden-tshark.mjs normalizeDhcp6): options as raw TLVs from tshark's -x view. */
+  dhcp6?: GoldenDhcp6;
+}
+export interface GoldenDhcp6 {
+  msgType: number;
+  transactionId?: number;
+  hopCount?: number;
+  linkAddress?: string;
+  peerAddress?: string;
+  options: { code?: number; length?: number; value?: string }[];
+  clientIdHex?: string;
+  bootfileUrl?: string;
+  vendorClassEnterprise?: number;
+  vendorClass?: string;
+  relayMessage?: GoldenDhcp6;
 }
 export interface Golden {
   capture: string;
+  /** Hash of the capture the golden was made from (absent in --stdout output). */
+  sha256?: string;
   tshark: string;
   frames: GoldenFrame[];
 }
@@ -32,6 +52,7 @@ export interface Ours {
   /** Raw option bytes as hex, per option in wire order (the JSON value is typed, tshark's is hex). */
   optionHex?: string[];
   kind: PacketEvent['kind'];
+  dhcp6?: Dhcp6Message;
 }
 
 export async function decodeOurs(path: string): Promise<Map<number, Ours>> {
@@ -42,6 +63,7 @@ export async function decodeOurs(path: string): Promise<Map<number, Ours>> {
     if (ev.kind === 'fragment-problem') return; // not a frame of its own in tshark's view
     const o: Ours = { record: decodeRecord(ev, t0 ?? ev.meta.ts), kind: ev.kind };
     if (ev.kind === 'dhcp') o.optionHex = ev.dhcp.options.map((x) => Buffer.from(x.data).toString('hex'));
+    if (ev.kind === 'dhcp6') o.dhcp6 = ev.dhcp6;
     out.set(ev.meta.frame, o);
   };
   await readCapture(path, {
@@ -109,9 +131,15 @@ export function compareFrame(o: Ours, g: GoldenFrame): Difference[] {
     // Where tshark flags the frame malformed, we must have recorded at least one anomaly.
     if (g.malformed && d.anomalies.length === 0) diffs.push({ frame, field: 'dhcp.anomalies', ours: [], tshark: 'malformed' });
     if (t.clientGuid !== undefined) cmp('dhcp.clientGuid', d.clientGuid, guidFromTsharkOrder(t.clientGuid as string));
-    const ours = d.options.filter((x) => x.code !== 0 && x.code !== 255).map((x, i) => ({ code: x.code, length: x.length, value: o.optionHex?.[d.options.indexOf(x)] ?? String(i) }));
+    const ours = d.options.map((x, i) => ({ code: x.code, length: x.length, value: o.optionHex?.[i] }));
     const theirs = t.options.map((x) => ({ code: x.code, length: x.length, value: x.value }));
     cmp('dhcp.options', ours, theirs);
+    // Typed option values (`value` in decode --json) where tshark has a typed field for the code.
+    if (same(ours, theirs)) {
+      t.options.forEach((x, i) => {
+        if (x.typed !== undefined) cmp(`dhcp.options[${i}].value (option ${x.code})`, d.options[i]?.value, x.typed);
+      });
+    }
   }
   if (g.tftp) {
     if (!r.tftp) {
@@ -121,6 +149,13 @@ export function compareFrame(o: Ours, g: GoldenFrame): Difference[] {
     for (const k of ['opcode', 'filename', 'mode', 'options', 'block', 'length', 'errorCode', 'errorMessage'] as const) {
       cmp(`tftp.${k}`, (r.tftp as unknown as Record<string, unknown>)[k], g.tftp[k]);
     }
+  }
+  if (g.dhcp6) {
+    if (!o.dhcp6 || !r.dhcp6) {
+      diffs.push({ frame, field: 'kind', ours: r.malformed ? `malformed: ${r.malformed.reason}` : o.kind, tshark: 'dhcp6' });
+      return diffs;
+    }
+    compareDhcp6(o.dhcp6, g.dhcp6, 'dhcp6', frame, diffs);
   }
   if (g.icmp) {
     if (!r.icmp) {
@@ -152,4 +187,30 @@ export async function diffCapture(path: string, golden: Golden): Promise<{ diffs
     diffs.push(...compareFrame(o, g));
   }
   return { diffs, ours };
+}
+
+/** DHCPv6: header fields, every option's raw bytes, and the values tshark decodes. Recurses into relays. */
+function compareDhcp6(m: Dhcp6Message, t: GoldenDhcp6, path: string, frame: number, diffs: Difference[]): void {
+  const cmp = (field: string, ours: unknown, theirs: unknown): void => {
+    if (theirs === undefined && ours === undefined) return;
+    if (!same(ours, theirs)) diffs.push({ frame, field: `${path}.${field}`, ours, tshark: theirs });
+  };
+  cmp('msgType', m.msgType, t.msgType);
+  if (t.transactionId !== undefined) cmp('transactionId', m.transactionId, t.transactionId);
+  cmp('hopCount', m.hopCount, t.hopCount);
+  cmp('linkAddress', m.linkAddress, t.linkAddress);
+  cmp('peerAddress', m.peerAddress, t.peerAddress);
+  cmp(
+    'options',
+    m.options.map((x) => ({ code: x.code, length: x.data.length, value: Buffer.from(x.data).toString('hex') })),
+    t.options,
+  );
+  cmp('clientId', m.clientId?.hex, t.clientIdHex);
+  cmp('bootfileUrl', m.bootfileUrl, t.bootfileUrl);
+  cmp('vendorClassEnterprise', m.vendorClassEnterprise, t.vendorClassEnterprise);
+  cmp('vendorClass', m.vendorClass, t.vendorClass);
+  if (t.relayMessage) {
+    if (!m.relayMessage) diffs.push({ frame, field: `${path}.relayMessage`, ours: undefined, tshark: t.relayMessage.msgType });
+    else compareDhcp6(m.relayMessage, t.relayMessage, `${path}.relayMessage`, frame, diffs);
+  }
 }

@@ -10,8 +10,10 @@
  * the test (no stale exceptions).
  */
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { readCapture } from '../../src/capture/open.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
 import { describeDifference, diffCapture, type Difference, type Golden, type GoldenFrame, type Ours } from './tshark-compare.js';
@@ -121,7 +123,7 @@ const UNREADABLE_BY_DESIGN = new Map([['fixtures/public/PcapPlusPlus/solaris.sno
 function walk(dir: string): string[] {
   return readdirSync(dir)
     .sort()
-    .flatMap((e) => (statSync(join(dir, e)).isDirectory() ? walk(join(dir, e)) : e.endsWith('.json') ? [join(dir, e)] : []));
+    .flatMap((e) => (statSync(join(dir, e)).isDirectory() ? walk(join(dir, e)) : /\.json(\.gz)?$/.test(e) ? [join(dir, e)] : []));
 }
 
 /** Same selection as scripts/golden-tshark.mjs. */
@@ -138,7 +140,10 @@ function listCaptures(dir: string): string[] {
   });
 }
 
-const goldens: Golden[] = walk(goldenRoot).map((f) => JSON.parse(readFileSync(f, 'utf8')) as Golden);
+const goldens: Golden[] = walk(goldenRoot).map((f) => {
+  const raw = readFileSync(f);
+  return JSON.parse((f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as Golden;
+});
 const used = new Set<KnownDifference>();
 
 describe('decode agrees with tshark on every DHCP/TFTP/ICMP-unreachable frame', () => {
@@ -159,6 +164,8 @@ describe('decode agrees with tshark on every DHCP/TFTP/ICMP-unreachable frame', 
         await expect(readCapture(path, { frame() {} })).rejects.toBeInstanceOf(CaptureFormatError);
         return;
       }
+      const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+      expect(sha256, `${golden.capture} changed since its golden was written: rerun node scripts/golden-tshark.mjs`).toBe(golden.sha256);
       const { diffs, ours } = await diffCapture(path, golden);
       const byFrame = new Map(golden.frames.map((g) => [g.frame, g]));
       const unexplained = diffs.filter((d) => {

@@ -6,6 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import { Scenario, biosHead, ids, peHead, type ClientSpec, type Host } from '../exchange/scenario.js';
 import { rules } from '../../src/diagnose/rules/index.js';
+import { dhcpOpt } from '../../src/decode/dhcp/options.js';
 import type { AnalysisJson } from '../../src/report/schema.js';
 
 const dhcpSrv: Host = { mac: '02:00:00:00:01:01', ip: '192.0.2.1' };
@@ -209,13 +210,20 @@ describe('proxy-offer-ignored', () => {
 });
 
 describe('boot-server-address-missing', () => {
-  it('is an error when options 66/67 come without siaddr and the client never fetches', () => {
+  it('is an error for iPXE (siaddr only) when options 66/67 come without siaddr', () => {
     const s = new Scenario();
-    s.dora(bios, dhcpSrv, 11, biosHost.ip, { tftpServer: '192.0.2.1', bootFile: 'pxelinux.0' });
-    s.wait(5);
+    s.dora({ ...bios, ipxe: true }, dhcpSrv, 11, biosHost.ip, { tftpServer: '192.0.2.1', bootFile: 'pxelinux.0' });
     const f = only(s.run(), 'boot-server-address-missing');
     expect(f.severity).toBe('error');
     expect(f.frames).toEqual([2]);
+  });
+  it('is an error for other firmware only once it stayed silent for 10 s', () => {
+    const s = new Scenario();
+    s.dora(bios, dhcpSrv, 11, biosHost.ip, { tftpServer: '192.0.2.1', bootFile: 'pxelinux.0' });
+    expect(only(s.run(), 'boot-server-address-missing').severity).toBe('warning');
+    s.wait(12);
+    s.discover({ mac: '52:54:00:00:00:77', plain: true }, 99); // the capture goes on
+    expect(only(s.run(), 'boot-server-address-missing').severity).toBe('error');
   });
   it('is a warning when the client found the server anyway', () => {
     const s = new Scenario();
@@ -251,6 +259,27 @@ describe('tftp-no-response', () => {
     const f = only(s.run(), 'tftp-no-response');
     expect(f.frames).toEqual([r, icmp]);
     expect(f.title).toContain('ICMP port unreachable');
+  });
+});
+
+describe('tftp-replies-blocked', () => {
+  it('fires when the server answers and the client asks again without acknowledging', () => {
+    const s = new Scenario();
+    s.dora(bios, dhcpSrv, 70, biosHost.ip, { siaddr: dhcpSrv.ip, file: 'pxelinux.0' });
+    const r1 = s.tftp(biosHost, 2500, dhcpSrv, 69, { opcode: 1, filename: 'pxelinux.0', mode: 'octet', options: { blksize: '1432' } });
+    const oack = s.tftp(dhcpSrv, 53000, biosHost, 2500, { opcode: 6, options: { blksize: '1432' } });
+    s.wait(2);
+    s.tftp(dhcpSrv, 53000, biosHost, 2500, { opcode: 6, options: { blksize: '1432' } });
+    const r2 = s.tftp(biosHost, 2500, dhcpSrv, 69, { opcode: 1, filename: 'pxelinux.0', mode: 'octet', options: { blksize: '1432' } });
+    s.tftp(dhcpSrv, 53001, biosHost, 2500, { opcode: 6, options: { blksize: '1432' } });
+    s.wait(30);
+    s.discover(bios, 71);
+    const a = s.run();
+    const f = only(a, 'tftp-replies-blocked');
+    expect(f.severity).toBe('error');
+    expect(f.frames).toEqual([r1, oack, r2]);
+    expect(ids(a)).not.toContain('tftp-transfer-incomplete');
+    expect(ids(a)).not.toContain('tftp-no-response');
   });
 });
 
@@ -321,6 +350,36 @@ describe('tftp-blksize-exceeds-mtu', () => {
     expect(f.frames).toContain(frag);
     expect(ids(a)).not.toContain('tftp-transfer-incomplete');
   });
+  it('fires when the OACK is acknowledged and no DATA ever arrives (datagrams dropped on an L2 path)', () => {
+    const s = new Scenario();
+    s.dora(uefi, dhcpSrv, 40, uefiHost.ip, { siaddr: dhcpSrv.ip, bootFile: 'a.efi' });
+    const rrq = s.tftp(uefiHost, 1700, dhcpSrv, 69, { opcode: 1, filename: 'a.efi', mode: 'octet', options: { blksize: '1468' } });
+    const oack = s.tftp(dhcpSrv, 52000, uefiHost, 1700, { opcode: 6, options: { blksize: '1468' } });
+    for (let i = 0; i < 3; i++) {
+      s.tftp(uefiHost, 1700, dhcpSrv, 52000, { opcode: 4, block: 0 });
+      s.wait(2);
+    }
+    s.wait(30);
+    s.discover(uefi, 41);
+    const a = s.run();
+    const f = only(a, 'tftp-blksize-exceeds-mtu');
+    expect(f.severity).toBe('error');
+    expect(f.frames.slice(0, 2)).toEqual([rrq, oack]);
+    expect(f.cause).toContain('1500-byte');
+    expect(ids(a)).not.toContain('tftp-transfer-incomplete');
+  });
+  it('is quiet for a small blksize that stalls (plain incomplete transfer)', () => {
+    const s = new Scenario();
+    s.dora(uefi, dhcpSrv, 42, uefiHost.ip, { siaddr: dhcpSrv.ip, bootFile: 'a.efi' });
+    s.tftp(uefiHost, 1701, dhcpSrv, 69, { opcode: 1, filename: 'a.efi', mode: 'octet', options: { blksize: '512' } });
+    s.tftp(dhcpSrv, 52001, uefiHost, 1701, { opcode: 6, options: { blksize: '512' } });
+    s.tftp(uefiHost, 1701, dhcpSrv, 52001, { opcode: 4, block: 0 });
+    s.wait(30);
+    s.discover(uefi, 43);
+    const a = s.run();
+    expect(ids(a)).not.toContain('tftp-blksize-exceeds-mtu');
+    expect(ids(a)).toContain('tftp-transfer-incomplete');
+  });
   it('reports completed fragmented DATA as info only', () => {
     const s = new Scenario();
     s.dora(uefi, dhcpSrv, 21, uefiHost.ip, { siaddr: dhcpSrv.ip, bootFile: 'a.efi' });
@@ -380,6 +439,49 @@ describe('arch-bootfile-mismatch', () => {
     s.dora(uefi, dhcpSrv, 26, uefiHost.ip, { siaddr: dhcpSrv.ip, file: 'syslinux.efi' });
     s.tftpRead(uefiHost, dhcpSrv, 'syslinux.efi', 1000, { head: peHead(0x8664) });
     expect(s.run().findings).toEqual([]);
+  });
+});
+
+describe('nbp-not-started', () => {
+  it('fires when the firmware downloads a fitting NBP and starts DHCP over', () => {
+    const s = new Scenario();
+    s.dora(uefi, dhcpSrv, 50, uefiHost.ip, { siaddr: dhcpSrv.ip, bootFile: 'grubx64.efi' });
+    const t = s.tftpRead(uefiHost, dhcpSrv, 'grubx64.efi', 3000, { head: peHead(0x8664) });
+    s.wait(3);
+    const again = s.discover(uefi, 51);
+    const a = s.run();
+    const f = only(a, 'nbp-not-started');
+    expect(f.severity).toBe('error');
+
+    expect(f.frames).toContain(t.rrq);
+    expect(f.frames).toContain(again);
+    expect(ids(a)).not.toContain('arch-bootfile-mismatch');
+  });
+  it('is quiet when the NBP fetched its own files, and for iPXE clients', () => {
+    const s = new Scenario();
+    s.dora(uefi, dhcpSrv, 52, uefiHost.ip, { siaddr: dhcpSrv.ip, bootFile: 'grubx64.efi' });
+    s.tftpRead(uefiHost, dhcpSrv, 'grubx64.efi', 3000, { head: peHead(0x8664) });
+    s.tftpRead(uefiHost, dhcpSrv, 'grub/grub.cfg', 300);
+    s.wait(3);
+    s.discover(uefi, 53);
+    expect(ids(s.run())).not.toContain('nbp-not-started');
+    const t = new Scenario();
+    const c: ClientSpec = { ...bios, ipxe: true };
+    t.dora(c, dhcpSrv, 54, biosHost.ip, { siaddr: dhcpSrv.ip, file: 'boot.ipxe' });
+    t.tftpRead(biosHost, dhcpSrv, 'boot.ipxe', 100);
+    t.wait(1);
+    t.discover(c, 55);
+    expect(ids(t.run())).not.toContain('nbp-not-started');
+  });
+  it('leaves a wrong-architecture NBP to arch-bootfile-mismatch', () => {
+    const s = new Scenario();
+    s.dora(uefi, dhcpSrv, 56, uefiHost.ip, { siaddr: dhcpSrv.ip, file: 'pxelinux.0' });
+    s.tftpRead(uefiHost, dhcpSrv, 'pxelinux.0', 1000, { head: biosHead() });
+    s.wait(3);
+    s.discover(uefi, 57);
+    const a = s.run();
+    expect(ids(a)).toContain('arch-bootfile-mismatch');
+    expect(ids(a)).not.toContain('nbp-not-started');
   });
 });
 
@@ -470,10 +572,28 @@ describe('multiple-boot-servers', () => {
     s.reply(dhcpSrv, bios, 30, 2, { yiaddr: biosHost.ip });
     s.request(bios, 30, dhcpSrv.ip, biosHost.ip);
     s.reply(dhcpSrv, bios, 30, 5, { yiaddr: biosHost.ip });
-    s.tftpRead(biosHost, pxeSrv, 'pxelinux.0', 800);
+    const t = s.tftpRead(biosHost, pxeSrv, 'pxelinux.0', 800);
     const f = only(s.run(), 'multiple-boot-servers');
     expect(f.severity).toBe('warning');
-    expect(f.frames).toEqual([p1, p2]);
+    expect(f.frames).toEqual([p1, p2, t.rrq]);
+  });
+  it('is an error when BINL-style proxies disagree and the client fails at the one it followed', () => {
+    const s = new Scenario();
+    s.discover(uefi, 37);
+    const p1 = s.reply(rogue, uefi, 37, 2, { siaddr: rogue.ip, vendorClass: 'PXEClient' });
+    s.reply(dhcpSrv, uefi, 37, 2, { yiaddr: uefiHost.ip });
+    const p2 = s.reply(pxeSrv, uefi, 37, 2, { siaddr: pxeSrv.ip, vendorClass: 'PXEClient' });
+    s.request(uefi, 37, dhcpSrv.ip, uefiHost.ip);
+    s.reply(dhcpSrv, uefi, 37, 5, { yiaddr: uefiHost.ip });
+    const req = s.proxyRequest(uefi, uefiHost.ip, rogue, 0x3737);
+    s.proxyAck(rogue, uefi, uefiHost.ip, 0x3737, 'wds/bootmgfw.efi');
+    s.tftpError(uefiHost, rogue, 'wds/bootmgfw.efi', 1, 'File not found');
+    const a = s.run();
+    const f = only(a, 'multiple-boot-servers');
+    expect(f.severity).toBe('error');
+    expect(f.frames.slice(0, 3)).toEqual([p1, p2, req]);
+    expect(f.title).toContain('wds/bootmgfw.efi');
+    expect(ids(a, 'error').sort()).toEqual(['multiple-boot-servers', 'tftp-file-not-found']);
   });
 });
 
@@ -527,6 +647,37 @@ describe('client-guid-invalid / client-guid-duplicate', () => {
     const dups = a.findings.filter((f) => f.id === 'client-guid-duplicate');
     expect(dups.map((f) => f.client).sort()).toEqual([bios.mac, twin.mac]);
     expect(dups[0]!.severity).toBe('warning');
+  });
+});
+
+describe('pxe-option43-malformed', () => {
+  it('fires on an option 43 that is text, not PXE sub-options', () => {
+    const s = new Scenario();
+    s.discover(bios, 60);
+    const p = s.dhcp(pxeSrv, 67, { mac: 'ff:ff:ff:ff:ff:ff', ip: '255.255.255.255' }, 68, {
+      op: 2,
+      xid: 60,
+      chaddr: bios.mac,
+      siaddr: pxeSrv.ip,
+      file: 'pxelinux.0',
+      // "060108ff" typed as text: sub-option 0x30 with length 0x36 runs past the end.
+      options: [dhcpOpt.messageType(2), dhcpOpt.serverId(pxeSrv.ip), dhcpOpt.vendorClass('PXEClient'), dhcpOpt.vendorSpecific(Uint8Array.from(Buffer.from('060108ff', 'latin1')))],
+    });
+    s.reply(dhcpSrv, bios, 60, 2, { yiaddr: biosHost.ip });
+    s.request(bios, 60, dhcpSrv.ip, biosHost.ip);
+    s.reply(dhcpSrv, bios, 60, 5, { yiaddr: biosHost.ip });
+    s.wait(25);
+    s.discover(bios, 61);
+    const a = s.run();
+    const f = only(a, 'pxe-option43-malformed');
+    expect(f.severity).toBe('error');
+    expect(f.frames).toEqual([p]);
+  });
+  it('is quiet on well-formed sub-options', () => {
+    const s = new Scenario();
+    s.discover(bios, 62);
+    s.reply(pxeSrv, bios, 62, 2, { siaddr: pxeSrv.ip, vendorClass: 'PXEClient', pxe: { discoveryControl: 8 }, file: 'pxelinux.0' });
+    expect(ids(s.run())).not.toContain('pxe-option43-malformed');
   });
 });
 

@@ -3,6 +3,7 @@ import { Scenario, peHead, ids, type ClientSpec, type Host } from './scenario.js
 import { ExchangeTracker } from '../../src/exchange/tracker.js';
 import type { ClientRecord } from '../../src/exchange/types.js';
 import { Dissector } from '../../src/decode/dissect.js';
+import { Analyzer } from '../../src/pipeline.js';
 
 const dhcpSrv: Host = { mac: '02:00:00:00:01:01', ip: '192.0.2.1' };
 const pxeSrv: Host = { mac: '02:00:00:00:02:01', ip: '192.0.2.2' };
@@ -39,6 +40,7 @@ describe('ExchangeTracker on a UEFI proxyDHCP boot', () => {
     expect(c.mac).toBe(uefi.mac);
     expect(c.arch).toEqual([7]);
     expect(c.guid).toBe(uefi.guid);
+    expect(c.firmware).toBe('UEFI PXE firmware (UNDI 3.0)');
     expect(c.offers.map((o) => o.kind)).toEqual(['proxy-binl', 'dhcp', 'boot-server-ack']);
     expect(c.bootFile).toBe('efi64/syslinux.efi');
     expect(c.bootServer).toBe('192.0.2.2');
@@ -82,6 +84,7 @@ describe('ExchangeTracker details', () => {
     expect(tl[0]!.kind).toBe('DISCOVER');
     expect(tl[0]!.repeats).toHaveLength(2);
     expect(tl[0]!.repeats![1]! - tl[0]!.repeats![0]!).toBeCloseTo(8.001, 2);
+    expect(a.clients[0]!.firmware).toBe('UEFI PXE firmware (UNDI 3.0), DISCOVER retries at the PXE 2.1 timeouts (4/8/16/32 s)');
   });
 
   it('counts TFTP blocks across the 16-bit wrap and sees completion', () => {
@@ -145,6 +148,45 @@ describe('ExchangeTracker details', () => {
     expect(tracker.activeClients).toBe(1);
     tracker.finish();
     expect(done.map((c) => c.mac)).toEqual(['52:54:00:00:00:01', '52:54:00:00:00:02']);
+  });
+
+  it('live: tick(now) without packets lets a quiet client be judged (wall clock)', () => {
+    const s = new Scenario();
+    const c: ClientSpec = { mac: '52:54:00:be:00:0b', arch: [0], guid: '8a1c0b2e-5f4d-4e21-9a3b-0c1d2e3f4a5c' };
+    s.discover(c, 0xb1);
+    s.wait(4);
+    s.discover(c, 0xb1);
+    const found: string[] = [];
+    const analyzer = new Analyzer({ onFinding: (f) => found.push(f.id), settleAfter: 15 });
+    const d = new Dissector();
+    for (const f of s.frames) {
+      const ev = d.dissect(f);
+      if (ev) analyzer.push(ev);
+    }
+    const last = s.frames[s.frames.length - 1]!.ts;
+    analyzer.tick(last + 5);
+    expect(found).toEqual([]);
+    analyzer.tick(last + 16);
+    expect(found).toEqual(['no-dhcp-offer']);
+    analyzer.tick(last + 30);
+    expect(found).toEqual(['no-dhcp-offer']); // reported once
+    expect(analyzer.finish().findings.map((f) => f.id)).toEqual(['no-dhcp-offer']);
+  });
+
+  it('a MAC that comes back after the expiry is a second entry with session 2', () => {
+    const s = new Scenario();
+    const c: ClientSpec = { mac: '52:54:00:be:00:0a', arch: [0] };
+    const h: Host = { mac: c.mac, ip: '192.0.2.110' };
+    s.dora(c, dhcpSrv, 0xa1, h.ip, { siaddr: dhcpSrv.ip, file: 'pxelinux.0' });
+    s.tftpRead(h, dhcpSrv, 'pxelinux.0', 600);
+    s.wait(700);
+    s.dora(c, dhcpSrv, 0xa2, h.ip, { siaddr: dhcpSrv.ip, file: 'pxelinux.0' });
+    s.tftpRead(h, dhcpSrv, 'pxelinux.0', 600);
+    const a = s.run();
+    expect(a.clients.map((x) => [x.mac, x.session, x.ok])).toEqual([
+      [c.mac, undefined, true],
+      [c.mac, 2, true],
+    ]);
   });
 
   it('reports early findings through onFinding once a client is quiet, and --client focuses', () => {

@@ -56,9 +56,10 @@ describe.skipIf(!canRun && !process.env.CI)(`lab scenario ${scenario} (real qemu
     if (!canRun) throw new Error(`lab prerequisites missing in CI: ${isRoot ? missing.join(', ') : 'not root'}`);
     const run = spawnSync('bash', [path.join(repo, 'fixtures/lab/run-scenario.sh'), scenario], {
       cwd: repo,
-      env: { ...process.env, LAB_OUT: out, LAB_RUN_BASE: path.join(work, 'run') },
+      // The lab lock is shared with the other qemu tests, which may hold it for a few minutes.
+      env: { ...process.env, LAB_OUT: out, LAB_RUN_BASE: path.join(work, 'run'), LAB_LOCK_WAIT: '480' },
       encoding: 'utf8',
-      timeout: 240_000,
+      timeout: 660_000,
     });
     expect(run.status, `run-scenario.sh failed:\n${run.stderr}`).toBe(0);
     expect(labNamespaces()).toEqual([]);
@@ -95,7 +96,7 @@ describe.skipIf(!canRun && !process.env.CI)(`lab scenario ${scenario} (real qemu
     expect(positions.every((p) => p >= 0), `RRQs seen: ${rrqs.join(', ')}`).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     // The config search misses are TFTP "File not found" errors; default is served (OACK tsize).
-    const errors = tsharkFields(capture, 'tftp.opcode==5', ['tftp.error_code']);
+    const errors = tsharkFields(capture, 'tftp.opcode==5', ['tftp.error.code']);
     expect(errors.length).toBeGreaterThanOrEqual(10);
     expect(errors.every((f) => f[0] === '1')).toBe(true);
     const nbpSize = fs.statSync('/usr/lib/PXELINUX/pxelinux.0').size;
@@ -107,5 +108,5 @@ describe.skipIf(!canRun && !process.env.CI)(`lab scenario ${scenario} (real qemu
     const md = fs.readFileSync(path.join(out, `${scenario}.md`), 'utf8');
     expect(md).toContain('pxe-doctor lab: pxelinux.cfg/default loaded');
     expect(md).toContain('boot:');
-  }, 300_000);
+  }, 700_000);
 });

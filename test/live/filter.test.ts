@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CaptureParser } from '../../src/capture/parser.js';
+import { PcapWriter } from '../../src/capture/pcap-writer.js';
 import { BOOT_TRAFFIC_FILTER, buildCaptureFilter } from '../../src/live/filter.js';
 import { REPO, haveTool } from './lab.js';
 
@@ -120,5 +121,38 @@ describe('live capture filter', () => {
     rmSync(tmp, { recursive: true, force: true });
     // The fixtures include mixed traffic (ARP, IPv6, DNS, HTTP, ICMP echo): some must be dropped.
     expect(kept).toBeLessThan(total);
+  });
+
+  it.skipIf(toolsMissing)('keeps the same frames when they arrive in an 802.1Q tag (mirror port of a trunk)', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'pxv-vlan-'));
+    try {
+      for (const rel of ['ipfixprobe/mixed.pcap', 'nDPI/tftp.pcap']) {
+        const file = join(FIXTURES, rel);
+        // The same Ethernet frames with a VLAN 10 tag inserted after the MAC addresses.
+        const tagged = join(tmp, 'tagged.pcap');
+        const writer = new PcapWriter(tagged, 1);
+        const parser = new CaptureParser({
+          frame: (f) => {
+            const d = new Uint8Array(f.data.length + 4);
+            d.set(f.data.subarray(0, 12), 0);
+            d.set([0x81, 0x00, 0x00, 0x0a], 12);
+            d.set(f.data.subarray(12), 16);
+            writer.write(f.ts, d, f.origLen + 4);
+          },
+        });
+        parser.push(readFileSync(file));
+        parser.end();
+        await writer.close();
+        expect(frames(tagged).filter((f) => f.boot).length, rel).toBeGreaterThan(0);
+
+        const out = join(tmp, 'filtered.pcap');
+        const td = spawnSync('tcpdump', ['-r', tagged, '-w', out, buildCaptureFilter(undefined, { vlan: true })], { timeout: 60_000, encoding: 'utf8' });
+        expect(td.status, td.stderr).toBe(0);
+        const wanted = frames(file).filter((f) => f.boot).map((f) => f.key.replace(/ (\d+)$/, (_, n: string) => ` ${Number(n) + 4}`));
+        expect(parsedKeys(out), rel).toEqual(wanted);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@
  * afterAll, it is safe after a half-finished setup).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -119,13 +119,26 @@ export class Lab {
     clearTimeout(t);
   }
 
-  /** Stop everything still running (by PID), delete the namespaces and the temp dir. */
-  async destroy(extraPids: number[] = []): Promise<void> {
-    for (const pid of extraPids) {
+  /**
+   * Stop everything still running (by PID), delete the namespaces and the temp dir. `toolPids` are
+   * capture tools started by a `live` under test (normally gone already: live waits for them); one
+   * is killed only if its command line still names one of this lab's interfaces, so a PID the
+   * system has since reused for another process is never touched.
+   */
+  async destroy(toolPids: number[] = []): Promise<void> {
+    for (const pid of toolPids) {
+      let cmdline = '';
       try {
-        process.kill(pid, 'SIGKILL');
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
       } catch {
-        // already gone
+        continue; // already gone
+      }
+      if (cmdline.includes(this.serverIf) || cmdline.includes(this.clientIf)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // exited meanwhile
+        }
       }
     }
     await Promise.all([...this.children].map((c) => this.stop(c, 2000)));

@@ -114,3 +114,26 @@ describe('helpers', () => {
     expect(terminalWantsColor({ TERM: 'dumb' }, true)).toBe(false);
   });
 });
+
+describe('long exchanges', () => {
+  it('folds identical consecutive messages and stops drawing after MAX_ARROWS', async () => {
+    const { MAX_ARROWS } = await import('../../src/report/diagram-layout.js');
+    const client: ClientJson = {
+      mac: '52:54:00:00:00:0f', ok: false, stage: 'discover', offers: [], transfers: [], findings: [], firstFrame: 1, lastFrame: 2000,
+      timeline: [
+        ...[0, 1, 2].map((i) => ({ frame: i + 1, time: i * 2, from: '52:54:00:00:00:0f', to: '255.255.255.255', kind: 'DISCOVER', label: 'DISCOVER' })),
+        // A flood of distinct messages (different labels): only MAX_ARROWS of them are drawn.
+        ...Array.from({ length: MAX_ARROWS + 50 }, (_, i) => ({ frame: 10 + i, time: 10 + i, from: '52:54:00:00:00:0f', to: '192.0.2.1', kind: 'REQUEST', label: `REQUEST ${i}` })),
+      ],
+    };
+    const l = buildLadder(client, []);
+    const first = l.rows[0]!;
+    expect(first).toMatchObject({ type: 'arrow', frames: [1, 2, 3], repeatOffsets: [0, 2, 4] });
+    expect(l.rows.filter((r) => r.type === 'arrow')).toHaveLength(MAX_ARROWS);
+    expect(l.rows[l.rows.length - 1]).toEqual({ type: 'more', messages: 51 });
+    const out = renderDiagram({ schemaVersion: 1, capture: { file: 'f.pcap', frames: 2000, duration: 1, warnings: [] }, clients: [client], findings: [] }, { unicode: false, color: false });
+    expect(out).toContain('|-----DISCOVER----->|    (broadcast)  x3 at 0/2/4 s  #1 +2');
+    expect(out).toContain('(51 more messages not drawn: see analyze --json)');
+    expect(foldedText(Array.from({ length: 2000 }, (_, i) => i / 1000))).toBe('x2000 at 0/0.001/0.002/0.003/.../2 s');
+  });
+});

@@ -35,7 +35,7 @@ describe('renderHtml', () => {
     expect(svgs).toEqual(['<svg class="ladder" data-client="52:54:00:be:00:01"', '<svg class="ladder" data-client="52:54:00:ef:00:02"']);
     const arrows = html.match(/<g class="arrow[^"]*" data-frame="\d+"/g) ?? [];
     expect(arrows).toHaveLength(a.clients[0]!.timeline.length + a.clients[1]!.timeline.length);
-    expect(html).toMatch(/<g class="arrow alarming kind-error" data-frame="12">/);
+    expect(html).toMatch(/<g class="arrow alarming kind-error" data-frame="12" data-frames="12">/);
     expect(html).toMatch(/<g class="mark error" data-finding="tftp-file-not-found">/);
     expect(html).toContain('x4 at 0/4/12/28 s');
   });
@@ -45,7 +45,7 @@ describe('renderHtml', () => {
     expect(html).toMatch(/<tr class="fail"><td><a href="#client-1-52-54-00-be-00-01">52:54:00:be:00:01<\/a><\/td>/);
     expect(html).toContain('<p><strong>Cause.</strong> The proxyDHCP offer names pxelinux.0 but the TFTP server answered ERROR 1 &lt;File not found&gt;.</p>');
     expect(html).toContain('<p><strong>Fix.</strong> Copy pxelinux.0 into the TFTP root of 192.0.2.10 or fix the dhcp-boot line.</p>');
-    expect(html).toContain('Evidence frames at 29.502 s: <span class="frame">11</span> <span class="frame">12</span>');
+    expect(html).toContain('Evidence frames (at 29.502 s into the capture): <span class="frame">11</span> <span class="frame">12</span>');
     expect(html).toContain('<section id="capture-findings">');
     expect(html).toContain('<svg class="timeline"');
     const rows = html.slice(html.indexOf('<table class="timeline">')).match(/<tr class="[^"]*"><td class="num">/g) ?? [];

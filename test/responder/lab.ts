@@ -156,6 +156,20 @@ export class Lab {
     clearTimeout(t);
   }
 
+  /**
+   * Hold an flock on `file` until cleanup (the qemu lab tests of the project share /tmp/pxl-lab.lock,
+   * so only one set of VMs runs at a time on a 2-core machine). The lock is held by a `sleep` that
+   * inherits flock's descriptor and is stopped by PID like every other process.
+   */
+  async lock(file: string, waitSeconds = 900): Promise<void> {
+    const proc = spawn('flock', ['-w', String(waitSeconds), file, 'sh', '-c', 'echo locked; exec sleep 3600'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.procs.push(proc);
+    await new Promise<void>((resolve, reject) => {
+      proc.stdout?.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+      proc.on('exit', (code) => reject(new Error(`could not lock ${file} within ${waitSeconds} s (flock exit ${code})`)));
+    });
+  }
+
   async cleanup(): Promise<void> {
     for (const p of this.procs.splice(0)) {
       try {

@@ -2,7 +2,8 @@
  * Real PXE firmware booting from `pxe-doctor serve` in a namespace lab (prefix pxs-qm-):
  *   - qemu SeaBIOS + iPXE ROM (e1000), proxy mode beside dnsmasq as the site DHCP server (DHCP only);
  *   - qemu OVMF (EDK2 PxeBcDxe on virtio-net, no iPXE), proxy mode beside the same dnsmasq;
- *   - qemu OVMF with `serve` in full DHCP mode and no other server.
+ *   - qemu OVMF with `serve` in full DHCP mode and no other server;
+ *   - qemu SeaBIOS + iPXE in full DHCP mode with --ipxe-script (the script chains PXELINUX).
  * Each run downloads the NBP completely and the NBP (PXELINUX / syslinux.efi) fetches its own files
  * through the same TFTP server. Runs one qemu at a time (TCG, ~20 s each).
  *
@@ -16,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CLI, Lab, labUnavailable, tmpDir, type Started } from './lab.js';
 
-const why = labUnavailable(['qemu-system-x86_64', 'dnsmasq', 'tcpdump']);
+const why = labUnavailable(['qemu-system-x86_64', 'dnsmasq', 'tcpdump', 'tshark', 'flock']);
 const PXELINUX = '/usr/lib/PXELINUX/pxelinux.0';
 const LDLINUX_BIOS = '/usr/lib/syslinux/modules/bios/ldlinux.c32';
 const SYSLINUX_EFI = '/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi';
@@ -31,7 +32,9 @@ describe.skipIf(why !== undefined)('real firmware boots from serve', () => {
   let dhcpNs: string;
   let pxeNs: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    // The project's other qemu lab (fixtures/lab) holds this lock per scenario: wait our turn.
+    await lab.lock('/tmp/pxl-lab.lock', 1150);
     fs.mkdirSync(path.join(root, 'pxelinux.cfg'), { recursive: true });
     fs.mkdirSync(path.join(root, 'efi64', 'pxelinux.cfg'), { recursive: true });
     fs.copyFileSync(PXELINUX, path.join(root, 'pxelinux.0'));
@@ -42,6 +45,8 @@ describe.skipIf(why !== undefined)('real firmware boots from serve', () => {
     const cfg = 'DEFAULT local\nPROMPT 0\nTIMEOUT 1\nLABEL local\n  LOCALBOOT 0\n';
     fs.writeFileSync(path.join(root, 'pxelinux.cfg', 'default'), cfg);
     fs.writeFileSync(path.join(root, 'efi64', 'pxelinux.cfg', 'default'), cfg);
+    // For --ipxe-script: the iPXE ROM gets this script instead of an NBP; it chains PXELINUX from the same server.
+    fs.writeFileSync(path.join(root, 'boot.ipxe'), '#!ipxe\necho pxe-doctor serve: iPXE script\nchain pxelinux.0\n');
 
     sw = lab.addNamespace('sw');
     dhcpNs = lab.addNamespace('dhcp');
@@ -62,7 +67,7 @@ describe.skipIf(why !== undefined)('real firmware boots from serve', () => {
     lab.exec(sw, 'ip', ['tuntap', 'add', 'dev', 'tap0', 'mode', 'tap']);
     lab.enslave(sw, 'tap0', 'br0');
     lab.exec(sw, 'ip', ['link', 'set', 'tap0', 'up']);
-  });
+  }, 1_200_000);
 
   afterAll(async () => {
     await lab.cleanup();
@@ -146,6 +151,8 @@ describe.skipIf(why !== undefined)('real firmware boots from serve', () => {
       expectFiles: ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default'],
     });
     expect(serve.out()).toMatch(/52:54:00:be:00:01 x86 BIOS\(0\) iPXE {2}proxyDHCP offer sent: boot file pxelinux\.0, server 192\.0\.2\.2/);
+    // Ctrl-C summary: the TFTP downloads are attributed to the MAC (learned from its REQUEST's option 50).
+    expect(serve.out()).toMatch(/summary:\n.*\n {2}52:54:00:be:00:01 +192\.0\.2\.1\d\d +\d+ +0 +0 +0 +3\/0 +162013 +pxelinux\.0, ldlinux\.c32, pxelinux\.cfg\/default/);
     analyzeOk(capture, '52:54:00:be:00:01');
   }, 150_000);
 
@@ -172,7 +179,25 @@ describe.skipIf(why !== undefined)('real firmware boots from serve', () => {
     });
     expect(serve.out()).toMatch(/52:54:00:ef:00:01 .* {2}DHCP offer sent: 192\.0\.2\.150, boot file efi64\/syslinux\.efi/);
     expect(serve.out()).toMatch(/52:54:00:ef:00:01 .* {2}DHCP ACK: 192\.0\.2\.150/);
+    // In full DHCP mode serve sees the whole exchange, and its summary is the analyzer's verdict.
+    expect(serve.out()).toMatch(/52:54:00:ef:00:01 .*OK \(NBP ran\)/);
+    expect(serve.out()).toMatch(/1 client \(1 booted\)/);
     analyzeOk(capture, '52:54:00:ef:00:01');
+  }, 150_000);
+
+  it('BIOS iPXE in full DHCP mode gets the --ipxe-script (no chainload loop), which chains PXELINUX', async () => {
+    const { serve, capture } = await scenario({
+      tag: 'bios-full',
+      firmware: 'bios',
+      serveArgs: ['--boot', 'bios=pxelinux.0', '--ipxe-script', 'boot.ipxe', '--dhcp-range', '192.0.2.160-192.0.2.169'],
+      withDnsmasq: false,
+      expectFiles: ['boot.ipxe', 'pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default'],
+    });
+    expect(serve.out()).toMatch(/52:54:00:be:00:01 x86 BIOS\(0\) iPXE {2}DHCP offer sent: 192\.0\.2\.160, boot file boot\.ipxe/);
+    expect(serve.out()).toMatch(/52:54:00:be:00:01 x86 BIOS\(0\) iPXE {2}DHCP ACK: 192\.0\.2\.160, boot file boot\.ipxe/);
+    // The script was fetched once: iPXE did not come back for it (a loop would repeat DHCP + boot.ipxe).
+    expect(serve.out().match(/TFTP boot\.ipxe: started/g)).toHaveLength(1);
+    analyzeOk(capture, '52:54:00:be:00:01');
   }, 150_000);
 
   it('the captures hold complete transfers (bytes on the wire match the files)', () => {

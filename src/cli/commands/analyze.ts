@@ -51,7 +51,7 @@ export function register(program: Command): void {
       } else {
         const { renderText } = await import('../../report/index.js');
         const color = opts.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
-        process.stdout.write(renderText(analysis, { color, timeline: opts.timeline }));
+        process.stdout.write(renderText(analysis, { color, timeline: opts.timeline, width: process.stdout.isTTY ? process.stdout.columns : 100 }));
       }
       let code: number = ExitCode.Ok;
       if (opts.failOn !== 'never') {

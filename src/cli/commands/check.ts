@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .option('--update', 'write x.expect.yaml from the current analysis (a regression baseline to review), instead of checking')
     .option('--verbose', 'directory mode: list passed expectations too')
     .option('--no-color', 'no colors')
-    .addHelpText('after', '\nExpectations format, directory mode and JUnit output: docs/check.md')
+    .addHelpText('after', '\nExpectations format, directory mode and JUnit output: docs/check.md\n')
     .action(async (target: string | undefined, opts: CheckCliOptions, cmd: Command) => {
       setExitCode(cmd, await runCheck(target, opts));
     });
@@ -84,6 +84,8 @@ async function runCheck(target: string | undefined, opts: CheckCliOptions): Prom
   }
   const check = await run.checkCapture(capture, expectations, analyze);
   if (opts.junit !== undefined) writeTo(opts.junit, junitXml([check]));
+  // One capture: a bug stops the run the usual way (exit 3, stack with --debug).
+  if (check.internal !== undefined) throw (check.internal as Error).cause ?? check.internal;
   if (check.error !== undefined) throw new UserError(check.error);
   process.stdout.write(formatSingle(check, { color }));
   return run.exitCodeFor(run.totals([check]));
@@ -98,8 +100,9 @@ async function analyzer(): Promise<(capture: string) => Promise<AnalysisJson>> {
       return await analyzeCapture(capture);
     } catch (err) {
       if (err instanceof CaptureFormatError) throw err;
-      if (process.argv.includes('--debug')) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-      throw new Error(`internal error analyzing ${capture}: ${(err as Error)?.message ?? String(err)} (please report it with the capture)`);
+      // A bug, not bad input: marked so that one capture stops with exit 3 and a directory run goes on.
+      const wrapped = new Error(`internal error analyzing ${capture}: ${(err as Error)?.message ?? String(err)} (please report it with the capture)`, { cause: err });
+      throw Object.assign(wrapped, { internal: true, stack: (err as Error)?.stack ?? wrapped.stack });
     }
   };
 }

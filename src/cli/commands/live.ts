@@ -19,6 +19,7 @@ interface LiveCliOptions {
   client?: string;
   failOn: string;
   settle: string;
+  snaplen?: string;
   color?: boolean;
 }
 
@@ -44,9 +45,10 @@ export function register(program: Command): void {
     .option('--write <file>', 'also save the raw capture (pcapng; classic pcap when the name ends in .pcap)')
     .option('--json', 'NDJSON: one {"type":"start"|"event"|"finding"|"warning"|"summary"} object per line')
     .option('--client <mac>', 'show and report only this client (MAC address)')
-    .option('--settle <seconds>', "print a client's findings once it has been quiet this long", '3')
+    .option('--settle <seconds>', "print a client's findings once it has been quiet this long (shorter: sooner, but may be premature)", '15')
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists: error, warning or never', 'error')
     .option('--no-color', 'no colors')
+    .option('--snaplen <bytes>', 'bytes kept per packet, 0 = whole packets (default: interface MTU + link headers)')
     .option('--capture-tool <tool>', 'tcpdump, dumpcap, or a path to one of them (default: tcpdump, else dumpcap)')
     .action(async (o: LiveCliOptions, cmd: Command) => {
       setExitCode(cmd, await runLive(o));
@@ -69,6 +71,13 @@ async function runLive(o: LiveCliOptions): Promise<number> {
   if (!FAIL_ON.includes(o.failOn)) throw new UserError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${o.failOn}"`);
   const durationSec = o.duration !== undefined ? positiveNumber(o.duration, '--duration', false) : undefined;
   const settleSec = positiveNumber(o.settle, '--settle', false);
+  let snaplen: number | undefined;
+  if (o.snaplen !== undefined) {
+    snaplen = Number(o.snaplen);
+    if (!Number.isInteger(snaplen) || snaplen < 0 || snaplen > 262_144) {
+      throw new UserError(`--snaplen must be 0 (whole packets) or a byte count up to 262144, not "${o.snaplen}"`);
+    }
+  }
   let client: string | undefined;
   if (o.client !== undefined) {
     const { normalizeMac } = await import('../../pipeline.js');
@@ -100,6 +109,7 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     ...(o.captureTool !== undefined ? { captureTool: o.captureTool } : {}),
     ...(client !== undefined ? { client } : {}),
     settleSec,
+    ...(snaplen !== undefined ? { snaplen } : {}),
     onStart: (s) => {
       if (json) write(out.ndjsonStart(s) + '\n');
       else process.stderr.write(out.describeStart(s, o.filter) + '\n');
@@ -119,11 +129,10 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     if (signals === 1) session.stop('signal');
     else process.exit(sig === 'SIGINT' ? 130 : 143);
   };
-  const onStdoutError = (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') {
-      stdoutClosed = true;
-      session.stop('signal');
-    }
+  const onStdoutError = () => {
+    // EPIPE (the reader went away) or any other write failure: nobody can see the output any more.
+    stdoutClosed = true;
+    session.stop('signal');
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -131,6 +140,7 @@ async function runLive(o: LiveCliOptions): Promise<number> {
 
   try {
     const r = await session.result;
+    if (client && r.analysis.clients.length === 0) r.analysis.capture.warnings.push(`client ${client} was not seen`);
     if (json) {
       write(out.ndjsonSummary(r) + '\n');
     } else {
@@ -138,7 +148,6 @@ async function runLive(o: LiveCliOptions): Promise<number> {
       write('\n' + renderText(r.analysis, { color }));
       process.stderr.write(out.describeEnd(r) + '\n');
     }
-    if (client && r.analysis.clients.length === 0) r.analysis.capture.warnings.push(`client ${client} was not seen`);
     if (o.failOn === 'never') return ExitCode.Ok;
     const threshold = severityRank[o.failOn as keyof typeof severityRank];
     return r.analysis.findings.some((f) => severityRank[f.severity] >= threshold) ? ExitCode.Findings : ExitCode.Ok;

@@ -6,6 +6,7 @@
  */
 import type { DhcpMessage, DhcpOption } from './types.js';
 import { ByteWriter, formatIpv4, formatMac, latin1String } from '../bytes.js';
+import { decodeBsdp, isBsdpVendorClass } from './bsdp.js';
 import { decodeIpxeEncap, decodePxeVendor, decodeRelayAgent, fromHex, latin1Bytes, toHex } from './suboptions.js';
 
 /** Fixed BOOTP header: op..file (RFC 951), then the 4-byte magic cookie (RFC 2131 §3). */
@@ -195,6 +196,11 @@ function fillShortcuts(m: DhcpMessage): void {
       case 43: {
         // PXE sub-options when this packet says PXEClient; without option 60 (proxy ACKs on 4011
         // often omit it) only when the bytes parse cleanly as PXE sub-options.
+        // Apple NetBoot: BSDP sub-options (src/decode/dhcp/bsdp.ts) when option 60 says AAPLBSDPC.
+        if (isBsdpVendorClass(m.vendorClass)) {
+          m.bsdp = decodeBsdp(d, a);
+          break;
+        }
         const isPxe = m.vendorClass !== undefined && m.vendorClass.startsWith('PXEClient');
         const pxe = isPxe ? decodePxeVendor(d, a) : m.vendorClass === undefined ? decodePxeVendor(d, a, true) : null;
         if (pxe) m.pxe = pxe;

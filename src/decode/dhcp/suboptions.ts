@@ -83,12 +83,14 @@ function isPxeSubOptionCode(code: number): boolean {
 /**
  * Decodes PXE sub-options. Problems become anomalies prefixed "option 43". With `strict` (used to
  * guess PXE when the packet has no option 60) the decode fails (null) instead: only sub-options the
- * PXE spec defines, with the right lengths, and nothing running past the end.
+ * PXE spec defines, with the right lengths, closed by END as PXE servers and clients send it, and
+ * nothing running past the end. END keeps out look-alikes such as Microsoft's 43 (01 04 00 00 00 01,
+ * "disable NetBIOS"), which would otherwise read as a PXE MTFTP address.
  */
 export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = false): PxeVendorOptions | null {
   const walk = walkSubOptions(data);
   if (strict) {
-    if (!walk.clean || walk.subs.length === 0) return null;
+    if (!walk.clean || !walk.sawEnd || walk.subs.length === 0) return null;
     for (const s of walk.subs) if (!isPxeSubOptionCode(s.code)) return null;
   }
   const local: string[] = [];

@@ -1,3 +1,5 @@
+import type { BsdpOptions } from './bsdp.js';
+
 /** BOOTP/DHCP message as decoded from the wire (RFC 951, 2131, 2132). Plain owned data: safe to keep. */
 
 /** One option as it appeared on the wire (order and duplicates kept). `data` is an owned copy. */
@@ -87,6 +89,8 @@ export interface DhcpMessage {
   tftpServerAddresses?: string[]; // 150
   clientId?: string; // 61 (hex)
   pxe?: PxeVendorOptions; // 43 when PXEClient
+  /** Option 43 as Apple BSDP sub-options when option 60 starts with "AAPLBSDPC" (src/decode/dhcp/bsdp.ts). */
+  bsdp?: BsdpOptions;
   /** Option 43 raw hex when not decoded as PXE. */
   vendorSpecificHex?: string;
   relayAgent?: RelayAgentInfo; // 82

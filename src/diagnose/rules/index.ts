@@ -11,6 +11,7 @@ import { clientGuidInvalidRule } from './client-guid-invalid.js';
 import { ipxeChainloadLoopRule } from './ipxe-chainload-loop.js';
 import { multipleBootServersRule } from './multiple-boot-servers.js';
 import { multipleDhcpServersRule } from './multiple-dhcp-servers.js';
+import { nbpNotStartedRule } from './nbp-not-started.js';
 import { noAddressOfferRule } from './no-address-offer.js';
 import { noBootFileRule } from './no-boot-file.js';
 import { noDhcpOfferRule } from './no-dhcp-offer.js';
@@ -18,6 +19,7 @@ import { option60OnDhcpServerRule } from './option60-on-dhcp-server.js';
 import { proxyOfferIgnoredRule } from './proxy-offer-ignored.js';
 import { proxyOfferMissingOption60Rule } from './proxy-offer-missing-option60.js';
 import { proxyRequestUnansweredRule } from './proxy-request-unanswered.js';
+import { pxeOption43MalformedRule } from './pxe-option43-malformed.js';
 import { relayMissingPxeHelperRule } from './relay-missing-pxe-helper.js';
 import { slowServerResponseRule } from './slow-server-response.js';
 import { tftpBlksizeExceedsMtuRule } from './tftp-blksize-exceeds-mtu.js';
@@ -25,6 +27,7 @@ import { tftpDataFragmentedRule } from './tftp-data-fragmented.js';
 import { tftpErrorRule } from './tftp-error.js';
 import { tftpFileNotFoundRule } from './tftp-file-not-found.js';
 import { tftpNoResponseRule } from './tftp-no-response.js';
+import { tftpRepliesBlockedRule } from './tftp-replies-blocked.js';
 import { tftpRepliesNotCapturedRule } from './tftp-replies-not-captured.js';
 import { tftpTransferIncompleteRule } from './tftp-transfer-incomplete.js';
 
@@ -39,12 +42,14 @@ export const rules: readonly Rule[] = [
   proxyOfferIgnoredRule,
   bootServerAddressMissingRule,
   tftpNoResponseRule,
+  tftpRepliesBlockedRule,
   tftpFileNotFoundRule,
   tftpErrorRule,
   tftpTransferIncompleteRule,
   tftpBlksizeExceedsMtuRule,
   bootfileNameGarbageRule,
   archBootfileMismatchRule,
+  nbpNotStartedRule,
   clientArchMissingRule,
   clientArchAmbiguousRule,
   ipxeChainloadLoopRule,
@@ -54,6 +59,7 @@ export const rules: readonly Rule[] = [
   clientGuidInvalidRule,
   clientGuidDuplicateRule,
   bootfileOptionNotNulTerminatedRule,
+  pxeOption43MalformedRule,
   tftpDataFragmentedRule,
   tftpRepliesNotCapturedRule,
 ];

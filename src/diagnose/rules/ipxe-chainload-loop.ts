@@ -7,17 +7,18 @@ import { offeredBootFile } from '../../exchange/tracker.js';
 export const ipxeChainloadLoopRule: Rule = {
   id: 'ipxe-chainload-loop',
   check(c, ctx) {
-    const hits: { frame: number; ts: number; file: string }[] = [];
+    const hits: { frame: number; ts: number; start: number; file: string }[] = [];
     for (const a of c.attempts) {
       if (!a.ipxe) continue;
       const nbp = a.transfers.find((t) => t.role === 'nbp' && t.outcome === 'complete');
       const file = nbp?.file ?? offeredBootFile(a)?.bootFile;
       if (!file || !isIpxeBinaryName(file)) continue;
-      hits.push({ frame: nbp?.rrqFrame ?? offeredBootFile(a)!.frame, ts: nbp?.rrqTs ?? a.firstTs, file });
+      hits.push({ frame: nbp?.rrqFrame ?? offeredBootFile(a)!.frame, ts: nbp?.rrqTs ?? a.firstTs, start: a.firstTs, file });
     }
     if (hits.length < 2) return [];
     const files = [...new Set(hits.map((h) => printableName(h.file)))];
-    const cycle = hits.length > 1 ? (hits[hits.length - 1]!.ts - hits[0]!.ts) / (hits.length - 1) : 0;
+    // One cycle = from one DHCP round of the loop to the next.
+    const cycle = (hits[hits.length - 1]!.start - hits[0]!.start) / (hits.length - 1);
     return [
       finding(this.id, c, ctx, {
         severity: 'error',

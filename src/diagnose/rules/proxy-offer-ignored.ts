@@ -20,7 +20,10 @@ export const proxyOfferIgnoredRule: Rule = {
       const rediscover = a.discovers.flatMap((d) => d.repeatFrames.filter((_, i) => (d.repeatTimes[i] ?? 0) > first.ts + 0.5));
       const bound = a.acks.some((r) => r.yiaddr !== '0.0.0.0');
       const lastSeen = Math.max(a.lastTs, c.lastTs);
-      if (rediscover.length === 0 && !(bound && ctx.final && ctx.captureEnd - lastSeen >= 0 && ctx.captureEnd - first.ts > 4)) continue;
+      // Bound and silent: only a verdict once the client moved on (a new round) or stayed silent for
+      // 20 s (iPXE may wait ~16 s for IPv6 router advertisements before it fetches anything).
+      const movedOn = c.attempts.some((x) => x.index > a.index);
+      if (rediscover.length === 0 && !(bound && ctx.final && (movedOn || ctx.captureEnd - lastSeen >= 20))) continue;
       const booted = bootedAfter(c, a);
       const late = first.ts - (a.discovers[0]?.ts ?? first.ts);
       out.push(

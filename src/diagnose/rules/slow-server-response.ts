@@ -39,6 +39,35 @@ export const slowServerResponseRule: Rule = {
         }),
       );
     }
+    // A boot server or TFTP server that answers only after the client asked three times or more.
+    for (const a of attempts) {
+      for (const p of a.proxyRequests) {
+        if (!p.answer || p.repeatFrames.length < 2 || p.answer.frame < (p.repeatFrames[p.repeatFrames.length - 1] ?? 0)) continue;
+        out.push(
+          finding(this.id, c, ctx, {
+            severity: 'warning',
+            frames: [p.frame, ...p.repeatFrames.slice(0, 4), p.answer.frame],
+            title: `Boot server ${p.server} answered on port 4011 only after ${1 + p.repeatFrames.length} requests (${(p.answer.ts - p.ts).toFixed(1)} s)`,
+            cause: 'The boot server is slow or loses requests; PXE firmware waits only a few seconds for it (the PXE spec: 4 tries, about 7 s in all; iPXE: 2 s) before giving up on the boot-server step.',
+            fix: 'Check the PXE server load and the path to it (relay, firewall rate limits on udp/4011).',
+            ts: p.answer.ts,
+          }),
+        );
+      }
+      for (const t of a.transfers) {
+        if (t.rrqRepeats.length < 2 || t.firstReplyFrame === undefined) continue;
+        out.push(
+          finding(this.id, c, ctx, {
+            severity: 'warning',
+            frames: [t.rrqFrame, ...t.rrqRepeats.slice(0, 4), t.firstReplyFrame],
+            title: `TFTP server ${t.server} answered the request for ${t.file} only after ${1 + t.rrqRepeats.length} RRQs`,
+            cause: 'The TFTP server is slow to answer or loses requests; firmware gives up after a few retries (PXE-E32).',
+            fix: 'Check the TFTP server load and any firewall/conntrack on udp/69 between client and server.',
+            ts: t.rrqTs,
+          }),
+        );
+      }
+    }
     const firstAttempt = attempts[0];
     const firstDiscover = firstAttempt?.discovers[0];
     if (firstAttempt && firstDiscover && !firstAttempt.ipxe && firstDiscover.secs >= 4 && c.attempts[0] === firstAttempt) {

@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { allTransfers } from '../helpers.js';
+import { allTransfers, mtuEvidence } from '../helpers.js';
 import { formatBytes, printableName } from '../../exchange/classify.js';
 
 /** PXE-E35 / catalog #26, #30, #31: a transfer that started and never completed. */
@@ -13,7 +13,9 @@ export const tftpTransferIncompleteRule: Rule = {
     const out: Finding[] = [];
     for (const t of all) {
       if (t.outcome !== 'incomplete') continue;
-      if (t.fragmentFrames.length > 0) continue; // tftp-blksize-exceeds-mtu explains it
+      if (mtuEvidence(t)) continue; // tftp-blksize-exceeds-mtu explains it
+      // tftp-replies-blocked explains a reply that was never acknowledged before a new RRQ.
+      if (t.lastAckBlock === undefined && all.some((x) => x !== t && x.file === t.file && x.firstReplyFrame !== undefined && x.lastAckBlock === undefined && !x.error)) continue;
       const recovered = all.some((x) => x.rrqTs > t.rrqTs && x.file === t.file && x.outcome === 'complete');
       const details: string[] = [];
       details.push(`${t.highestBlock} block${t.highestBlock === 1 ? '' : 's'} (${formatBytes(t.bytes)}${t.tsize ? ` of ${formatBytes(t.tsize)}` : ''}) arrived, then the transfer stopped`);

@@ -124,11 +124,15 @@ export class DhcpLogic {
     if (this.cfg.restrictToSubnet && from.address !== '0.0.0.0' && req.giaddr === '0.0.0.0' && !sameSubnet(from.address, this.cfg.serverIp, this.cfg.netmask)) {
       return {};
     }
+    // Step 1 (is this for us?): proxyDHCP and the boot server answer PXE clients only, and other
+    // machines' DHCP traffic passes silently; full DHCP serves every allowed client.
+    if (port === PXE_BOOT_SERVER_PORT || !this.cfg.full) {
+      if (!isPxeClient(req)) return {};
+      if (port !== PXE_BOOT_SERVER_PORT && req.messageType !== DhcpMessageType.Discover) return {};
+    }
     if (!isAllowed(m, this.cfg.policy)) return { event: { type: 'ignored', machine: m, reason: 'not in the allow-list (--answer known)' } };
     if (port === PXE_BOOT_SERVER_PORT) return this.bootServer(req, from, m);
     if (this.cfg.full) return this.fullDhcp(req, m, this.cfg.full);
-    if (req.messageType !== DhcpMessageType.Discover) return {};
-    if (!isPxeClient(req)) return {};
     return this.proxyOffer(req, m);
   }
 
@@ -150,7 +154,6 @@ export class DhcpLogic {
   /** Port 4011: the BINL request of EDK2, or PXE boot-server discovery (PXEBS) of iPXE/PXE ROMs. */
   private bootServer(req: DhcpMessage, from: Endpoint, m: Machine): Decision {
     if (req.messageType !== DhcpMessageType.Request && req.messageType !== DhcpMessageType.Inform) return {};
-    if (!isPxeClient(req)) return {};
     const boot = bootFor(m, this.cfg.policy);
     if (!boot) return { event: { type: 'ignored', machine: m, reason: `no boot file for architecture ${m.arch ?? 0} (add --boot)` } };
     const ip = this.cfg.serverIp;
@@ -204,6 +207,10 @@ export class DhcpLogic {
   private fullDhcp(req: DhcpMessage, m: Machine, full: FullDhcpConfig): Decision {
     const { pool } = full;
     const inOurNet = (a: string): boolean => sameSubnet(a, this.cfg.serverIp, full.netmask);
+    // The pool belongs to our own segment: a client relayed from another subnet must not get it.
+    if (req.giaddr !== '0.0.0.0' && !inOurNet(req.giaddr)) {
+      return { event: { type: 'ignored', machine: m, reason: `relayed from another subnet (giaddr ${req.giaddr}); full DHCP mode leases only on ${this.cfg.serverIp}'s subnet` } };
+    }
     switch (req.messageType) {
       case DhcpMessageType.Discover: {
         if (this.heldBack(req, m)) return {};

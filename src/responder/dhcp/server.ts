@@ -94,6 +94,15 @@ export class DhcpServer {
   }
 
   private onMessage(msg: Buffer, r: dgram.RemoteInfo, port: number, local: Endpoint): void {
+    // One odd packet must never take the server down: drop it and keep serving.
+    try {
+      this.answer(msg, r, port, local);
+    } catch {
+      /* undecodable or unencodable request (e.g. hlen > 16): not answered */
+    }
+  }
+
+  private answer(msg: Buffer, r: dgram.RemoteInfo, port: number, local: Endpoint): void {
     const from = { address: r.address, port: r.port };
     this.opts.onPacket?.('in', local, from, msg);
     const req = decodeDhcp(msg);

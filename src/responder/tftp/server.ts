@@ -130,7 +130,13 @@ class Transfer {
     this.oackPending = oack !== undefined;
     this.slots = Array.from({ length: windowsize }, () => new ByteWriter(blksize + 4));
     this.socket = dgram.createSocket('udp4');
-    this.socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
+    this.socket.on('message', (msg, rinfo) => {
+      try {
+        this.onMessage(msg, rinfo);
+      } catch {
+        this.finish('io-error', 'internal error');
+      }
+    });
     this.socket.on('error', () => this.finish('io-error'));
     this.socket.bind({ port: 0, address: bindAddress }, () => {
       const a = this.socket.address();
@@ -153,36 +159,44 @@ class Transfer {
       this.send(encodeInto(this.control, { opcode: 6, options: this.oack }));
     } else {
       const end = Math.min(this.base + this.windowsize - 1, this.lastBlock);
-      for (let block = this.base; block <= end; block++) this.sendBlock(block);
+      const window = this.read(this.base, end);
+      if (!window) return;
+      const start = (this.base - 1) * this.blksize;
+      for (let block = this.base; block <= end; block++) {
+        const off = (block - 1) * this.blksize - start;
+        const payload = window.subarray(off, Math.min(off + this.blksize, window.length));
+        // Slot reuse is safe: block b's slot is rewritten only for block b + windowsize, which is
+        // sent after b was acknowledged, or for a retransmission of b itself (same bytes).
+        const w = this.slots[(block - 1) % this.windowsize] as ByteWriter;
+        this.send(encodeInto(w, { opcode: 3, block: block & 0xffff, length: payload.length, payload }));
+      }
       if (end > this.sentUpTo) this.sentUpTo = end;
     }
     this.arm();
   }
 
-  private sendBlock(block: number): void {
-    const offset = (block - 1) * this.blksize;
-    const length = Math.max(0, Math.min(this.blksize, this.size - offset));
-    // Slot reuse is safe: block b's slot is rewritten only for block b + windowsize, which is sent
-    // after b was acknowledged, or for a retransmission of b itself (same bytes).
-    const w = this.slots[(block - 1) % this.windowsize] as ByteWriter;
-    let payload: Uint8Array;
-    if ('fd' in this.source) {
-      const buf = Buffer.allocUnsafe(length);
-      let got = 0;
+  /** The bytes of blocks first..last, with one read for the whole window. */
+  private read(first: number, last: number): Uint8Array | undefined {
+    const start = (first - 1) * this.blksize;
+    const end = Math.min(this.size, last * this.blksize);
+    const length = Math.max(0, end - start);
+    if ('buffer' in this.source) return this.source.buffer.subarray(start, start + length);
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    try {
       while (got < length) {
-        const n = fs.readSync(this.source.fd, buf, got, length - got, offset + got);
+        const n = fs.readSync(this.source.fd, buf, got, length - got, start + got);
         if (n === 0) break;
         got += n;
       }
-      if (got !== length) {
-        this.fail('io-error', 'file changed during transfer');
-        return;
-      }
-      payload = buf;
-    } else {
-      payload = this.source.buffer.subarray(offset, offset + length);
+    } catch {
+      got = -1;
     }
-    this.send(encodeInto(w, { opcode: 3, block: block & 0xffff, length, payload }));
+    if (got !== length) {
+      this.fail('io-error', 'file changed or unreadable during transfer');
+      return undefined;
+    }
+    return buf;
   }
 
   private arm(): void {
@@ -196,7 +210,8 @@ class Transfer {
     if (this.done) return;
     this.retries++;
     if (this.retries > (this.server.opts.maxRetries ?? 5)) {
-      this.fail('timeout', 'timed out waiting for ACK');
+      const finalBlock = !this.oackPending && this.base === this.lastBlock && this.sentUpTo === this.lastBlock;
+      this.fail('timeout', finalBlock ? 'no ACK for the last block (the client may have it all)' : 'timed out waiting for ACK');
       return;
     }
     this.retransmissions++;
@@ -299,7 +314,13 @@ export class TftpServer {
     this.opts = opts;
     this.root = new TftpRoot(opts.root);
     this.socket = dgram.createSocket('udp4');
-    this.socket.on('message', (msg, rinfo) => this.onRequest(msg, { address: rinfo.address, port: rinfo.port }));
+    this.socket.on('message', (msg, rinfo) => {
+      try {
+        this.onRequest(msg, { address: rinfo.address, port: rinfo.port });
+      } catch {
+        /* a request we cannot handle is dropped; the server keeps running */
+      }
+    });
   }
 
   /** Bind the request socket; rejects with the bind error (EADDRINUSE, EACCES). */

@@ -68,6 +68,12 @@ describe('decodeDhcp: header', () => {
     expect(m.anomalies).toEqual(['hlen 20 (more than 16)']);
   });
 
+  it('flags secs that look little-endian (OVMF 4011 retries) but keeps the RFC 2131 value', () => {
+    expect(decodeDhcp(encodeDhcp({ ...discover(), secs: 0x0100 }))).toMatchObject({ secs: 256, anomalies: ['secs appears little-endian'] });
+    expect(decodeDhcp(encodeDhcp({ ...discover(), secs: 0x0101 })).anomalies).toEqual([]);
+    expect(decodeDhcp(encodeDhcp({ ...discover(), secs: 0x00ff })).anomalies).toEqual([]);
+  });
+
   it('reports a truncated header and decodes the fields that are there', () => {
     const full = encodeDhcp(discover());
     const m = decodeDhcp(full.subarray(0, 40));
@@ -173,6 +179,22 @@ describe('decodeDhcp: option 52 overload (RFC 2131 §4.1, RFC 3396 §5)', () => 
     expect(m.anomalies).toEqual([]);
   });
 
+  it('writes an overloaded field in option form even when it holds no option', () => {
+    const bytes = encodeDhcp(discover([dhcpOpt.overload(2), dhcpOpt.messageType(1)]));
+    expect(bytes[44]).toBe(255);
+    expect(decodeDhcp(bytes).anomalies).toEqual([]);
+    expect(() => encodeDhcp(discover([{ ...dhcpOpt.hostname('x'), area: 'file' }]))).toThrow(/option 52/);
+  });
+
+  it('re-encodes options that fill an overloaded field exactly, without room for END', () => {
+    const init = discover([dhcpOpt.overload(1), { ...dhcpOpt.raw(224, new Uint8Array(126)), area: 'file' }]);
+    const bytes = encodeDhcp(init);
+    const m = decodeDhcp(bytes);
+    expect(m.options.find((o) => o.area === 'file')?.data.length).toBe(126);
+    expect(m.anomalies).toEqual(['missing end option in file']);
+    expect(Array.from(encodeDhcp(m))).toEqual(Array.from(bytes));
+  });
+
   it('reports an overloaded field without END', () => {
     const bytes = encodeDhcp(discover([dhcpOpt.overload(1)])).slice();
     bytes.fill(0, 108, 236);
@@ -241,6 +263,10 @@ describe('decodeDhcp: typed PXE shortcuts', () => {
   it('decodes a clean PXE option 43 without option 60 (proxy ACK on 4011), else keeps the hex', () => {
     const bootItem = decodeDhcp(encodeDhcp(discover([dhcpOpt.pxeVendor({ bootItem: { type: 32768, layer: 0 } })])));
     expect(bootItem.pxe).toEqual({ bootItem: { type: 32768, layer: 0 } });
+    // Microsoft's "disable NetBIOS" 43 is PXE-shaped but has no END: not PXE without option 60.
+    const msftReply = decodeDhcp(encodeDhcp(discover([dhcpOpt.vendorSpecific('010400000001')])));
+    expect(msftReply.pxe).toBeUndefined();
+    expect(msftReply.vendorSpecificHex).toBe('010400000001');
     // A Cisco-style 43 (sub-option 241) is not PXE without option 60.
     const cisco = decodeDhcp(encodeDhcp(discover([dhcpOpt.vendorSpecific('f104c0000201')])));
     expect(cisco.pxe).toBeUndefined();

@@ -99,10 +99,13 @@ describe('proxyDHCP offers (default mode)', () => {
     expect(l.handle(offer, { address: '192.0.2.1', port: 67 }, 67)).toEqual({});
   });
 
-  it('--answer known answers only MACs/GUIDs in the allow-list', () => {
+  it('--answer known answers only MACs/GUIDs in the allow-list, and passes over non-PXE traffic silently', () => {
     const l = logic({ policy: policy({ answer: 'known', allow: new Set(['52:54:00:ef:00:01']) }) });
     expect(l.handle(real('ipxeDiscover'), bcast, 67).event).toMatchObject({ type: 'ignored', reason: expect.stringContaining('allow-list') });
     expect(l.handle(real('edk2Discover'), bcast, 67).reply).toBeDefined();
+    expect(l.handle(request(1, '02:00:00:00:00:99', { pxe: false }), bcast, 67)).toEqual({});
+    const byGuid = logic({ policy: policy({ answer: 'known', allow: new Set(['00000000-0000-0000-0000-000000000000']) }) });
+    expect(byGuid.handle(real('ipxeDiscover'), bcast, 67).reply).toBeDefined();
   });
 
   it('--delay holds offers until secs reaches it (or the client has been seen that long: EDK2 sends secs 0)', () => {
@@ -206,5 +209,9 @@ describe('full DHCP mode (--dhcp-range)', () => {
     const { l } = full();
     const d = l.handle(request(1, MAC, { giaddr: '192.0.2.254' }), { address: '192.0.2.254', port: 67 }, 67);
     expect(d.reply!.to).toEqual({ address: '192.0.2.254', port: 67 });
+    // A relay on another subnet: our pool does not belong there.
+    const other = l.handle(request(1, '02:00:00:00:00:77', { giaddr: '198.51.100.254' }), { address: '198.51.100.254', port: 67 }, 67);
+    expect(other.reply).toBeUndefined();
+    expect(other.event).toMatchObject({ type: 'ignored', reason: expect.stringContaining('relayed from another subnet') });
   });
 });

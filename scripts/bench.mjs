@@ -1,0 +1,309 @@
+#!/usr/bin/env node
+/**
+ * Speed benchmark (not a test): `npm run bench` = build + this script.
+ *
+ *   node scripts/bench.mjs [--size 1G] [--clients 10000,100] [--out /tmp/pxe-bench] [--runs 3]
+ *                          [--tshark-slice 256M | --tshark-full] [--scale 4G | --no-scale] [--skip-tshark]
+ *
+ * For each client count (default: the issue's 10 000, then 100 clients buried in bulk traffic):
+ * 1. Generates OUT/bench-SIZE-Nc.pcap and .pcapng (scripts/gen-bench-capture.mjs) unless they
+ *    exist: the 1 GiB files are made once and reused.
+ * 2. Reads each file once to warm the page cache, then times on the SAME file:
+ *    - a bare read (node, fs.readSync into a 4 MiB buffer: the floor for any reader),
+ *    - `pxe-doctor analyze --json` (the built CLI, stdout to /dev/null; one extra run checks the JSON:
+ *      every generated client is found and frames match the generator's manifest),
+ *    - `tcpdump -nr FILE` with the BPF filter for the DHCP/PXE/TFTP well-known ports and ICMP (BPF
+ *      cannot follow TFTP's ephemeral-port DATA, so tcpdump does less work than we do),
+ *    - `tshark -r FILE -Y "dhcp || tftp"` on the first SLICE bytes (cut at a record boundary) and
+ *      extrapolated by bytes to the whole file, unless --tshark-full: the output says which.
+ * 3. With --scale (default 4G; first client count only): generates a larger pcap with the same
+ *    clients and more bulk and runs analyze on it, to show peak RSS does not grow with the file.
+ *
+ * Per tool: wall time (best of RUNS), CPU time (user+sys), MB/s and packets/s (file bytes and frames
+ * over wall time) and peak RSS. Node children report their exact maxRSS and CPU from an exit hook
+ * (--import of a data: URL); tshark/tcpdump are sampled from /proc/PID (VmHWM, utime+stime) every
+ * 10 ms. The machine may be shared: CPU time is the steadier figure, wall time the one users feel.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const repo = path.resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+function flag(name, def) {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith('--')) die(`--${name} needs a value`);
+  return v;
+}
+const has = (name) => args.includes(`--${name}`);
+function die(msg) {
+  console.error(`bench: ${msg}`);
+  process.exit(2);
+}
+function parseSize(s) {
+  const m = /^(\d+(?:\.\d+)?)([KMGT]?)i?B?$/i.exec(String(s).trim());
+  if (!m) die(`"${s}" is not a size (e.g. 256M, 1G)`);
+  return Math.round(Number(m[1]) * { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[m[2].toUpperCase()]);
+}
+
+const size = String(flag('size', '1G'));
+// Several configurations: the issue's 10 000 clients, and a few clients buried in bulk traffic.
+const clientCounts = String(flag('clients', '10000,100'))
+  .split(',')
+  .map((c) => Number(c));
+if (clientCounts.some((c) => !Number.isInteger(c) || c < 0)) die('--clients takes whole numbers, comma-separated (e.g. 10000,100)');
+const outDir = String(flag('out', '/tmp/pxe-bench'));
+const runs = Math.max(1, Number(flag('runs', '3')));
+const tsharkFull = has('tshark-full');
+const tsharkSlice = parseSize(flag('tshark-slice', '256M'));
+const scale = has('no-scale') ? undefined : String(flag('scale', '4G'));
+const skipTshark = has('skip-tshark');
+const cli = path.join(repo, 'bin/pxe-doctor.js');
+if (!fs.existsSync(path.join(repo, 'dist/cli/main.js'))) die('build first (npm run bench builds; or npx tsc -p .)');
+
+function which(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+}
+
+// ---------- capture files ----------
+function generate(sz, clients, extra = []) {
+  const base = path.join(outDir, `bench-${sz}-${clients}c`);
+  const manifestPath = `${base}.json`;
+  if (fs.existsSync(manifestPath)) {
+    const m = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    const want = extra.includes('--pcap-only') ? [m.pcap] : [m.pcap, m.pcapng];
+    if (m.clients === clients && want.every((f) => f && fs.existsSync(f))) return m;
+  }
+  console.log(`generating ${base}.* (${sz}, ${clients} PXE clients)...`);
+  const r = spawnSync(process.execPath, [path.join(repo, 'scripts/gen-bench-capture.mjs'), '--size', sz, '--clients', String(clients), '--out', outDir, ...extra], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) die(`generator failed (exit ${r.status})`);
+  return JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+}
+
+function warm(file) {
+  const fd = fs.openSync(file, 'r');
+  const buf = new Uint8Array(4 << 20);
+  while (fs.readSync(fd, buf, 0, buf.length, null) > 0);
+  fs.closeSync(fd);
+}
+
+/** First `bytes` of a classic pcap, cut at a record boundary; returns [path, frames, bytes]. */
+function pcapSlice(file, bytes) {
+  const dst = file.replace(/\.pcap$/, `.slice-${bytes}.pcap`);
+  const fd = fs.openSync(file, 'r');
+  const head = new Uint8Array(24);
+  fs.readSync(fd, head, 0, 24, 0);
+  const le = new DataView(head.buffer).getUint32(0, true) === 0xa1b2c3d4;
+  let pos = 24;
+  let frames = 0;
+  const rec = new Uint8Array(16);
+  const dv = new DataView(rec.buffer);
+  while (pos < bytes) {
+    if (fs.readSync(fd, rec, 0, 16, pos) < 16) break;
+    const next = pos + 16 + dv.getUint32(8, le);
+    if (next > bytes) break;
+    pos = next;
+    frames++;
+  }
+  fs.closeSync(fd);
+  if (!fs.existsSync(dst) || fs.statSync(dst).size !== pos) {
+    fs.copyFileSync(file, dst);
+    fs.truncateSync(dst, pos);
+  }
+  return [dst, frames, pos];
+}
+
+// ---------- measuring one run ----------
+/** Exit hook for node children: exact peak RSS and CPU, written to fd 3 (a pipe to us). */
+const NODE_HOOK =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    "import fs from 'node:fs';process.on('exit',()=>{const u=process.resourceUsage();try{fs.writeSync(3,JSON.stringify({maxRss:u.maxRSS*1024,cpu:(u.userCPUTime+u.systemCPUTime)/1e6}))}catch{}});",
+  );
+
+function sampleProc(pid, acc) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (m) acc.maxRss = Math.max(acc.maxRss, Number(m[1]) * 1024);
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime, stime are fields 14 and 15 (1-based) of stat; after the ')' they are at 11 and 12.
+    acc.cpu = (Number(f[11]) + Number(f[12])) / ticksPerSecond;
+  } catch {
+    /* exited between samples */
+  }
+}
+const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** Runs cmd with stdout to `stdoutFile` (default /dev/null); resolves { wall, cpu, maxRss, code, exact }. */
+function measure(cmd, argv, { node = false, stdoutFile = '/dev/null' } = {}) {
+  return new Promise((resolve, reject) => {
+    const out = fs.openSync(stdoutFile, 'w');
+    const fullArgv = node ? ['--import', NODE_HOOK, ...argv] : argv;
+    const t0 = process.hrtime.bigint();
+    const child = spawn(node ? process.execPath : cmd, fullArgv, { stdio: ['ignore', out, 'pipe', ...(node ? ['pipe'] : [])] });
+    fs.closeSync(out);
+    const acc = { maxRss: 0, cpu: 0 };
+    let report = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    if (node) child.stdio[3].on('data', (d) => (report += d));
+    const timer = setInterval(() => sampleProc(child.pid, acc), 10);
+    sampleProc(child.pid, acc);
+    child.on('error', (e) => {
+      clearInterval(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearInterval(timer);
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      let exact = false;
+      if (report) {
+        const r = JSON.parse(report);
+        acc.maxRss = r.maxRss;
+        acc.cpu = r.cpu;
+        exact = true;
+      }
+      resolve({ wall, cpu: acc.cpu, maxRss: acc.maxRss, code, exact, stderr });
+    });
+  });
+}
+
+async function best(label, n, fn) {
+  let bestRun;
+  for (let i = 0; i < n; i++) {
+    const r = await fn();
+    if (r.code !== 0 && !(label.startsWith('analyze') && r.code === 1)) die(`${label} exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
+    if (!bestRun || r.wall < bestRun.wall) bestRun = { ...r, maxRss: Math.max(r.maxRss, bestRun?.maxRss ?? 0) };
+    else bestRun.maxRss = Math.max(bestRun.maxRss, r.maxRss);
+  }
+  return bestRun;
+}
+
+const BARE_READ = "const fs=require('fs');const fd=fs.openSync(process.argv[1],'r');const b=new Uint8Array(4<<20);let n=0,r;while((r=fs.readSync(fd,b,0,b.length,null))>0)n+=r;process.stdout.write(String(n));";
+const BPF = 'udp port 67 or udp port 68 or udp port 4011 or udp port 69 or icmp';
+
+// ---------- run ----------
+const haveTcpdump = which('tcpdump');
+const haveTshark = which('tshark') && !skipTshark;
+
+/** analyze --json into a file, then check it against the generator's manifest; returns the run. */
+async function analyzeChecked(m, file) {
+  const jsonOut = path.join(outDir, `analyze-${path.basename(file)}.json`);
+  const r = await measure(cli, [cli, 'analyze', '--json', file], { node: true, stdoutFile: jsonOut });
+  if (r.code !== 0) die(`analyze exited ${r.code}: ${r.stderr.trim()}`);
+  const a = JSON.parse(fs.readFileSync(jsonOut, 'utf8'));
+  const ok = a.clients.filter((c) => c.ok).length;
+  const problems = [];
+  if (a.capture.frames !== m.frames) problems.push(`frames ${a.capture.frames} != ${m.frames}`);
+  if (a.clients.length !== m.clients) problems.push(`clients ${a.clients.length} != ${m.clients}`);
+  if (ok !== m.clients) problems.push(`${m.clients - ok} clients not ok`);
+  if (problems.length) die(`analyze output of ${file} is wrong: ${problems.join('; ')} (see ${jsonOut})`);
+  console.log(`check ${path.basename(file)}: analyze found all ${a.clients.length} clients, all booted, ${a.findings.length} findings, ${a.capture.frames} frames (JSON ${(fs.statSync(jsonOut).size / 2 ** 20).toFixed(1)} MiB)`);
+  fs.rmSync(jsonOut);
+  return r;
+}
+
+const mb = (b) => b / 1e6;
+const fmt = (x, d = 2) => x.toFixed(d);
+
+async function benchOne(clients, withScale) {
+  const rows = [];
+  const row = (tool, file, fileBytes, frames, r, note = '') => rows.push({ tool, file: path.basename(file), bytes: fileBytes, frames, ...r, note });
+  const m = generate(size, clients);
+  console.log('');
+  console.log(`== ${path.basename(m.pcap)}: ${m.frames} frames, ${m.clients} PXE clients (${m.uefiClients} UEFI), ${m.dhcpFrames} DHCP + ${m.tftpFrames} TFTP frames, ${m.bulkFrames} other; ${m.spanSeconds} s of traffic`);
+  // Correctness first: every generated client found, all booted, frames as written.
+  warm(m.pcap);
+  await analyzeChecked(m, m.pcap);
+
+  for (const [file, fileBytes] of [
+    [m.pcap, m.pcapBytes],
+    [m.pcapng, m.pcapngBytes],
+  ]) {
+    warm(file);
+    row('bare read (node)', file, fileBytes, m.frames, await best('bare read', runs, () => measure(process.execPath, ['-e', BARE_READ, file], { node: true })));
+    row('pxe-doctor analyze --json', file, fileBytes, m.frames, await best('analyze', runs, () => measure(cli, [cli, 'analyze', '--json', file], { node: true })));
+    if (haveTcpdump) row(`tcpdump -nr (BPF)`, file, fileBytes, m.frames, await best('tcpdump', runs, () => measure('tcpdump', ['-nr', file, BPF])));
+  }
+
+  let tsharkNote = '';
+  if (haveTshark) {
+    if (tsharkFull || m.pcapBytes <= tsharkSlice) {
+      row('tshark -Y "dhcp || tftp"', m.pcap, m.pcapBytes, m.frames, await best('tshark', 1, () => measure('tshark', ['-r', m.pcap, '-Y', 'dhcp || tftp'])));
+    } else {
+      const [slice, sliceFrames, sliceBytes] = pcapSlice(m.pcap, tsharkSlice);
+      // tshark's start-up (loading every dissector, ~1 s) is paid once, not per slice: time it on
+      // the first record alone and scale only the rest.
+      const [tiny] = pcapSlice(m.pcap, 24 + 16 + 1514);
+      warm(slice);
+      const r = await best('tshark', 1, () => measure('tshark', ['-r', slice, '-Y', 'dhcp || tftp']));
+      const r0 = await best('tshark', 1, () => measure('tshark', ['-r', tiny, '-Y', 'dhcp || tftp']));
+      fs.rmSync(slice);
+      fs.rmSync(tiny);
+      const k = m.pcapBytes / sliceBytes;
+      const scaled = (whole, start) => start + Math.max(0, whole - start) * k;
+      tsharkNote = `tshark measured on the first ${(sliceBytes / 2 ** 20).toFixed(0)} MiB (${sliceFrames} frames): start-up ${fmt(r0.wall)} s wall + the rest x${k.toFixed(2)}; its RSS is the slice's and grows with the file`;
+      row('tshark -Y "dhcp || tftp"', m.pcap, m.pcapBytes, m.frames, { ...r, wall: scaled(r.wall, r0.wall), cpu: scaled(r.cpu, r0.cpu), extrapolated: true }, 'extrapolated');
+    }
+  }
+
+  // Peak RSS at a larger size: same clients, more bulk traffic.
+  if (withScale) {
+    const big = generate(scale, clients, ['--pcap-only']);
+    warm(big.pcap);
+    row('pxe-doctor analyze --json', big.pcap, big.pcapBytes, big.frames, await analyzeChecked(big, big.pcap), 'scale check');
+  }
+
+  const table = [['tool', 'file', 'size MB', 'wall s', 'cpu s', 'MB/s', 'packets/s', 'peak RSS MB', 'note']];
+  for (const r of rows) {
+    table.push([
+      r.tool,
+      r.file,
+      fmt(mb(r.bytes), 0),
+      fmt(r.wall) + (r.extrapolated ? '*' : ''),
+      fmt(r.cpu),
+      fmt(mb(r.bytes) / r.wall, 0),
+      fmt(r.frames / r.wall / 1e6, 2) + 'M',
+      fmt(r.maxRss / 2 ** 20, 0) + (r.exact ? '' : '~'),
+      r.note,
+    ]);
+  }
+  const widths = table[0].map((_, i) => Math.max(...table.map((t) => String(t[i]).length)));
+  console.log('');
+  for (const t of table) console.log(t.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
+  console.log('(* extrapolated by bytes from a slice; ~ sampled VmHWM every 10 ms, others exact from the child)');
+
+  const find = (tool, file) => rows.find((r) => r.tool.startsWith(tool) && r.file === path.basename(file));
+  const analyze = find('pxe-doctor', m.pcap);
+  console.log(`analyze ${path.basename(m.pcap)}: ${fmt(mb(m.pcapBytes) / analyze.wall / 1000)} GB/s wall, ${fmt(mb(m.pcapBytes) / analyze.cpu / 1000)} GB/s per CPU second (target >= 1 GB/s)`);
+  for (const [tool, target] of [
+    ['tshark', 30],
+    ['tcpdump', 3],
+    ['bare read', undefined],
+  ]) {
+    const other = find(tool, m.pcap);
+    if (!other) continue;
+    const w = other.wall / analyze.wall;
+    const c = other.cpu / analyze.cpu;
+    const goal = target ? ` (target >= ${target}x faster)` : '';
+    console.log(`  vs ${tool}: ${w >= 1 ? fmt(w, 1) + 'x faster' : fmt(1 / w, 1) + 'x slower'} (wall), ${c >= 1 ? fmt(c, 1) + 'x less' : fmt(1 / c, 1) + 'x more'} CPU${goal}`);
+  }
+  const ng = find('pxe-doctor', m.pcapng);
+  if (ng) console.log(`  pcapng: ${fmt(mb(m.pcapngBytes) / ng.wall / 1000)} GB/s wall`);
+  const rss = rows.filter((x) => x.tool.startsWith('pxe-doctor') && x.file.endsWith('.pcap'));
+  console.log(`  peak RSS: ${rss.map((r) => `${fmt(r.maxRss / 2 ** 20, 0)} MB at ${fmt(r.bytes / 2 ** 30, 1)} GiB`).join(', ')} (target < 150 MB, not growing)`);
+  if (tsharkNote) console.log(`  ${tsharkNote}.`);
+}
+
+console.log(`pxe-doctor bench on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+for (const [i, c] of clientCounts.entries()) await benchOne(c, scale !== undefined && i === 0);
+console.log('');
+console.log(`files kept in ${outDir} for the next run; rm -rf ${outDir} when done.`);

@@ -1,0 +1,38 @@
+import type { Finding } from '../finding.js';
+import type { Rule } from '../rule.js';
+import { finding } from '../rule.js';
+import { bootedAfter, pxeAttempts } from '../helpers.js';
+
+/**
+ * Catalog #39: option 43 in a PXEClient reply that does not parse as PXE sub-options (typically the
+ * Windows-style hex string pasted as text into an ISC/Linux server: "24AC11..."), so the firmware
+ * ignores the boot menu / discovery control it was meant to carry.
+ */
+export const pxeOption43MalformedRule: Rule = {
+  id: 'pxe-option43-malformed',
+  check(c, ctx) {
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    for (const a of pxeAttempts(c)) {
+      for (const r of [...a.offers, ...a.acks, ...a.proxyRequests.flatMap((p) => (p.answer ? [p.answer] : []))]) {
+        if (!r.hasPxeOptions || !r.vendorClass?.startsWith('PXEClient') || seen.has(r.server)) continue;
+        const problems = r.anomalies.filter((x) => x.startsWith('option 43'));
+        if (problems.length === 0) continue;
+        seen.add(r.server);
+        const booted = bootedAfter(c, a);
+        out.push(
+          finding(this.id, c, ctx, {
+            severity: booted ? 'warning' : 'error',
+            frames: [r.frame],
+            firmwareMessage: booted ? undefined : 'PXE-E55',
+            title: `Option 43 from ${r.server} is not valid PXE sub-options (${problems[0]})`,
+            cause: `The reply says "PXEClient" (option 60), so the firmware reads option 43 as PXE sub-options (code, length, value), but it does not parse: ${problems.join('; ')}. A hex string entered as text (e.g. "060108" typed into an ISC/Kea text option) is the usual cause; the firmware then ignores the boot menu and discovery control.`,
+            fix: 'Encode option 43 as binary sub-options (ISC: option space PXE with "option PXE.discovery-control 8;", or colon-separated hex 06:01:08:ff; dnsmasq builds it from pxe-service/dhcp-option=vendor:PXEClient,...).',
+            ts: r.ts,
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,39 @@
+import type { Finding } from '../finding.js';
+import type { Rule } from '../rule.js';
+import { finding } from '../rule.js';
+import { allTransfers } from '../helpers.js';
+import { printableName } from '../../exchange/classify.js';
+
+/**
+ * Catalog #10: the server answers (OACK or DATA, from its new ephemeral port), the client never
+ * acknowledges anything and asks again with a new RRQ: the replies do not reach it. A stateful
+ * firewall or NAT between them matches only port 69 (no TFTP helper). Seen this way from the
+ * server side or a SPAN port; from the client side it looks like tftp-no-response.
+ */
+export const tftpRepliesBlockedRule: Rule = {
+  id: 'tftp-replies-blocked',
+  check(c, ctx) {
+    const out: Finding[] = [];
+    const all = allTransfers(c);
+    const seen = new Set<string>();
+    for (const t of all) {
+      if (t.firstReplyFrame === undefined || t.lastAckBlock !== undefined || t.error || t.finished || seen.has(t.file)) continue;
+      const again = all.find((x) => x !== t && x.file === t.file && x.client === t.client && x.rrqTs > t.rrqTs && x.rrqTs - t.lastTs < 30);
+      if (!again) continue;
+      seen.add(t.file);
+      const recovered = all.some((x) => x.rrqTs > t.rrqTs && x.file === t.file && x.outcome === 'complete');
+      out.push(
+        finding(this.id, c, ctx, {
+          severity: recovered ? 'warning' : 'error',
+          frames: [t.rrqFrame, t.firstReplyFrame, again.rrqFrame],
+          firmwareMessage: 'PXE-E32',
+          title: `TFTP replies from ${t.server}:${t.serverPort ?? '?'} do not reach the client: it never acknowledges and asks for ${printableName(t.file)} again`,
+          cause: `The server answered the RRQ from its ephemeral port ${t.serverPort ?? ''} (${t.oack ? 'OACK' : 'DATA'}), but the client acknowledged nothing and sent a new request: the answer was dropped on the way. A stateful firewall or NAT that lets udp/69 through but not the reply from another port (no TFTP helper) does exactly this.`,
+          fix: 'Load the TFTP conntrack/NAT helper (nf_conntrack_tftp / nf_nat_tftp, "ip inspect tftp"), or pin the server to known ports (dnsmasq --tftp-port-range, or --tftp-single-port behind NAT) and open them.',
+          ts: t.rrqTs,
+        }),
+      );
+    }
+    return out;
+  },
+};
