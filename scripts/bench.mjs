@@ -4,6 +4,7 @@
  *
  *   node scripts/bench.mjs [--size 1G] [--clients 10000,100] [--out /tmp/pxe-bench] [--runs 3]
  *                          [--tshark-slice 256M | --tshark-full] [--scale 4G | --no-scale] [--skip-tshark]
+ *                          [--cli path/to/bin/pxe-doctor.js]
  *
  * For each client count (default: the issue's 10 000, then 100 clients buried in bulk traffic):
  * 1. Generates OUT/bench-SIZE-Nc.pcap and .pcapng (scripts/gen-bench-capture.mjs) unless they
@@ -61,7 +62,9 @@ const tsharkFull = has('tshark-full');
 const tsharkSlice = parseSize(flag('tshark-slice', '256M'));
 const scale = has('no-scale') ? undefined : String(flag('scale', '4G'));
 const skipTshark = has('skip-tshark');
-const cli = path.join(repo, 'bin/pxe-doctor.js');
+// --cli: time another build (e.g. a copy of the tree before a change) on the same files.
+const cli = path.resolve(String(flag('cli', path.join(repo, 'bin/pxe-doctor.js'))));
+if (!fs.existsSync(cli)) die(`${cli} does not exist`);
 if (!fs.existsSync(path.join(repo, 'dist/cli/main.js'))) die('build first (npm run bench builds; or npx tsc -p .)');
 
 function which(cmd) {
@@ -303,7 +306,7 @@ async function benchOne(clients, withScale) {
   if (tsharkNote) console.log(`  ${tsharkNote}.`);
 }
 
-console.log(`pxe-doctor bench on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`pxe-doctor bench (${path.relative(process.cwd(), cli) || cli}) on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 for (const [i, c] of clientCounts.entries()) await benchOne(c, scale !== undefined && i === 0);
 console.log('');
 console.log(`files kept in ${outDir} for the next run; rm -rf ${outDir} when done.`);

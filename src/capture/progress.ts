@@ -75,17 +75,20 @@ export class ProgressBar {
   /** The line as drawn: "label [######......]  42%  450/1074 MB  812 MB/s". */
   render(bytesRead: number, total: number | undefined, t: number = this.now()): string {
     const secs = Math.max((t - this.start) / 1000, 1e-3);
-    const rate = `${Math.round(bytesRead / MB / secs)} MB/s`;
+    // Fixed-width numbers, so the line (and the label's share of it) does not jitter between redraws.
+    const rate = `${String(Math.round(bytesRead / MB / secs)).padStart(4)} MB/s`;
     let body: string;
     if (total !== undefined && total > 0) {
       const frac = Math.min(1, bytesRead / total);
       const fill = Math.round(frac * BAR_WIDTH);
       const pct = `${Math.floor(frac * 100)}%`.padStart(4);
-      body = `[${'#'.repeat(fill)}${'.'.repeat(BAR_WIDTH - fill)}] ${pct}  ${Math.round(bytesRead / MB)}/${Math.round(total / MB)} MB  ${rate}`;
+      const totalMb = String(Math.round(total / MB));
+      body = `[${'#'.repeat(fill)}${'.'.repeat(BAR_WIDTH - fill)}] ${pct}  ${String(Math.round(bytesRead / MB)).padStart(totalMb.length)}/${totalMb} MB  ${rate}`;
     } else {
       body = `${Math.round(bytesRead / MB)} MB  ${rate}`;
     }
-    const columns = this.stream.columns ?? 80;
+    // A pty without a window size (script, some CI runners) reports 0 columns.
+    const columns = this.stream.columns || 80;
     // Never wrap: a wrapped line cannot be redrawn with \r. The label gives way first.
     const room = columns - 1 - body.length - 1;
     if (this.label === '' || room < 8) return body.slice(0, Math.max(0, columns - 1));

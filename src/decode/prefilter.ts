@@ -16,7 +16,7 @@ import { IpProto } from './ipv4.js';
 export const Prefilter = {
   /** Build the frame and dissect it fully. */
   Deliver: 0,
-  /** IPv6 over Ethernet (the dissector decides what it needs of it). */
+  /** IPv6 over Ethernet, its header at `netOffset` (the dissector decides what it needs of it). */
   Ipv6: 1,
   /** A non-IP ethertype or an 802.3 length field (ARP, LLC...). */
   OtherNetwork: 2,
@@ -27,6 +27,8 @@ export type PrefilterResult = (typeof Prefilter)[keyof typeof Prefilter];
 
 /** Reused output of prefilterEthernet (no allocation per record). */
 export interface PrefilterTuple {
+  /** Offset of the IPv4/IPv6 header in the buffer. */
+  netOffset: number;
   protocol: number;
   src: number;
   dst: number;
@@ -39,7 +41,7 @@ export interface PrefilterTuple {
 }
 
 export function newPrefilterTuple(): PrefilterTuple {
-  return { protocol: 0, src: 0, dst: 0, hasPorts: false, sport: 0, dport: 0, truncated: false };
+  return { netOffset: 0, protocol: 0, src: 0, dst: 0, hasPorts: false, sport: 0, dport: 0, truncated: false };
 }
 
 /**
@@ -58,6 +60,7 @@ export function prefilterEthernet(b: Uint8Array, start: number, end: number, out
     o += 4;
     tags++;
   }
+  out.netOffset = o;
   if (type === 0x86dd) return Prefilter.Ipv6;
   if (type !== 0x0800) return Prefilter.OtherNetwork;
 

@@ -6,7 +6,10 @@
  * clients idle for `idleExpiry` seconds of packet time are handed over (onClientDone) and dropped,
  * so memory follows the clients in flight, not the capture size.
  */
-import type { DhcpEvent, IcmpUnreachableEvent, FragmentProblemEvent, PacketEvent, TftpEvent } from '../decode/events.js';
+import type { Dhcp6Event, DhcpEvent, HttpEvent, IcmpUnreachableEvent, FragmentProblemEvent, PacketEvent, TftpEvent } from '../decode/events.js';
+import { BootSideResolver, httpDirection, recordBsdp, recordDhcp6, recordHttp } from './boot-methods.js';
+import { dhcp6MessageTypeName, innerMessage } from '../decode/dhcp6/codec.js';
+import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
 import type { TimelineEntry } from '../report/schema.js';
 import {
@@ -115,6 +118,12 @@ export class ExchangeTracker {
         this.onFragmentProblem(ev);
         break;
       case 'malformed':
+        break;
+      case 'dhcp6':
+        this.onDhcp6(ev);
+        break;
+      case 'http':
+        this.onHttp(ev);
         break;
     }
   }
@@ -268,6 +277,64 @@ export class ExchangeTracker {
       if (ev.meta.sport === 4011) this.onProxyAnswer(s, ev);
       else this.onReply(s, ev);
     }
+    if (msg.bsdp) this.onBsdp(s, ev);
+  }
+
+  // ---------------------------------------------------------------- DHCPv6, HTTP boot, BSDP (issue 10)
+
+  private readonly bootResolver = new BootSideResolver();
+
+  private onDhcp6(ev: Dhcp6Event): void {
+    const mac = this.bootResolver.dhcp6Client(ev);
+    if (!mac) return;
+    const s = this.client(mac, ev.meta.frame, ev.meta.ts);
+    const r = recordDhcp6(s.rec, ev);
+    if (!r) return;
+    const m = innerMessage(ev.dhcp6);
+    const name = dhcp6MessageTypeName(m.msgType);
+    const parts = [name];
+    if (m.vendorClass !== undefined && r.fromClient) parts.push(m.vendorClass);
+    const addrs = (m.iaNa ?? []).flatMap((ia) => ia.addresses.map((a) => a.address));
+    if (!r.fromClient && addrs.length > 0) parts.push(`address ${addrs[0]}`);
+    if (m.bootfileUrl !== undefined) parts.push(`boot file URL ${printableName(m.bootfileUrl)}`);
+    else if (!r.fromClient && (m.msgType === 2 || m.msgType === 7) && r.round.method !== 'DHCPv6') parts.push('no boot file URL');
+    const label = parts.join(', ');
+    this.addTimeline(s, `dhcp6|${m.msgType}|${m.transactionId}|${ev.meta.src}`, {
+      frame: ev.meta.frame,
+      time: this.rel(ev.meta.ts),
+      from: ev.meta.src,
+      to: ev.meta.dst,
+      kind: `DHCPV6-${name}`,
+      label,
+    });
+    this.emit(mac, ev.meta.frame, ev.meta.ts, `DHCPv6 ${label}`);
+  }
+
+  private onHttp(ev: HttpEvent): void {
+    const { towardsServer } = httpDirection(ev, this.bootResolver);
+    const clientIp = towardsServer ? ev.meta.src : ev.meta.dst;
+    const mac = this.bootResolver.httpClient(ev, clientIp, (ip) => this.ipToMac.get(ip), towardsServer);
+    const s = this.client(mac, ev.meta.frame, ev.meta.ts);
+    const r = recordHttp(s.rec, ev, towardsServer);
+    if (!r?.label) return;
+    const f = r.fetch;
+    this.addTimeline(s, r.kind === 'TCP-SYN' ? `tcp-syn|${f.client}:${f.clientPort}` : undefined, {
+      frame: ev.meta.frame,
+      time: this.rel(ev.meta.ts),
+      from: ev.meta.src,
+      to: ev.meta.dst,
+      kind: r.kind ?? 'HTTP',
+      label: r.label,
+    });
+    this.emit(mac, ev.meta.frame, ev.meta.ts, r.label);
+  }
+
+  private onBsdp(s: ClientState, ev: DhcpEvent): void {
+    const b = recordBsdp(s.rec, ev);
+    if (!b) return;
+    const what = `BSDP ${ev.dhcp.op === 1 ? 'INFORM' : 'ACK'}[${bsdpMessageTypeName(b.messageType)}]`;
+    const detail = b.images ? `, ${b.images.length} image(s)` : b.selectedImage !== undefined ? `, image ${b.selectedImage}` : '';
+    this.emit(s.rec.mac, ev.meta.frame, ev.meta.ts, `${what}${detail}`);
   }
 
   private newAttempt(s: ClientState, msg: DhcpMessage, frame: number, ts: number): AttemptRecord {

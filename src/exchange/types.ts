@@ -189,6 +189,101 @@ export interface ClientRecord {
   /** Timeline entries not kept because of the per-client cap. */
   timelineDropped: number;
   attemptsDropped: number;
+  /** DHCPv6, HTTP boot and BSDP steps (src/exchange/boot-methods.ts); absent for a client that used none. */
+  boot?: BootSideRecord;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boot methods beyond PXE over IPv4 (issue 10): DHCPv6 network boot (RFC 5970), UEFI HTTP boot,
+// Apple BSDP. Kept beside the IPv4 attempts, filled by src/exchange/boot-methods.ts.
+
+/** A DHCPv6 reply (Advertise / Reply) reduced to what rules need. */
+export interface Dhcp6ReplyRecord {
+  frame: number;
+  ts: number;
+  msgType: number;
+  transactionId: number;
+  /** IPv6 source of the reply. */
+  server: string;
+  serverDuid?: string;
+  bootfileUrl?: string;
+  /** Option 16's first entry, when the server sent one (EDK2 HTTP boot needs "HTTPClient" echoed). */
+  vendorClass?: string;
+  addresses: string[];
+  status?: { code: number; message: string };
+}
+
+/** One DHCPv6 round of a client: its Solicit (and retries) and what followed until the next round. */
+export interface Dhcp6RoundRecord {
+  /** From the Solicit's vendor class: PXEClient -> PXEv6, HTTPClient -> HTTPv6. */
+  method: 'PXEv6' | 'HTTPv6' | 'DHCPv6';
+  vendorClass?: string;
+  arch?: number[];
+  clientDuid?: string;
+  firstFrame: number;
+  firstTs: number;
+  lastFrame: number;
+  lastTs: number;
+  transactionIds: number[];
+  /** Client messages: frames of Solicit (first + retries), Request, other. */
+  solicitFrames: number[];
+  requestFrames: number[];
+  advertises: Dhcp6ReplyRecord[];
+  replies: Dhcp6ReplyRecord[];
+}
+
+export type HttpFetchOutcome = 'complete' | 'http-error' | 'refused' | 'reset' | 'incomplete' | 'no-response' | 'head-only';
+
+/** One TCP connection of HTTP boot: the request, the response head, and the body bytes seen. */
+export interface HttpFetchRecord {
+  family: 4 | 6;
+  client: string;
+  clientPort: number;
+  server: string;
+  serverPort: number;
+  firstFrame: number;
+  firstTs: number;
+  lastFrame: number;
+  lastTs: number;
+  synFrame?: number;
+  synRetries: number;
+  synAckFrame?: number;
+  method?: string;
+  target?: string;
+  host?: string;
+  requestFrame?: number;
+  status?: number;
+  reason?: string;
+  responseFrame?: number;
+  contentLength?: number;
+  /** Body bytes from the server (retransmitted ranges counted once). */
+  bodyBytes: number;
+  /** Next expected server sequence number (bookkeeping for retransmissions). */
+  serverNextSeq?: number;
+  /** Bytes of the response head still expected in later segments. */
+  resetBy?: 'client' | 'server';
+  resetFrame?: number;
+  finFrame?: number;
+  outcome: HttpFetchOutcome;
+}
+
+/** One BSDP packet (option 43 of an AAPLBSDPC INFORM / ACK). */
+export interface BsdpRecord {
+  frame: number;
+  ts: number;
+  fromClient: boolean;
+  messageType?: number;
+  /** Reply source or option 54 / BSDP server identifier. */
+  server?: string;
+  images?: { id: number; name: string }[];
+  defaultImage?: number;
+  selectedImage?: number;
+}
+
+export interface BootSideRecord {
+  dhcp6: Dhcp6RoundRecord[];
+  http: HttpFetchRecord[];
+  bsdp: BsdpRecord[];
 }
 
 /** A one-line, human-readable event for a client (for `live` and progress output). */

@@ -166,8 +166,10 @@ export class LiveAnalysis implements FrameSink {
     }
     const ev = this.dissector.dissect(f);
     if (ev) this.analyzer.push(ev);
-    // Fragment overlaps and given-up datagrams, queued as a side effect of this frame.
-    for (const side of this.dissector.drain()) this.analyzer.push(side);
+    // Fragment overlaps and given-up datagrams, queued as a side effect of this frame (an indexed
+    // loop: no iterator object per frame; drain() returns a shared empty array when there are none).
+    const side = this.dissector.drain();
+    for (let i = 0; i < side.length; i++) this.analyzer.push(side[i] as PacketEvent);
     if (this.frames === this.maxFrames) this.onCountReached?.();
   }
 

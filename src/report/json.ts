@@ -3,7 +3,8 @@ import type { Finding } from '../diagnose/finding.js';
 import type { ClientRecord, TransferRecord } from '../exchange/types.js';
 import { archLabel, isProxyKind, nbpKindFromHead, printableName } from '../exchange/classify.js';
 import { bootTarget, clientStage, firmwareGuess, primaryAttempt } from '../exchange/summary.js';
-import type { ClientJson, TransferJson } from './schema.js';
+import type { BootMethodJson, ClientJson, TransferJson } from './schema.js';
+import { bootMethods, closestMethod, outcomeRank } from '../exchange/boot-methods.js';
 
 function round(n: number, digits = 6): number {
   const f = 10 ** digits;
@@ -99,12 +100,34 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
   if (fw) out.firmware = fw;
   if (bootFile !== undefined) out.bootFile = printableName(bootFile);
   if (bootServer !== undefined) out.bootServer = bootServer;
+  // Issue 10: PXEv6 / HTTP boot / BSDP. A client with several methods is ok when one of them got
+  // its boot file completely (firmware tries the others only when that one fails), even with
+  // findings about the others.
+  const methods = bootMethods(c);
+  if (methods.length > 0) {
+    out.methods = methods.map((m): BootMethodJson => {
+      const j: BootMethodJson = { method: m.method, outcome: m.outcome, frames: m.frames, firstFrame: m.firstFrame, lastFrame: m.lastFrame, detail: m.detail };
+      if (m.bootFile !== undefined) j.bootFile = printableName(m.bootFile);
+      if (m.server !== undefined) j.server = m.server;
+      return j;
+    });
+    const best = closestMethod(methods);
+    if (best) out.closestMethod = best.method;
+    // PXEv4 keeps its own verdict (above); a method of issue 10 that booted makes the client ok.
+    if (methods.some((m) => m.method !== 'PXEv4' && outcomeRank(m.outcome) >= 6)) out.ok = true;
+  }
   return out;
 }
 
 /** One-line verdict for the text report. */
 export function verdict(c: ClientJson, findings: Finding[]): string {
   const errors = findings.filter((f) => f.client === c.mac && f.severity === 'error');
+  if (c.methods && c.closestMethod) {
+    // Several boot methods (issue 10): name the one that came closest and how it ended.
+    const best = [...c.methods].reverse().find((m) => m.method === c.closestMethod)!;
+    if (c.ok) return `OK via ${best.method} (${best.detail})`;
+    return `FAILED: closest ${best.method}: ${best.outcome}${errors.length > 0 ? ` (${errors[0]!.id})` : ''}`;
+  }
   if (errors.length > 0) return `FAILED: ${errors[0]!.id}`;
   if (c.ok) return c.stage === 'second-stage' ? 'OK (NBP ran)' : 'OK (NBP downloaded)';
   if (!c.vendorClass && !c.arch) {

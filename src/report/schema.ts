@@ -93,6 +93,29 @@ export interface ClientJson {
   roundsDropped?: number;
   firstFrame: number;
   lastFrame: number;
+  /**
+   * Boot methods the client tried, in order (issue 10; docs/ipv6-http-bsdp.md). Present only when
+   * the client did more than PXE over IPv4: DHCPv6 (PXEv6/HTTPv6), HTTP boot over IPv4, or BSDP.
+   */
+  methods?: BootMethodJson[];
+  /** The method that came closest to booting (name), when `methods` is present. */
+  closestMethod?: string;
+}
+
+export interface BootMethodJson {
+  /** PXEv4 | PXEv6 | HTTPv4 | HTTPv6 | BSDP */
+  method: string;
+  /** booted | download-failed | no-download | no-boot-file | no-offer | image-selected | images-listed | no-images */
+  outcome: string;
+  /** Evidence frames: the first request, the answer with the boot file/URL, the download. */
+  frames: number[];
+  firstFrame: number;
+  lastFrame: number;
+  /** Boot file or URL offered for this method. */
+  bootFile?: string;
+  server?: string;
+  /** One line on what happened. */
+  detail: string;
 }
 
 export interface AnalysisJson {

@@ -46,7 +46,7 @@ describe('ProgressBar', () => {
     bar.update(50_000_000, 200_000_000);
     expect(s.writes).toHaveLength(1);
     expect(s.writes[0]!.startsWith('\r')).toBe(true);
-    expect(s.screen).toMatch(/^\[#{6}\.{18}\]  25%  50\/200 MB  \d+ MB\/s$/);
+    expect(s.screen).toMatch(/^\[#{6}\.{18}\]  25%   50\/200 MB  +\d+ MB\/s$/);
     // clock: start at 500 ms, first update at 1000 ms -> 0.5 s for 50 MB = 100 MB/s.
     expect(s.screen).toContain(' 100 MB/s');
   });
@@ -92,7 +92,24 @@ describe('ProgressBar', () => {
     bar.update(4_000_000);
     expect(s.writes).toEqual([]);
     bar.update(30_000_000);
-    expect(s.screen).toMatch(/^30 MB  \d+ MB\/s$/);
+    expect(s.screen).toMatch(/^30 MB  +\d+ MB\/s$/);
+  });
+
+  it('keeps the same width while the numbers grow, so the label does not jitter', () => {
+    const s = new FakeStream(true, 100);
+    const bar = new ProgressBar({ stream: s, now: clock(1000), intervalMs: 0, label: '/captures/x.pcap' });
+    for (const read of [1_000_000, 20_000_000, 300_000_000, 4_000_000_000]) bar.update(read, 4_000_000_000);
+    const lines = s.writes.map((w) => w.replace(/^\r/, '').replace(/\x1b\[K$/, ''));
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+    expect(lines[0]).toMatch(/^\/captures\/x\.pcap \[\.{24}\]   0%     1\/4000 MB/);
+  });
+
+  it('a terminal that reports 0 columns (a pty without a size) gets an 80-column line, not nothing', () => {
+    const s = new FakeStream(true, 0);
+    const bar = new ProgressBar({ stream: s, now: clock(500) });
+    bar.update(50_000_000, 200_000_000);
+    expect(s.screen).toMatch(/25%/);
+    expect(s.screen.length).toBeLessThan(80);
   });
 
   it('never draws wider than the terminal: the label is shortened, then dropped', () => {
@@ -140,7 +157,7 @@ describe('ProgressBar driven by readCapture', () => {
     expect(calls.at(-1)![0]).toBe(size);
     expect(s.writes.length).toBeGreaterThan(1);
     const lastDrawn = s.screen;
-    expect(lastDrawn).toMatch(/\] (100|\s\d\d)%  \d+\/10 MB  \d+ MB\/s$/);
+    expect(lastDrawn).toMatch(/\] (100|\s\d\d)%  +\d+\/10 MB  +\d+ MB\/s$/);
     bar.done();
     expect(s.screen).toBe('');
   });

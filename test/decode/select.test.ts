@@ -81,6 +81,36 @@ async function expectSame(file: string): Promise<{ full: number; selected: numbe
 const CLIENT = '192.0.2.100';
 const SERVER = '192.0.2.2';
 
+/** IPv6 header (RFC 8200) + payload; `next` is the first next-header value. */
+function ipv6Packet(srcLast: number, dstLast: number, next: number, payload: Uint8Array, payloadLength = payload.length): Uint8Array {
+  const b = new Uint8Array(40 + payload.length);
+  b[0] = 0x60;
+  b[4] = payloadLength >> 8;
+  b[5] = payloadLength & 0xff;
+  b[6] = next;
+  b[7] = 64;
+  // 2001:db8::/32 (RFC 3849).
+  b.set([0x20, 0x01, 0x0d, 0xb8], 8);
+  b[23] = srcLast;
+  b.set([0x20, 0x01, 0x0d, 0xb8], 24);
+  b[39] = dstLast;
+  b.set(payload, 40);
+  return b;
+}
+
+/** A TCP segment (20-byte header, PSH+ACK) carrying an HTTP request. */
+function tcpSegment(sport: number, dport: number): Uint8Array {
+  const req = new TextEncoder().encode('GET /uefi.efi HTTP/1.1\r\nHost: boot.example\r\n\r\n');
+  const b = new Uint8Array(20 + req.length);
+  b.set([sport >> 8, sport & 0xff, dport >> 8, dport & 0xff, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff], 0);
+  b.set(req, 20);
+  return b;
+}
+
+function tcpIpv4(src: string, sport: number, dst: string, dport: number): Uint8Array {
+  return ipv4({ src, dst, protocol: 6 }, tcpSegment(sport, dport));
+}
+
 /** An awkward mix: every branch of the pre-filter, and the frames it must leave to dissect(). */
 function awkwardFrames(): Uint8Array[] {
   const rrq = encodeTftp({ opcode: 1, filename: 'pxelinux.0', options: { blksize: '1456' } }).slice();
@@ -124,6 +154,44 @@ function awkwardFrames(): Uint8Array[] {
     ethernet(ipv4({ src: SERVER, dst: CLIENT, protocol: 1 }, icmpUnreachable(3, udpIpv4(CLIENT, 2070, SERVER, 69, rrq)))),
     ethernet(ipv4({ src: SERVER, dst: CLIENT, protocol: 1 }, new Uint8Array(16))),
   ];
+  // IPv6: plain UDP and TCP (pre-filtered), DHCPv6, TFTP over IPv6 and its transfer ports,
+  // ICMPv6 router solicitation, an extension header, a short UDP payload, payload length 0.
+  const v6 = (f: Uint8Array) => ethernet(f, [], 0x86dd);
+  const httpOffer = encodeDhcp({
+    op: 2,
+    xid: 8,
+    chaddr: '52:54:00:00:00:02',
+    yiaddr: '192.0.2.101',
+    options: [dhcpOpt.messageType(2), dhcpOpt.serverId('192.0.2.1'), dhcpOpt.vendorClass('HTTPClient'), dhcpOpt.bootFile('http://boot.example/uefi.efi')],
+  }).slice();
+  const solicit = Uint8Array.from([1, 0, 0, 1, 0, 8, 0, 2, 0, 0]);
+  // Before the fragments below: while fragments are pending, select() lets every frame through.
+  frames.splice(
+    13,
+    0,
+    v6(ipv6Packet(1, 2, 17, udp(40000, 443, new Uint8Array(72)))),
+    v6(ipv6Packet(1, 2, 6, new Uint8Array(32))),
+    v6(ipv6Packet(1, 2, 17, udp(546, 547, solicit))),
+    v6(ipv6Packet(1, 2, 17, udp(2080, 69, rrq))),
+    v6(ipv6Packet(2, 1, 17, udp(50001, 2080, data(1)))),
+    v6(ipv6Packet(1, 2, 17, udp(2080, 50001, ack(1)))),
+    v6(ipv6Packet(3, 1, 17, udp(50001, 2080, data(1)))),
+    v6(ipv6Packet(1, 2, 58, Uint8Array.from([133, 0, 0, 0, 0, 0, 0, 0]))),
+    v6(ipv6Packet(1, 2, 0, Uint8Array.from([17, 0, 0, 0, 0, 0, 0, 0, ...udp(40000, 443, new Uint8Array(8))]))),
+    v6(ipv6Packet(1, 2, 17, new Uint8Array(3))),
+    v6(ipv6Packet(1, 2, 17, udp(40000, 443, new Uint8Array(8)), 0)),
+    v6(ipv6Packet(1, 2, 17, udp(40000, 443, new Uint8Array(8)), 900)),
+    v6(new Uint8Array(20)),
+    // Ethertype IPv6 but version 4 in the header: dissect() counts it as a bad IPv6 header.
+    v6(ipv6Packet(1, 2, 17, udp(40000, 443, new Uint8Array(8))).map((x, i) => (i === 0 ? 0x45 : x))),
+    // UEFI HTTP boot: once a DHCP reply names an http:// boot file, TCP to that port is decoded.
+    ethernet(tcpIpv4('198.51.100.5', 40000, '203.0.113.80', 80)),
+    ethernet(udpIpv4('192.0.2.1', 67, '255.255.255.255', 68, httpOffer)),
+    ethernet(tcpIpv4('198.51.100.5', 40001, '203.0.113.80', 80)),
+    ethernet(tcpIpv4('198.51.100.5', 40002, '203.0.113.80', 443)),
+    v6(ipv6Packet(1, 2, 6, tcpSegment(40003, 80))),
+    v6(ipv6Packet(1, 2, 6, tcpSegment(40004, 443))),
+  );
   // More TCP and UDP after the fragments expired (packet time moves on below).
   for (let i = 0; i < 50; i++) {
     frames.push(ethernet(i % 2 ? tcp : udpIpv4('198.51.100.7', 30000 + i, '203.0.113.9', 2070, new Uint8Array(30))));
@@ -136,8 +204,9 @@ describe('Dissector.select', () => {
     const file = path.join(tmp, 'awkward.pcap');
     const w = new PcapWriter(file, 1);
     const frames = awkwardFrames();
-    // Packet time: 1 s apart, then a jump past the fragment timeout and the conversation expiry.
-    frames.forEach((f, i) => w.write(1_700_000_000 + i + (i > 30 ? 200 : 0), f));
+    // Packet time: 1 s apart; 40 frames before the end it jumps past the fragment timeout (the
+    // pending fragments are then given up) and the TFTP conversation expiry.
+    frames.forEach((f, i) => w.write(1_700_000_000 + i + (i >= frames.length - 40 ? 200 : 0), f));
     // Short captures: the snap length cut these records (captured < original length).
     const cut = ethernet(udpIpv4(SERVER, 40001, CLIENT, 2070, encodeTftp({ opcode: 3, block: 9, payload: new Uint8Array(1000) }).slice()));
     w.write(1_700_000_500, cut.subarray(0, 200), cut.length);

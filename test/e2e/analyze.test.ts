@@ -105,6 +105,26 @@ describe('pxe-doctor analyze (built CLI) on lab captures of real firmware', () =
     }
   });
 
+  for (const [name, ok, id] of [
+    ['ok-bios-relay', true, undefined],
+    ['fail-relay-missing-pxe-helper', false, 'relay-missing-pxe-helper'],
+  ] as const) {
+    (hasTshark && existsSync(lab(`${name}.both-sides.pcapng`)) ? it : it.skip)(`${name}: the server-LAN half alone (capture taken at the servers) gives the same verdict`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pxe-doctor-vantage-'));
+      try {
+        const serverSide = join(dir, 'server-side.pcapng');
+        const r = spawnSync('tshark', ['-r', lab(`${name}.both-sides.pcapng`), '-Y', 'frame.interface_id == 1', '-F', 'pcapng', '-w', serverSide], { encoding: 'utf8', timeout: 60_000 });
+        expect(r.status, r.stderr).toBe(0);
+        const { json } = analyze(serverSide);
+        expect(json.clients).toHaveLength(1);
+        expect(json.clients[0]!.ok).toBe(ok);
+        expect(json.findings.filter((f) => f.severity === 'error').map((f) => f.id)).toEqual(id ? [id] : []);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   present('fail-no-bootfile.pcap')('fail-no-bootfile: no-boot-file with the offers and the ACK as evidence', () => {
     const file = lab('fail-no-bootfile.pcap');
     const { code, json } = analyze(file);

@@ -46,9 +46,11 @@ describe.skipIf(!canRun && !process.env.CI)(`lab scenario ${scenario} (real qemu
   afterAll(() => {
     // The scenario's own EXIT trap deletes its namespaces; this is the safety net for a run that
     // was killed (timeout). It takes the lab lock first, so it never touches a running scenario.
-    spawnSync('flock', ['-w', '60', '/tmp/pxl-lab.lock', 'bash', '-c',
-      'for ns in $(ip netns list | awk \'/^pxl-/ {print $1}\'); do ' +
-        'for p in $(ip netns pids "$ns"); do kill -KILL "$p"; done; ip netns del "$ns"; done'], { stdio: 'ignore' });
+    if (canRun && labNamespaces().length > 0) {
+      spawnSync('flock', ['-w', '60', process.env.LAB_LOCK ?? '/tmp/pxl-lab.lock', 'bash', '-c',
+        'for ns in $(ip netns list | awk \'/^pxl-/ {print $1}\'); do ' +
+          'for p in $(ip netns pids "$ns"); do kill -KILL "$p"; done; ip netns del "$ns"; done'], { stdio: 'ignore' });
+    }
     fs.rmSync(work, { recursive: true, force: true });
   });
 

@@ -158,11 +158,13 @@ export class Lab {
 
   /**
    * Hold an flock on `file` until cleanup (the qemu lab tests of the project share /tmp/pxl-lab.lock,
-   * so only one set of VMs runs at a time on a 2-core machine). The lock is held by a `sleep` that
-   * inherits flock's descriptor and is stopped by PID like every other process.
+   * so only one set of VMs runs at a time on a 2-core machine). One process holds it: the shell opens
+   * the file, flock(1) locks that descriptor and exits, and the shell execs `sleep` keeping it — so
+   * stopping that PID (cleanup) releases the lock; no child is left behind holding it.
    */
   async lock(file: string, waitSeconds = 900): Promise<void> {
-    const proc = spawn('flock', ['-w', String(waitSeconds), file, 'sh', '-c', 'echo locked; exec sleep 3600'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const script = 'exec 9>>"$1" && flock -w "$2" 9 && echo locked && exec sleep 3600';
+    const proc = spawn('sh', ['-c', script, 'lock', file, String(waitSeconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.procs.push(proc);
     await new Promise<void>((resolve, reject) => {
       proc.stdout?.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());

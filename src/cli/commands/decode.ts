@@ -71,7 +71,9 @@ export async function runDecode(input: string, opts: DecodeOptions): Promise<num
     const s = dissector.stats;
     process.stderr.write(
       `${summary.frames} frames (${summary.format}): ${s.dhcp} DHCP, ${s.tftp} TFTP, ${s.icmpUnreachable} ICMP unreachable, ` +
-        `${s.malformed} malformed, ${s.ipv6} IPv6, ${s.fragments} IPv4 fragments (${s.reassembled} datagrams reassembled, ${s.fragmentProblems} problems)\n`,
+        `${s.malformed} malformed, ${s.ipv6} IPv6, ${s.fragments} IPv4 fragments (${s.reassembled} datagrams reassembled, ${s.fragmentProblems} problems)` +
+        // Issue 10 (docs/ipv6-http-bsdp.md): DHCPv6, router discovery, HTTP boot.
+        `; ${s.dhcp6} DHCPv6, ${s.routerSolicitations} router solicitations, ${s.routerAdvertisements} router advertisements, ${s.httpSegments} HTTP boot TCP segments\n`,
     );
   }
   return 0;
@@ -80,7 +82,7 @@ export async function runDecode(input: string, opts: DecodeOptions): Promise<num
 export function register(program: Command): void {
   program
     .command('decode')
-    .description('print every DHCP, TFTP and ICMP-unreachable frame of a capture (pcap, pcapng, .gz, - for stdin)')
+    .description('print every DHCP, DHCPv6, TFTP, HTTP-boot and ICMP-unreachable frame of a capture (pcap, pcapng, .gz, - for stdin)')
     .argument('<capture>', "capture file, or '-' for stdin")
     .option('--json', 'one JSON object per frame (NDJSON); keys are stable, see docs/decode.md')
     .option('--stats', 'print a one-line count of what was decoded to stderr')

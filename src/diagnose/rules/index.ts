@@ -30,6 +30,11 @@ import { tftpNoResponseRule } from './tftp-no-response.js';
 import { tftpRepliesBlockedRule } from './tftp-replies-blocked.js';
 import { tftpRepliesNotCapturedRule } from './tftp-replies-not-captured.js';
 import { tftpTransferIncompleteRule } from './tftp-transfer-incomplete.js';
+import { pxe6NoBootfileUrlRule } from './pxe6-no-bootfile-url.js';
+import { httpBootNoUrlRule } from './http-boot-no-url.js';
+import { httpBootFetchFailedRule } from './http-boot-fetch-failed.js';
+import { bsdpNoImagesRule } from './bsdp-no-images.js';
+import { dhcp6NoAdvertiseRule } from './dhcp6-no-advertise.js';
 
 export const rules: readonly Rule[] = [
   noDhcpOfferRule,
@@ -62,4 +67,10 @@ export const rules: readonly Rule[] = [
   pxeOption43MalformedRule,
   tftpDataFragmentedRule,
   tftpRepliesNotCapturedRule,
+  // Beyond PXE over IPv4 (issue 10): DHCPv6 network boot, UEFI HTTP boot, Apple BSDP.
+  dhcp6NoAdvertiseRule,
+  pxe6NoBootfileUrlRule,
+  httpBootNoUrlRule,
+  httpBootFetchFailedRule,
+  bsdpNoImagesRule,
 ];
