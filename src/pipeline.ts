@@ -94,6 +94,9 @@ export class Analyzer {
   }
 
   /** Let time pass: expire idle clients and report findings of clients quiet for settleAfter seconds. */
+  /** When capturing stopped (live), if later than the last packet. */
+  private endTs = -Infinity;
+
   tick(now: number): void {
     this.lastTick = now;
     if (this.opts.onFinding) {
@@ -108,7 +111,12 @@ export class Analyzer {
     this.tracker.expire(now);
   }
 
-  finish(): AnalysisJson {
+  /**
+   * End of input. `endTs` is when capturing stopped (live capture): a request still unanswered then
+   * has waited that long, not just until the last packet.
+   */
+  finish(endTs?: number): AnalysisJson {
+    if (endTs !== undefined) this.endTs = endTs;
     this.tracker.finish();
     const clients = this.done.map((d) => d.json).sort((a, b) => a.firstFrame - b.firstFrame);
     const findings = this.done
@@ -157,7 +165,7 @@ export class Analyzer {
   private clientDone(c: ClientRecord): void {
     this.settledAt.delete(c.mac);
     if (!this.wanted(c.mac)) return;
-    const findings = diagnoseClient(c, this.context(this.tracker.lastTs, true), (id, e) => this.ruleFailed(id, e));
+    const findings = diagnoseClient(c, this.context(Math.max(this.tracker.lastTs, this.endTs), true), (id, e) => this.ruleFailed(id, e));
     for (const f of findings) this.report(f);
     this.done.push({ json: clientJson(c, findings), findings });
   }

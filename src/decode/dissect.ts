@@ -332,7 +332,8 @@ export class Dissector {
       const sport = ((b[p] as number) << 8) | (b[p + 1] as number);
       const dport = ((b[p + 2] as number) << 8) | (b[p + 3] as number);
       if (!this.httpBoot.matchV6(b, ip.srcOffset, sport, ip.dstOffset, dport)) return null;
-      return this.tcpSegment(frame, b, p, end, this.meta6(frame, sport, dport), ip.payloadLength - (p - off - 40));
+      // Payload length 0 (TSO on the capturing host, or a jumbogram): take what was captured.
+      return this.tcpSegment(frame, b, p, end, this.meta6(frame, sport, dport), ip.payloadLength === 0 ? end - p : ip.payloadLength - (p - off - 40));
     }
     if (ip.protocol !== Ipv6Next.Udp || end - p < 4) return null;
     const sport = ((b[p] as number) << 8) | (b[p + 1] as number);

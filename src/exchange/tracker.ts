@@ -429,6 +429,10 @@ export class ExchangeTracker {
     a.lastTs = Math.max(a.lastTs, meta.ts);
     this.noteIdentity(s, a, msg);
     if (msg.ciaddr !== ZERO_IP) this.learnIp(s, msg.ciaddr);
+    // The client's own source address (giaddr 0: not a relay's copy) re-binds that IP to this MAC:
+    // one host can run several clients in turn (pxe-doctor probe's arch emulation, a VM re-using a
+    // lease), and the TFTP that follows belongs to the latest of them, not to the first one seen.
+    if (meta.src !== ZERO_IP && msg.giaddr === ZERO_IP && !relayLeg) this.learnIp(s, meta.src);
 
     const list = type === 1 ? a.discovers : a.requests;
     const prev = list.find((r) => r.xid === msg.xid && r.messageType === type && (r.dport === meta.dport || relayLeg));

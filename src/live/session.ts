@@ -199,7 +199,7 @@ export class LiveAnalysis implements FrameSink {
   }
 
   /** End of stream: pending fragment problems, the final analysis, the written file closed. */
-  async finish(): Promise<{ analysis: AnalysisJson; capture: CaptureSummary | undefined }> {
+  async finish(endTs?: number): Promise<{ analysis: AnalysisJson; capture: CaptureSummary | undefined }> {
     try {
       this.ended = this.parser.end();
     } catch {
@@ -218,7 +218,8 @@ export class LiveAnalysis implements FrameSink {
         : { duration: 0 }),
       warnings: this.warnings,
     });
-    const analysis = this.analyzer.finish();
+    // Judge waits up to the moment capture stopped (live), not only up to the last packet.
+    const analysis = this.analyzer.finish(endTs);
     if (this.writeFd !== undefined) {
       if (!this.writer) this.writer = this.makeWriter(this.ended?.linkTypes[0] ?? LINKTYPE_ETHERNET);
       await this.writer.close();
@@ -344,7 +345,7 @@ async function runSession(opts: LiveSessionOptions, setStopHook: (hook: (r: Stop
     );
   }
   const seconds = (Date.now() - startedAt) / 1000;
-  const { analysis: json, capture } = await analysis.finish();
+  const { analysis: json, capture } = await analysis.finish(Date.now() / 1000);
   return {
     analysis: json,
     stopReason: reason,

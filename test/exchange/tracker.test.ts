@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { Scenario, peHead, ids, type ClientSpec, type Host } from './scenario.js';
+import { Scenario, peHead, ids, BCAST_MAC, type ClientSpec, type Host } from './scenario.js';
 import { ExchangeTracker } from '../../src/exchange/tracker.js';
 import type { ClientRecord } from '../../src/exchange/types.js';
 import { Dissector } from '../../src/decode/dissect.js';
@@ -204,5 +204,43 @@ describe('ExchangeTracker details', () => {
     const focused = s.run({ client: c.mac });
     expect(focused.clients.map((x) => x.mac)).toEqual([c.mac]);
     expect(focused.findings.every((f) => f.client === c.mac)).toBe(true);
+  });
+});
+
+describe('ExchangeTracker IP -> MAC binding', () => {
+  it('re-binds an address to the latest client that sends DHCP from it, so its TFTP is credited to that client', () => {
+    // pxe-doctor probe without --request: one host (192.0.2.120) plays one architecture after the
+    // other, each with its own chaddr, sending DISCOVER from its own address (no ACK ever).
+    const s = new Scenario();
+    const host = '192.0.2.120';
+    const bios: ClientSpec = { mac: '52:54:00:be:00:0a', arch: [0], vendorClass: 'PXEClient:Arch:00000:UNDI:002001' };
+    const efi: ClientSpec = { mac: '52:54:00:ef:00:0b', arch: [7], vendorClass: 'PXEClient:Arch:00007:UNDI:003000' };
+    const probeRound = (c: ClientSpec, xid: number, file: string, port: number): void => {
+      s.dhcp({ mac: c.mac, ip: host }, 68, { mac: BCAST_MAC, ip: '255.255.255.255' }, 67, { op: 1, xid, chaddr: c.mac, options: s.clientOptions(c, 1) });
+      s.reply(dhcpSrv, c, xid, 2, { yiaddr: '192.0.2.130', siaddr: pxeSrv.ip, file });
+      s.wait(1);
+      s.tftpRead({ mac: c.mac, ip: host }, pxeSrv, file, 2000, { port });
+      s.wait(2);
+    };
+    probeRound(bios, 0x31, 'pxelinux.0', 2001);
+    probeRound(efi, 0x32, 'efi64/syslinux.efi', 2002);
+    const a = s.run();
+    const byMac = new Map(a.clients.map((c) => [c.mac, c]));
+    expect(byMac.get(bios.mac)?.transfers.map((t) => t.file)).toEqual(['pxelinux.0']);
+    expect(byMac.get(efi.mac)?.transfers.map((t) => t.file)).toEqual(['efi64/syslinux.efi']);
+  });
+
+  it('does not re-bind from a relay agent\'s copy (giaddr set)', () => {
+    const s = new Scenario();
+    const client: ClientSpec = { mac: '52:54:00:be:00:0c', arch: [0], vendorClass: 'PXEClient:Arch:00000:UNDI:002001' };
+    const relay: Host = { mac: '02:00:00:00:fe:01', ip: '192.0.2.254' };
+    s.dora(client, dhcpSrv, 0x41, '192.0.2.121', { siaddr: pxeSrv.ip, file: 'pxelinux.0' });
+    // Another client's relayed DISCOVER: sent by the relay from 192.0.2.254 with giaddr 192.0.2.254.
+    s.dhcp(relay, 67, dhcpSrv, 67, { op: 1, xid: 0x42, chaddr: '52:54:00:be:00:0d', giaddr: relay.ip, hops: 1, options: s.clientOptions({ mac: '52:54:00:be:00:0d', arch: [0] }, 1, []) });
+    s.tftpRead({ mac: relay.mac, ip: relay.ip }, pxeSrv, 'relay-owned.bin', 600, { port: 2003 });
+    const a = s.run();
+    const relayed = a.clients.find((c) => c.mac === '52:54:00:be:00:0d');
+    expect(relayed).toBeDefined();
+    expect(relayed!.transfers).toEqual([]);
   });
 });

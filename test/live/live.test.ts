@@ -315,9 +315,10 @@ describe.skipIf(unavailable !== undefined)('pxe-doctor live in network namespace
       expect(summary.frames).toBe(request!.frame);
       const client = summary.analysis.clients.find((c: { mac: string }) => c.mac === MAC_PROXY);
       expect(client.timeline.map((t: { kind: string }) => t.kind)).toContain('4011-REQUEST');
-      // Known gap (reported to the lead): Analyzer.finish() judges clients at the last packet's
-      // time, not at the moment the capture stopped, so the closing summary does not repeat this
-      // finding even though the wall clock proved it (it needs an end time parameter in pipeline.ts).
+      // The closing summary judges the client at the moment capture stopped, not at its last
+      // packet, so the finding the clock proved stands there too (and in the exit code).
+      expect(client.findings).toContain('proxy-request-unanswered');
+      expect(summary.analysis.findings.some((f: { id: string; client: string }) => f.id === 'proxy-request-unanswered' && f.client === MAC_PROXY)).toBe(true);
     } finally {
       await lab.stop(silent);
     }

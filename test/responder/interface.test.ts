@@ -1,5 +1,5 @@
 /**
- * `serve --interface IF` on a host with two interfaces (namespace pxs-if-srv: eth0 192.0.2.2/24 and
+ * `serve --interface IF` on a host with two interfaces (namespace pxs-if<pid>-srv: eth0 192.0.2.2/24 and
  * eth1 198.51.100.2/24): replies leave the chosen interface only, and clients on the other subnet
  * are not answered. Node has no SO_BINDTODEVICE, so this rests on sockets bound to the interface's
  * address (a limited broadcast from a bound source leaves that address's interface) and on the

@@ -46,9 +46,9 @@ export class Lab {
   private readonly namespaces: string[] = [];
   private readonly procs: ChildProcess[] = [];
 
-  /** `tag` makes names unique per test file: pxs-<tag>-<role>. */
+  /** Names are pxs-<tag><pid>-<role>: unique per test file and per run, so two runs never meet. */
   constructor(tag: string) {
-    this.prefix = `pxs-${tag}`;
+    this.prefix = `pxs-${tag}${process.pid}`;
   }
 
   ns(role: string): string {

@@ -1,5 +1,5 @@
 /**
- * Real PXE firmware booting from `pxe-doctor serve` in a namespace lab (prefix pxs-qm-):
+ * Real PXE firmware booting from `pxe-doctor serve` in a namespace lab (prefix pxs-qm<pid>-):
  *   - qemu SeaBIOS + iPXE ROM (e1000), proxy mode beside dnsmasq as the site DHCP server (DHCP only);
  *   - qemu OVMF (EDK2 PxeBcDxe on virtio-net, no iPXE), proxy mode beside the same dnsmasq;
  *   - qemu OVMF with `serve` in full DHCP mode and no other server;
@@ -7,8 +7,8 @@
  * Each run downloads the NBP completely and the NBP (PXELINUX / syslinux.efi) fetches its own files
  * through the same TFTP server. Runs one qemu at a time (TCG, ~20 s each).
  *
- *  ns pxs-qm-sw: br0 -- tap0 (qemu; tcpdump here sees every frame of the client) -- p-dhcp <-> pxs-qm-dhcp eth0 192.0.2.1
- *                                             -- p-pxe  <-> pxs-qm-pxe  eth0 192.0.2.2
+ *  ns pxs-qm<pid>-sw: br0 -- tap0 (qemu; tcpdump here sees every frame of the client) -- p-dhcp <-> ...-dhcp eth0 192.0.2.1
+ *                                             -- p-pxe  <-> ...-pxe  eth0 192.0.2.2
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';

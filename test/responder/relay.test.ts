@@ -3,7 +3,7 @@
  * LAN 192.0.2.0/24 and the server LAN 198.51.100.0/24 are joined by a router namespace; serve answers
  * the relayed DISCOVER to giaddr:67 and dhcrelay delivers the offer to the client.
  *
- *   pxs-rl-cli eth0 (no address) -- eth0 192.0.2.254 pxs-rl-rtr 198.51.100.254 eth1 -- eth0 198.51.100.2 pxs-rl-srv
+ *   pxs-rl<pid>-cli eth0 (no address) -- eth0 192.0.2.254 ...-rtr 198.51.100.254 eth1 -- eth0 198.51.100.2 ...-srv
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
