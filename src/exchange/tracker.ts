@@ -450,7 +450,7 @@ export class ExchangeTracker {
         ts: meta.ts,
         xid: msg.xid,
         messageType: type,
-        secs: msg.secs,
+        secs: clientSecs(msg),
         giaddr: msg.giaddr,
         ciaddr: msg.ciaddr,
         dst: meta.dst,
@@ -572,12 +572,13 @@ export class ExchangeTracker {
       (p) => p.server === meta.dst && !p.answer && (p.xid === msg.xid || meta.ts - (p.repeatTimes[p.repeatTimes.length - 1] ?? p.ts) < 10),
     );
     if (prev) {
+      prev.secs = Math.max(prev.secs ?? 0, clientSecs(msg));
       if (prev.repeatFrames.length < MAX_REPEATS) {
         prev.repeatFrames.push(meta.frame);
         prev.repeatTimes.push(meta.ts);
       }
     } else if (a.proxyRequests.length < MAX_MESSAGES_PER_ATTEMPT) {
-      a.proxyRequests.push({ frame: meta.frame, ts: meta.ts, xid: msg.xid, server: meta.dst, sport: meta.sport, repeatFrames: [], repeatTimes: [], icmpFrames: [] });
+      a.proxyRequests.push({ frame: meta.frame, ts: meta.ts, xid: msg.xid, server: meta.dst, sport: meta.sport, secs: clientSecs(msg), repeatFrames: [], repeatTimes: [], icmpFrames: [] });
     }
     const text = `4011-REQUEST to ${meta.dst} (from port ${meta.sport})`;
     this.addTimeline(s, `4011|${meta.dst}|${meta.sport}`, { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: '4011-REQUEST', label: text });
@@ -841,6 +842,15 @@ export class ExchangeTracker {
     if (t.timeline) t.timeline.label = transferLabel(t);
     this.emit(t.clientMac, frame, ts, `TFTP ${transferLabel(t)}`);
   }
+}
+
+/**
+ * BOOTP secs (RFC 2131: seconds since the client began) as the client meant it. Some firmware writes
+ * it little-endian: EDK2's port-4011 BINL retries carry 256, 512, 768 for 1, 2, 3 s (lab capture
+ * fail-option60-on-dhcp); the codec flags such values, and they are byte-swapped here.
+ */
+export function clientSecs(msg: Pick<DhcpMessage, 'secs' | 'anomalies'>): number {
+  return msg.anomalies.includes('secs appears little-endian') ? ((msg.secs & 0xff) << 8) | (msg.secs >>> 8) : msg.secs;
 }
 
 function describeReply(label: string, r: ReplyRecord): string {

@@ -56,6 +56,7 @@ export interface RequestRecord {
   ts: number;
   xid: number;
   messageType?: number;
+  /** secs as the client meant it (byte-swapped when the codec flagged it little-endian). */
   secs: number;
   giaddr: string;
   ciaddr: string;
@@ -74,6 +75,8 @@ export interface ProxyRequestRecord {
   xid: number;
   server: string;
   sport: number;
+  /** The largest secs over the request and its retries, byte-swapped when the client wrote it little-endian (absent: only the answer was seen). */
+  secs?: number;
   repeatFrames: number[];
   repeatTimes: number[];
   answer?: ReplyRecord;

@@ -7,7 +7,9 @@ import { pxeAttempts } from '../helpers.js';
  * Replies that come only after the client retransmitted for seconds, or after it gave up; and a first
  * DISCOVER whose secs field already says the client had been trying (earlier packets lost: STP on the
  * switch port, or a capture started late). iPXE's secs runs fast and EDK2 sends 0, so secs is used
- * only for that hint and only for non-iPXE clients; delays are measured on packet times.
+ * only for that hint and only for non-iPXE clients; delays are measured on packet times. The tracker
+ * has already byte-swapped a secs the client wrote little-endian (EDK2's 4011 retries: 256 = 1 s),
+ * so 256 is read as 1 s, not as minutes of lost DISCOVERs.
  */
 export const slowServerResponseRule: Rule = {
   id: 'slow-server-response',
