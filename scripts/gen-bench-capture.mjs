@@ -18,7 +18,8 @@
  *   or between PXE endpoints, so every PXE-looking packet in the file is one of the clients'.
  *
  * Timing: packets are merged in time order; the capture spans SECONDS_PER_GIB seconds per GiB and
- * client starts are spread uniformly over it (so ~CLIENTS*10s/span clients are in flight at once).
+ * client starts are spread uniformly over it (a boot takes ~1.5 s of packet time, so about
+ * CLIENTS*1.5/span boot at once: ~17 for 10 000 clients in 1 GiB).
  *
  * Addresses only from 192.0.2.0/24 (PXE: servers .1/.2, clients .10-.249, reused), 198.51.100.0/24
  * and 203.0.113.0/24 (bulk). Files go to OUT/bench-SIZE-CLIENTSc.pcap and .pcapng plus a manifest
@@ -53,7 +54,7 @@ function die(msg) {
   console.error(`gen-bench-capture: ${msg}`);
   process.exit(2);
 }
-export function parseSize(s) {
+function parseSize(s) {
   const m = /^(\d+(?:\.\d+)?)([KMGT]?)i?B?$/i.exec(String(s).trim());
   if (!m) return undefined;
   const mult = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[m[2].toUpperCase()];
@@ -266,7 +267,8 @@ function tcpFrame(flow, dataLen, fromServer) {
   const client = ipNum('198.51.100.0') + 10 + (flow % 200);
   const server = ipNum('203.0.113.0') + 10 + (flow % 50);
   const cport = 40000 + flow;
-  const sport = flow % 3 === 0 ? 80 : 443;
+  // Opaque payloads: 443 and 8443 (port 80 would make tshark parse them as HTTP and complain).
+  const sport = flow % 3 === 0 ? 8443 : 443;
   const o = ethIp(fromServer ? bulkMacB : bulkMacA, fromServer ? bulkMacA : bulkMacB, fromServer ? server : client, fromServer ? client : server, 6, 32 + dataLen);
   const b = frameBuf;
   const [sp, dp] = fromServer ? [sport, cport] : [cport, sport];

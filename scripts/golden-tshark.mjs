@@ -277,6 +277,37 @@ function dhcp6Frames(file) {
   });
 }
 
+/**
+ * HTTP heads (UEFI HTTP boot, engineer K): every HTTP request/response tshark sees, with body
+ * desegmentation off so a response is reported on the frame that carries its head (as ours is).
+ * Kept apart from `frames`: pxe-doctor decodes HTTP only for boot-URL servers, so the comparison
+ * (test/ipv6/tshark-http.test.ts) is per flow, not per capture.
+ */
+function httpHeads(file) {
+  const fields = ['frame.number', 'ip.src', 'ipv6.src', 'tcp.srcport', 'ip.dst', 'ipv6.dst', 'tcp.dstport', 'http.request.method', 'http.request.uri', 'http.response.code', 'http.content_length_header'];
+  const out = execFileSync('tshark', ['-n', '-r', file, '-o', 'http.desegment_body:FALSE', '-Y', 'http.request || http.response', '-T', 'fields', ...fields.flatMap((f) => ['-e', f]), '-E', 'separator=/t'], {
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).toString('utf8');
+  return out
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const [frame, src4, src6, sport, dst4, dst6, dport, method, uri, code, length] = l.split('\t');
+      return clean({
+        frame: Number(frame),
+        src: src4 || src6,
+        sport: Number(sport),
+        dst: dst4 || dst6,
+        dport: Number(dport),
+        method: method || undefined,
+        target: uri || undefined,
+        status: code ? Number(code) : undefined,
+        contentLength: length ? Number(length) : undefined,
+      });
+    });
+}
+
 function goldenFor(file) {
   const json = execFileSync('tshark', ['-n', '-r', file, '-T', 'json', '--no-duplicate-keys', '-Y', 'dhcp || tftp || icmp.type == 3'], {
     maxBuffer: 1 << 30,
@@ -287,14 +318,16 @@ function goldenFor(file) {
   for (const p of packets) {
     const L = p._source.layers;
     const ip = list(L.ip)[0] ?? {};
+    // TFTP over IPv6 (PXEv6 boot file URL tftp://[..]/..) has an ipv6 layer instead.
+    const ip6 = list(L.ipv6)[0] ?? {};
     const udp = list(L.udp)[0] ?? {};
     const rec = {
       frame: Number(L.frame['frame.number']),
       time: Number(L.frame['frame.time_relative']),
       protocols: L.frame['frame.protocols'],
-      src: ip['ip.src'],
+      src: ip['ip.src'] ?? ip6['ipv6.src'],
       sport: num(udp['udp.srcport']),
-      dst: ip['ip.dst'],
+      dst: ip['ip.dst'] ?? ip6['ipv6.dst'],
       dport: num(udp['udp.dstport']),
       malformed: '_ws.malformed' in L || undefined,
       // The snap length cut the packet and tshark printed no fields past the cut.
@@ -360,9 +393,16 @@ for (const f of files) {
   rmSync(`${out}.gz`, { force: true });
     // One frame per line: compact, and diffs of a regenerated golden stay readable.
   const body = frames.map((f) => JSON.stringify(f)).join(',\n');
+  let http = [];
+  try {
+    http = httpHeads(f);
+  } catch {
+    http = [];
+  }
+  const httpText = http.length > 0 ? `,"http":[\n${http.map((h) => JSON.stringify(h)).join(',\n')}\n]` : '';
   // The capture's hash lets the test tell "golden is stale" from "decoder disagrees".
   const sha256 = createHash('sha256').update(readFileSync(f)).digest('hex');
-  const text = `{"capture":${JSON.stringify(rel)},"sha256":"${sha256}","tshark":${JSON.stringify(version)},"frames":[\n${body}\n]}\n`;
+  const text = `{"capture":${JSON.stringify(rel)},"sha256":"${sha256}","tshark":${JSON.stringify(version)},"frames":[\n${body}\n]${httpText}}\n`;
   // Big goldens (the 10 000-frame flood) are stored gzipped to keep the repository small.
   if (text.length > GZIP_ABOVE) writeFileSync(`${out}.gz`, gzipSync(text, { level: 9 }));
   else writeFileSync(out, text);

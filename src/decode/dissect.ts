@@ -408,7 +408,14 @@ export class Dissector {
     return {
       kind: 'http',
       meta,
-      tcp: { seq: h.seq, ack: h.ack, flags: h.flags, payloadLength: Math.max(0, segmentLength - h.headerLength) },
+      tcp: {
+        seq: h.seq,
+        ack: h.ack,
+        flags: h.flags,
+        payloadLength: Math.max(0, segmentLength - h.headerLength),
+        // TLS record type 22 (handshake), version 3.x (RFC 8446 section 5.1).
+        ...(payload.length >= 2 && payload[0] === 0x16 && payload[1] === 0x03 ? { tlsHandshake: true as const } : {}),
+      },
       ...(head ? { http: head } : {}),
     };
   }

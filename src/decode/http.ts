@@ -63,6 +63,8 @@ export class HttpBootEndpoints {
   private readonly v4 = new Set<number>();
   private readonly v6 = new Map<number, Uint8Array[]>();
   private readonly anyHostPorts = new Set<number>();
+  /** Every watched port: the cheap first test (most TCP of a capture is on other ports). */
+  private readonly ports = new Set<number>();
   /** Number of endpoints watched (0: TCP is not looked at at all). */
   size = 0;
 
@@ -85,15 +87,18 @@ export class HttpBootEndpoints {
       if (this.anyHostPorts.has(u.port)) return true;
       this.anyHostPorts.add(u.port);
     }
+    this.ports.add(u.port);
     this.size++;
     return true;
   }
 
   matchV4(src: number, sport: number, dst: number, dport: number): boolean {
+    if (!this.ports.has(dport) && !this.ports.has(sport)) return false;
     return this.v4.has(dst * 65536 + dport) || this.v4.has(src * 65536 + sport) || this.anyHostPorts.has(dport) || this.anyHostPorts.has(sport);
   }
 
   matchV6(b: Uint8Array, srcOff: number, sport: number, dstOff: number, dport: number): boolean {
+    if (!this.ports.has(dport) && !this.ports.has(sport)) return false;
     if (this.anyHostPorts.has(dport) || this.anyHostPorts.has(sport)) return true;
     if (this.v6.size === 0) return false;
     return this.v6Has(b, dstOff, dport) || this.v6Has(b, srcOff, sport);
@@ -119,6 +124,8 @@ export interface TcpSegment {
   flags: number;
   /** Bytes of TCP payload on the wire (from the IP length; may exceed what was captured). */
   payloadLength: number;
+  /** The payload starts a TLS handshake record (https:// boot URL: no HTTP head can be seen). */
+  tlsHandshake?: true;
 }
 
 /** "SYN,ACK" style text of the flags. */

@@ -12,6 +12,19 @@ export function isPxeClient(c: ClientRecord): boolean {
   return pxeAttempts(c).length > 0;
 }
 
+/**
+ * EDK2's PxeBcDxe (OVMF and most vendor UEFI firmware) prints its own codes, not the PXE 2.1 ROM's:
+ * PXE-E18 "Server response timeout." for a TFTP server that does not answer or a download that
+ * stalls, PXE-E23 "Client received TFTP error from server." for any TFTP ERROR (lab captures
+ * fail-tftp-blksize-mtu, fail-tftp-replies-blocked, fail-tftp-access-violation,
+ * fail-two-boot-servers), PXE-E99 on ICMP port unreachable (lab-notes 13). A UEFI PXE client that is not iPXE is taken
+ * to be EDK2-based.
+ */
+export function isEdk2PxeClient(c: ClientRecord): boolean {
+  const a = pxeAttempts(c).find((x) => x.role === 'firmware');
+  return a !== undefined && !a.ipxe && (a.arch?.[0] ?? 0) !== 0 && (a.vendorClass ?? '').startsWith('PXEClient');
+}
+
 /** The client's reads (PXE never writes: WRQ transfers are reported but not diagnosed), in time order. */
 export function allTransfers(c: ClientRecord): TransferRecord[] {
   const out: TransferRecord[] = [];

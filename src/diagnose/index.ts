@@ -4,6 +4,8 @@ import type { Finding } from './finding.js';
 import { severityRank } from './finding.js';
 import type { RuleContext } from './rule.js';
 import { rules } from './rules/index.js';
+import { methodsOf } from './boot-method-helpers.js';
+import { outcomeRank } from '../exchange/boot-methods.js';
 
 export type { RuleContext, Rule } from './rule.js';
 export { rules } from './rules/index.js';
@@ -16,6 +18,17 @@ export function diagnoseClient(client: ClientRecord, ctx: RuleContext, onRuleErr
       out.push(...rule.check(client, ctx));
     } catch (err) {
       onRuleError?.(rule.id, err);
+    }
+  }
+  // Firmware tries PXEv6 and HTTP boot only after PXEv4 failed; when one of them got its boot file the
+  // client booted (report/json.ts makes it ok), so what went wrong before is no longer a standing
+  // error. Downgrading it keeps the invariant "ok is false exactly when an error finding stands".
+  const later = methodsOf(client).find((m) => m.method !== 'PXEv4' && outcomeRank(m.outcome) >= 6);
+  if (later) {
+    for (const f of out) {
+      if (f.severity !== 'error') continue;
+      f.severity = 'warning';
+      f.title += ` (the client then booted by ${later.method})`;
     }
   }
   return out.sort((a, b) => severityRank[b.severity] - severityRank[a.severity] || (a.time ?? 0) - (b.time ?? 0));

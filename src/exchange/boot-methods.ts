@@ -118,10 +118,10 @@ function replyRecord(ev: Dhcp6Event, m: Dhcp6Message): Dhcp6ReplyRecord {
     ts: ev.meta.ts,
     msgType: m.msgType,
     transactionId: m.transactionId,
-    server: ev.dhcp6 !== m ? (ev.dhcp6.peerAddress ?? ev.meta.src) : ev.meta.src,
+    // The sender: the server itself, or for a Relay-repl seen on the server side, still the server.
+    server: ev.meta.src,
     addresses: (m.iaNa ?? []).flatMap((ia) => ia.addresses.map((a) => a.address)),
   };
-  if (ev.dhcp6 !== m) r.server = ev.meta.src;
   if (m.serverId) r.serverDuid = m.serverId.hex;
   if (m.bootfileUrl !== undefined) r.bootfileUrl = m.bootfileUrl;
   if (m.vendorClass !== undefined) r.vendorClass = m.vendorClass;
@@ -130,7 +130,7 @@ function replyRecord(ev: Dhcp6Event, m: Dhcp6Message): Dhcp6ReplyRecord {
   return r;
 }
 
-/** Adds a DHCPv6 packet to the client's rounds; returns a timeline label. */
+/** Adds a DHCPv6 packet to the client's rounds; returns the round it went to and who sent it. */
 export function recordDhcp6(c: ClientRecord, ev: Dhcp6Event): { round: Dhcp6RoundRecord; fromClient: boolean } | undefined {
   const side = bootSide(c);
   const m = innerMessage(ev.dhcp6);
@@ -271,6 +271,12 @@ export function recordHttp(c: ClientRecord, ev: HttpEvent, towardsServer: boolea
   }
   if (f & TcpFlag.Fin && !towardsServer) fetch.finFrame ??= m.frame;
   const h = ev.http;
+  if (towardsServer && ev.tcp.tlsHandshake && fetch.requestFrame === undefined) {
+    fetch.tls = true;
+    fetch.requestFrame = m.frame;
+    label = 'TLS handshake (HTTPS)';
+    kind = 'HTTP-REQUEST';
+  }
   if (h?.type === 'request' && towardsServer && fetch.requestFrame === undefined) {
     fetch.method = h.method;
     fetch.target = h.target;
@@ -299,6 +305,11 @@ export function recordHttp(c: ClientRecord, ev: HttpEvent, towardsServer: boolea
         fresh = Math.min(fresh, ahead);
         fetch.serverNextSeq = end;
       }
+    } else if (fetch.tls) {
+      // HTTPS: nothing to parse; count what the server sent, once.
+      const ahead = fetch.serverNextSeq === undefined ? fresh : (end - fetch.serverNextSeq) | 0;
+      fresh = ahead <= 0 ? 0 : Math.min(fresh, ahead);
+      if (ahead > 0) fetch.serverNextSeq = end;
     } else fresh = 0;
     fetch.bodyBytes += fresh;
   }
@@ -307,7 +318,9 @@ export function recordHttp(c: ClientRecord, ev: HttpEvent, towardsServer: boolea
 }
 
 export function settleFetch(f: HttpFetchRecord): void {
-  if (f.status !== undefined && f.status >= 400) f.outcome = 'http-error';
+  // HTTPS: the result is inside TLS. Data from the server and no reset from it is all one can see.
+  if (f.tls && f.bodyBytes > 0 && f.resetBy !== 'server') f.outcome = 'encrypted';
+  else if (f.status !== undefined && f.status >= 400) f.outcome = 'http-error';
   else if (f.status !== undefined && f.status < 300 && f.method === 'HEAD') f.outcome = 'head-only';
   else if (f.status !== undefined && f.status < 300 && f.contentLength !== undefined && f.bodyBytes >= f.contentLength) f.outcome = 'complete';
   else if (f.status !== undefined && f.status < 300 && f.contentLength === undefined && f.finFrame !== undefined && f.resetFrame === undefined) f.outcome = 'complete';
@@ -325,12 +338,22 @@ export type BootMethodName = 'PXEv4' | 'PXEv6' | 'HTTPv4' | 'HTTPv6' | 'BSDP';
 /**
  * booted: the boot file was downloaded completely (TFTP or HTTP GET).
  * download-failed: a download started and failed (TFTP error / incomplete, HTTP status >= 400, refused, reset).
+ * download-encrypted: an https:// download ran; its result is inside TLS (not judged).
  * no-download: a boot file / URL was offered but never fetched.
  * no-boot-file: answers came, without a usable boot file or URL.
  * no-offer: the client's requests went unanswered.
  * BSDP: image-selected (ACK[SELECT]), images-listed (ACK[LIST] with images, no selection), no-images.
  */
-export type BootMethodOutcome = 'booted' | 'download-failed' | 'no-download' | 'no-boot-file' | 'no-offer' | 'image-selected' | 'images-listed' | 'no-images';
+export type BootMethodOutcome =
+  | 'booted'
+  | 'download-failed'
+  | 'download-encrypted'
+  | 'no-download'
+  | 'no-boot-file'
+  | 'no-offer'
+  | 'image-selected'
+  | 'images-listed'
+  | 'no-images';
 
 export interface BootMethodRecord {
   method: BootMethodName;
@@ -355,6 +378,7 @@ const OUTCOME_RANK: Record<BootMethodOutcome, number> = {
   booted: 6,
   'image-selected': 6,
   'download-failed': 5,
+  'download-encrypted': 5,
   'images-listed': 4,
   'no-download': 3,
   'no-boot-file': 2,
@@ -387,6 +411,7 @@ function transferOutcome(ts: TransferRecord[]): BootMethodOutcome | undefined {
 function fetchOutcome(fs: HttpFetchRecord[]): BootMethodOutcome | undefined {
   const gets = fs.filter((f) => f.method !== 'HEAD');
   if (gets.some((f) => f.outcome === 'complete')) return 'booted';
+  if (fs.some((f) => f.outcome === 'encrypted')) return 'download-encrypted';
   if (fs.length > 0) return 'download-failed';
   return undefined;
 }
@@ -413,6 +438,8 @@ function fetchDetail(f: HttpFetchRecord): string {
       return `no answer from ${f.server}:${f.serverPort}`;
     case 'head-only':
       return `${what}: ${f.status}`;
+    case 'encrypted':
+      return `HTTPS from ${f.server}:${f.serverPort}: ${f.bodyBytes} bytes received, result not visible (TLS)`;
     default:
       return `${what}: ${f.bodyBytes}${f.contentLength !== undefined ? ` of ${f.contentLength}` : ''} bytes seen`;
   }

@@ -142,6 +142,8 @@ export class ExchangeTracker {
       const p = ev.tftp;
       sig = `t|${p.opcode}|${p.opcode === 3 || p.opcode === 4 ? p.block : p.opcode === 1 || p.opcode === 2 ? p.filename : p.opcode === 5 ? p.errorCode : ''}`;
     } else if (ev.kind === 'icmp-unreachable') sig = `i|${ev.icmp.quoted.src}:${ev.icmp.quoted.sport}>${ev.icmp.quoted.dst}:${ev.icmp.quoted.dport}`;
+    // A link-local multicast Solicit crosses a bridged trunk unchanged (lab fail-tftp-replies-blocked).
+    else if (ev.kind === 'dhcp6') sig = `6|${ev.dhcp6.msgType}|${ev.dhcp6.transactionId}`;
     else return false;
     const key = `${m.src}:${m.sport}>${m.dst}:${m.dport}|${sig}`;
     const seen = this.recentPackets.get(key);

@@ -235,7 +235,7 @@ export interface Dhcp6RoundRecord {
   replies: Dhcp6ReplyRecord[];
 }
 
-export type HttpFetchOutcome = 'complete' | 'http-error' | 'refused' | 'reset' | 'incomplete' | 'no-response' | 'head-only';
+export type HttpFetchOutcome = 'complete' | 'http-error' | 'refused' | 'reset' | 'incomplete' | 'no-response' | 'head-only' | 'encrypted';
 
 /** One TCP connection of HTTP boot: the request, the response head, and the body bytes seen. */
 export interface HttpFetchRecord {
@@ -259,11 +259,13 @@ export interface HttpFetchRecord {
   reason?: string;
   responseFrame?: number;
   contentLength?: number;
-  /** Body bytes from the server (retransmitted ranges counted once). */
+  /** Body bytes from the server (retransmitted ranges counted once); for TLS, every server payload byte. */
   bodyBytes: number;
+  /** The client started TLS (https:// boot URL): status and length cannot be seen. */
+  tls?: boolean;
   /** Next expected server sequence number (bookkeeping for retransmissions). */
   serverNextSeq?: number;
-  /** Bytes of the response head still expected in later segments. */
+  /** Who reset the connection (TCP RST), and where. */
   resetBy?: 'client' | 'server';
   resetFrame?: number;
   finFrame?: number;

@@ -22,13 +22,18 @@
  *   pcap filters only look past a tag after the `vlan` keyword. (On Linux the kernel usually strips
  *   the tag before the filter runs, and libpcap's `vlan` handles both cases.)
  *
- * IPv4 only: the decoder and analysis are IPv4 (DHCPv6 netboot is out of scope).
+ * - IPv6: DHCPv6 (UDP 546/547, RFC 5970 netboot: OVMF tries PXEv6 after PXEv4) and TFTP requests
+ *   on port 69. libpcap cannot index into an IPv6 transport payload (`udp[8:2]` rejects every IPv6
+ *   packet), so TFTP data over IPv6 on ephemeral ports is not caught live; analyze a full capture
+ *   for PXEv6 transfers and for HTTP boot (TCP), which this filter leaves out on purpose so a busy
+ *   mirror port's web traffic does not flood the capture buffer.
  */
 export const BOOT_TRAFFIC_FILTER =
   'ip and (udp port 67 or udp port 68 or udp port 4011 or udp port 69' +
   ' or (udp src portrange 1024-65535 and udp dst portrange 1024-65535 and udp[8:2] >= 3 and udp[8:2] <= 6)' +
   ' or (udp and ip[6:2] & 0x1fff != 0)' +
-  ' or icmp[icmptype] == icmp-unreach)';
+  ' or icmp[icmptype] == icmp-unreach)' +
+  ' or (ip6 and (udp port 546 or udp port 547 or udp port 69))';
 
 /**
  * The filter for a live run: the boot-traffic filter (also inside one VLAN tag when `vlan`), and-ed

@@ -89,8 +89,23 @@ const BROADCAST = '255.255.255.255';
 const UNSPECIFIED = '0.0.0.0';
 
 export function isBroadcast(address: string): boolean {
-  return address === BROADCAST;
+  // IPv6 multicast (ff00::/8, e.g. ff02::1:2 All_DHCP_Relay_Agents_and_Servers) is drawn the same way.
+  return address === BROADCAST || /^ff[0-9a-f]{2}:/i.test(address);
 }
+
+/** DHCPv6 messages only a client sends (RFC 8415 section 7.3) and the client side of HTTP boot (issue 10). */
+const CLIENT_KINDS_V6_HTTP = new Set([
+  'DHCPV6-SOLICIT',
+  'DHCPV6-REQUEST',
+  'DHCPV6-CONFIRM',
+  'DHCPV6-RENEW',
+  'DHCPV6-REBIND',
+  'DHCPV6-RELEASE',
+  'DHCPV6-DECLINE',
+  'DHCPV6-INFORMATION-REQUEST',
+  'TCP-SYN',
+  'HTTP-REQUEST',
+]);
 
 /**
  * The addresses that are this client: its MAC, 0.0.0.0 before it has a lease, the addresses it was
@@ -100,7 +115,7 @@ function clientAddresses(client: ClientJson): Set<string> {
   const own = new Set<string>([client.mac, UNSPECIFIED]);
   for (const o of client.offers) if (o.yiaddr && o.yiaddr !== UNSPECIFIED) own.add(o.yiaddr);
   for (const e of client.timeline) {
-    if (e.kind === 'RRQ' || e.kind === 'WRQ' || e.kind === '4011-REQUEST') own.add(e.from);
+    if (e.kind === 'RRQ' || e.kind === 'WRQ' || e.kind === '4011-REQUEST' || CLIENT_KINDS_V6_HTTP.has(e.kind)) own.add(e.from);
   }
   for (const t of client.transfers) own.add(t.client);
   return own;

@@ -105,7 +105,7 @@ export interface ClientJson {
 export interface BootMethodJson {
   /** PXEv4 | PXEv6 | HTTPv4 | HTTPv6 | BSDP */
   method: string;
-  /** booted | download-failed | no-download | no-boot-file | no-offer | image-selected | images-listed | no-images */
+  /** booted | download-failed | download-encrypted | no-download | no-boot-file | no-offer | image-selected | images-listed | no-images */
   outcome: string;
   /** Evidence frames: the first request, the answer with the boot file/URL, the download. */
   frames: number[];

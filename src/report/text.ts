@@ -97,6 +97,17 @@ export function renderText(a: AnalysisJson, opts: TextOptions): string {
       lines.push(...wrap(f.fix, width, '    fix:   ', '           '));
     }
   }
+  // Issue 10: a client that tried several boot methods (PXEv6, HTTP boot, BSDP) gets them listed in order.
+  for (const c of a.clients) {
+    if (!c.methods || c.methods.length === 0) continue;
+    lines.push('');
+    lines.push(ch.bold(`Boot methods ${c.mac}`) + ` (in the order tried${c.closestMethod ? `; closest: ${c.closestMethod}` : ''})`);
+    const width = Math.max(60, opts.width ?? 100);
+    c.methods.forEach((m, i) => {
+      const head = `  ${i + 1}. ${m.method.padEnd(6)} ${m.outcome.padEnd(15)} `;
+      lines.push(...wrap(`${m.detail} [frames ${m.frames.join(', ')}]`, width, head, ' '.repeat(head.length)));
+    });
+  }
   if (opts.timeline) {
     for (const c of a.clients) {
       lines.push('');

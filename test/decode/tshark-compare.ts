@@ -26,6 +26,17 @@ export interface GoldenFrame {
   /** DHCPv6 (scripts/golden-tshark.mjs normalizeDhcp6): options as raw TLVs from tshark's -x view. */
   dhcp6?: GoldenDhcp6;
 }
+export interface GoldenHttp {
+  frame: number;
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  method?: string;
+  target?: string;
+  status?: number;
+  contentLength?: number;
+}
 export interface GoldenDhcp6 {
   msgType: number;
   transactionId?: number;
@@ -41,6 +52,8 @@ export interface GoldenDhcp6 {
 }
 export interface Golden {
   capture: string;
+  /** HTTP request/response heads tshark sees (UEFI HTTP boot), compared by test/ipv6/tshark-http.test.ts. */
+  http?: GoldenHttp[];
   /** Hash of the capture the golden was made from (absent in --stdout output). */
   sha256?: string;
   tshark: string;
@@ -55,12 +68,20 @@ export interface Ours {
   dhcp6?: Dhcp6Message;
 }
 
-export async function decodeOurs(path: string): Promise<Map<number, Ours>> {
+/**
+ * `httpOut`, when given, receives the HTTP-boot TCP events (kept out of the returned map: tshark's
+ * frame set is DHCP/DHCPv6/TFTP/ICMP; HTTP heads are compared on their own).
+ */
+export async function decodeOurs(path: string, httpOut?: Map<number, DecodeRecord>): Promise<Map<number, Ours>> {
   const d = new Dissector();
   const out = new Map<number, Ours>();
   let t0: number | undefined;
   const take = (ev: PacketEvent): void => {
     if (ev.kind === 'fragment-problem') return; // not a frame of its own in tshark's view
+    if (ev.kind === 'http') {
+      httpOut?.set(ev.meta.frame, decodeRecord(ev, t0 ?? ev.meta.ts));
+      return;
+    }
     const o: Ours = { record: decodeRecord(ev, t0 ?? ev.meta.ts), kind: ev.kind };
     if (ev.kind === 'dhcp') o.optionHex = ev.dhcp.options.map((x) => Buffer.from(x.data).toString('hex'));
     if (ev.kind === 'dhcp6') o.dhcp6 = ev.dhcp6;

@@ -104,6 +104,9 @@ class Script {
   refused(): this {
     return this.seg(true, SYN).seg(false, RST | ACK);
   }
+  tlsHello(): this {
+    return this.seg(true, PSH | ACK, Uint8Array.of(0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00));
+  }
   get(path = '/boot.efi'): this {
     return this.seg(true, PSH | ACK, ascii(`GET ${path} HTTP/1.1\r\nHost: ${SERVER}\r\n\r\n`));
   }
@@ -171,6 +174,14 @@ describe('HTTP boot over IPv4 in the exchange', () => {
     const reset = new Script().dhcp(URL4, true).connect().get().response('200 OK', 100000).body(1460).reset().run();
     expect(client(reset).methods?.[0]?.detail).toBe('GET /boot.efi: reset by the client after 1460 of 100000 bytes');
     expect(reset.findings.find((x) => x.id === 'http-boot-fetch-failed')?.title).toContain('(reset)');
+  });
+
+  it('an https:// URL: the download is seen but not judged (download-encrypted, no finding)', () => {
+    const j = new Script().dhcp('https://192.0.2.1:8080/boot.efi', true).connect().tlsHello().body(1460).body(1460).body(1460, true).fin().run();
+    const c = client(j);
+    expect(c.methods?.map((m) => [m.method, m.outcome, m.detail])).toEqual([['HTTPv4', 'download-encrypted', 'HTTPS from 192.0.2.1:8080: 2920 bytes received, result not visible (TLS)']]);
+    expect(j.findings.filter((f) => f.id.startsWith('http-boot'))).toEqual([]);
+    expect(c.ok).toBe(false);
   });
 
   it('an HTTPClient offer without option 60 "HTTPClient", or without a URL: http-boot-no-url', () => {

@@ -42,7 +42,7 @@ function frames(file: string): { key: string; boot: boolean }[] {
       const [t, len, protocols = '', icmpType] = l.split('\t');
       const layers = protocols.split(':');
       // icmp.type is the outer ICMP header's (first occurrence); 3 = destination unreachable.
-      const boot = layers.includes('dhcp') || layers.includes('tftp') || (layers.includes('icmp') && icmpType === '3');
+      const boot = layers.includes('dhcp') || layers.includes('dhcpv6') || layers.includes('tftp') || (layers.includes('icmp') && icmpType === '3');
       return { key: `${microseconds(t ?? '')} ${len}`, boot };
     });
 }

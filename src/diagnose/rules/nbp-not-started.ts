@@ -2,36 +2,69 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { judgeNbp } from '../helpers.js';
+import type { AttemptRecord, ClientRecord } from '../../exchange/types.js';
 import { formatBytes, printableName } from '../../exchange/classify.js';
+
+/** What the firmware did next after an NBP download: a new PXEv4 round, or another boot method. */
+interface NextStep {
+  ts: number;
+  frame: number;
+  what: string;
+}
+
+/**
+ * The firmware's next boot step after `after`: a new firmware DHCP round with the same option 60
+ * (PXE over again), or EDK2's next boot option, PXE over IPv6 / HTTP boot (a DHCPv6 Solicit with
+ * PXEClient/HTTPClient, or a DHCPv4 round with HTTPClient). Undefined when the NBP evidently ran
+ * first: any later TFTP/HTTP request, or a DHCP round of the NBP itself or of an iPXE stage.
+ */
+function nextFirmwareStep(c: ClientRecord, a: AttemptRecord, after: number, nbpRrq: number): NextStep | undefined {
+  const transfers = [...c.attempts.flatMap((x) => x.transfers), ...c.orphanTransfers];
+  const steps: NextStep[] = [];
+  for (const x of c.attempts) {
+    if (x === a || x.firstTs <= after) continue;
+    if (x.role === 'firmware' && x.vendorClass === a.vendorClass) steps.push({ ts: x.firstTs, frame: x.firstFrame, what: `sent a new DISCOVER (option 60 "${a.vendorClass}")` });
+    else if (x.role === 'firmware' && x.vendorClass?.startsWith('HTTPClient')) steps.push({ ts: x.firstTs, frame: x.firstFrame, what: 'moved on to HTTP boot (DHCPv4 with HTTPClient)' });
+    else steps.push({ ts: x.firstTs, frame: x.firstFrame, what: '' }); // the NBP's own DHCP, an iPXE stage, ...
+  }
+  for (const r of c.boot?.dhcp6 ?? []) {
+    if (r.firstTs <= after) continue;
+    if (r.method === 'PXEv6' || r.method === 'HTTPv6') steps.push({ ts: r.firstTs, frame: r.firstFrame, what: `moved on to ${r.method === 'PXEv6' ? 'PXE over IPv6' : 'HTTP boot over IPv6'} (DHCPv6 Solicit)` });
+  }
+  for (const t of transfers) if (t.rrqTs > nbpRrq) steps.push({ ts: t.rrqTs, frame: t.rrqFrame, what: '' });
+  for (const f of c.boot?.http ?? []) if (f.firstTs > after) steps.push({ ts: f.firstTs, frame: f.firstFrame, what: '' });
+  steps.sort((x, y) => x.ts - y.ts);
+  const first = steps[0];
+  return first && first.what !== '' && first.ts - after <= 120 ? first : undefined;
+}
 
 /**
  * Catalog #25 / #37: the firmware downloaded the NBP completely and then, instead of running it,
- * started PXE over: a new DHCP round with the same firmware identity (option 60/93), and no file of a
- * second stage in between. Secure Boot rejecting an unsigned NBP, a corrupt or truncated file, or
- * PXE-E79 (NBP too big for base memory). A wrong architecture is arch-bootfile-mismatch instead.
- * iPXE clients are left out: an iPXE script may legitimately run DHCP again.
+ * started PXE over (a new DHCP round with the same option 60/93) or went on to its next boot option
+ * (EDK2: PXE over IPv6, HTTP boot; lab capture fail-nbp-truncated-uefi: "failed to load Boot0001
+ * ... Unsupported"), with no file of a second stage in between. Secure Boot rejecting an unsigned
+ * NBP, a corrupt or truncated file, or PXE-E79 (NBP too big for base memory). A wrong architecture
+ * is arch-bootfile-mismatch instead. iPXE clients are left out: an iPXE script may legitimately run
+ * DHCP again.
  */
 export const nbpNotStartedRule: Rule = {
   id: 'nbp-not-started',
   check(c, ctx) {
     const out: Finding[] = [];
-    const list = c.attempts;
-    for (let i = 0; i + 1 < list.length; i++) {
-      const a = list[i]!;
-      if (a.role !== 'firmware' || a.ipxe || !a.vendorClass) continue;
+    for (const a of c.attempts) {
+      if (a.role !== 'firmware' || a.ipxe || !a.vendorClass?.startsWith('PXEClient')) continue;
       const nbp = a.transfers.find((t) => t.role === 'nbp' && t.outcome === 'complete');
       if (!nbp) continue;
-      if (a.transfers.some((t) => t.rrqTs > nbp.rrqTs && t.role !== 'nbp')) continue; // the NBP ran and fetched files
-      const next = list[i + 1]!;
-      if (next.role !== 'firmware' || next.vendorClass !== a.vendorClass || next.firstTs - nbp.lastTs > 120) continue;
+      const next = nextFirmwareStep(c, a, nbp.lastTs, nbp.rrqTs);
+      if (!next) continue;
       const j = judgeNbp(a);
       if (j && !j.fits) continue; // arch-bootfile-mismatch explains it
       out.push(
         finding(this.id, c, ctx, {
           severity: 'error',
-          frames: [nbp.rrqFrame, nbp.lastFrame, next.firstFrame],
-          title: `The firmware downloaded ${printableName(nbp.file)} (${formatBytes(nbp.bytes)}) and started PXE over instead of running it`,
-          cause: `${(next.firstTs - nbp.lastTs).toFixed(1)} s after the download completed, the same firmware (option 60 "${a.vendorClass}") sent a new DISCOVER, and no file of a second stage was requested: the firmware refused or could not start the NBP. Usual causes: Secure Boot rejecting an unsigned NBP ("Selected boot image did not authenticate" / "Access denied"), a corrupt or truncated file on the TFTP server, or a BIOS NBP too big for base memory (PXE-E79).`,
+          frames: [nbp.rrqFrame, nbp.lastFrame, next.frame],
+          title: `The firmware downloaded ${printableName(nbp.file)} (${formatBytes(nbp.bytes)}) and did not run it`,
+          cause: `${(next.ts - nbp.lastTs).toFixed(1)} s after the download completed, the firmware ${next.what}, and no file of a second stage was requested: the firmware refused or could not start the NBP (or it ran and returned at once without touching the network). Usual causes: Secure Boot rejecting an unsigned NBP ("Selected boot image did not authenticate" / "Access denied"), a corrupt or truncated file on the TFTP server (EDK2: "failed to load Boot0001 ... Unsupported"), or a BIOS NBP too big for base memory (PXE-E79).`,
           fix: 'Under Secure Boot serve a signed chain (shim + signed GRUB, or a signed iPXE) or disable Secure Boot; check the file on the TFTP server (size, checksum); for BIOS use a small NBP (undionly.kpxe, pxelinux.0).',
           ts: nbp.lastTs,
         }),

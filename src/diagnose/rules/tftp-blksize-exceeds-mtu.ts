@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { allTransfers, mtuEvidence } from '../helpers.js';
+import { allTransfers, isEdk2PxeClient, mtuEvidence } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
 /**
@@ -32,7 +32,7 @@ export const tftpBlksizeExceedsMtuRule: Rule = {
         finding(this.id, c, ctx, {
           severity: recovered ? 'warning' : 'error',
           frames: [t.rrqFrame, t.firstReplyFrame ?? 0, ...t.fragmentFrames.slice(0, 6), t.lastFrame],
-          firmwareMessage: 'PXE-E35',
+          firmwareMessage: isEdk2PxeClient(c) ? 'PXE-E18' : 'PXE-E35',
           title: `TFTP blksize ${t.blksize} for ${printableName(t.file)} does not fit the path MTU: the transfer stalls before any data${recovered ? ' (a retry with other options worked)' : ''}`,
           cause: `The server granted blksize ${t.blksize}, so each DATA is a ${datagram}-byte IP datagram; ${shown}. A link on the path (VLAN, tunnel, a NIC or bridge with a smaller MTU) cannot carry it.`,
           fix: 'Cap the TFTP block size at path MTU - 32 (dnsmasq --tftp-mtu=<mtu> or its automatic limit, tftpd-hpa -B <mtu-32>, WDS RamDiskTFTPBlockSize), or fix the MTU along the path.',

@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { allTransfers } from '../helpers.js';
+import { allTransfers, isEdk2PxeClient } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
 const FIRMWARE: Record<number, string> = { 2: 'PXE-E3C' };
@@ -26,7 +26,7 @@ export const tftpErrorRule: Rule = {
         finding(this.id, c, ctx, {
           severity: recovered ? 'warning' : 'error',
           frames: [t.rrqFrame, e.frame],
-          firmwareMessage: e.fromClient ? undefined : FIRMWARE[e.code],
+          firmwareMessage: e.fromClient ? undefined : isEdk2PxeClient(c) ? 'PXE-E23' : FIRMWARE[e.code],
           title: `TFTP ERROR ${e.code} "${e.message}" for ${printableName(t.file)}${recovered ? ' (retry succeeded)' : ''}`,
           cause,
           fix:

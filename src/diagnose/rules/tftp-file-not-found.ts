@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { allTransfers, hasGarbageBytes } from '../helpers.js';
+import { allTransfers, hasGarbageBytes, isEdk2PxeClient } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
 /** PXE-E3B: ERROR 1 for a file the boot needs; PXELINUX/GRUB config probing is normal (catalog #11, #29). */
@@ -25,7 +25,7 @@ export const tftpFileNotFoundRule: Rule = {
         finding(this.id, c, ctx, {
           severity: needed ? 'error' : 'warning',
           frames: [t.rrqFrame, t.error.frame],
-          firmwareMessage: t.role === 'nbp' ? 'PXE-E3B' : undefined,
+          firmwareMessage: t.role === 'nbp' ? (isEdk2PxeClient(c) ? 'PXE-E23' : 'PXE-E3B') : undefined,
           title: `TFTP file not found: ${printableName(t.file)} on ${t.server}${t.role === 'nbp' ? ' (the boot file)' : ''}`,
           cause: `The client asked ${t.server} for "${printableName(t.file)}" and the server answered ERROR 1 "${t.error.message}"${needed ? '' : '; the boot went on without it'}. Usual causes: wrong path or case, a path prefix the TFTP root does not have, backslashes, or the file is missing from the TFTP root.`,
           fix: 'Put the file in the TFTP root under exactly that name (or fix the boot file name / pxelinux path prefix in DHCP); dnsmasq --tftp-lowercase or tftpd-hpa remapping helps with case problems.',

@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { allTransfers } from '../helpers.js';
+import { allTransfers, isEdk2PxeClient } from '../helpers.js';
 
 /** PXE-E32: RRQs that are never answered, or answered with ICMP port unreachable (catalog #9, #10). */
 export const tftpNoResponseRule: Rule = {
@@ -28,7 +28,8 @@ export const tftpNoResponseRule: Rule = {
         finding(this.id, c, ctx, {
           severity: recovered ? 'warning' : 'error',
           frames: [...list.flatMap((t) => [t.rrqFrame, ...t.rrqRepeats.slice(0, 4)]).slice(0, 10), ...icmp.slice(0, 3)],
-          firmwareMessage: 'PXE-E32',
+          // EDK2: PXE-E18 after its retries, PXE-E99 at once on ICMP port unreachable (lab-notes 13).
+          firmwareMessage: isEdk2PxeClient(c) ? (icmp.length ? 'PXE-E99' : 'PXE-E18') : 'PXE-E32',
           title: `TFTP server ${server} does not answer (${rrqs} RRQ${rrqs > 1 ? 's' : ''} for ${files.join(', ')}${icmp.length ? ', ICMP port unreachable' : ''})`,
           cause: icmp.length
             ? `${server} answered the TFTP request with ICMP port unreachable: no TFTP server listens on udp/69 there.`

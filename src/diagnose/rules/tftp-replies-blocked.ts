@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { allTransfers } from '../helpers.js';
+import { allTransfers, isEdk2PxeClient } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
 /**
@@ -26,7 +26,7 @@ export const tftpRepliesBlockedRule: Rule = {
         finding(this.id, c, ctx, {
           severity: recovered ? 'warning' : 'error',
           frames: [t.rrqFrame, t.firstReplyFrame, again.rrqFrame],
-          firmwareMessage: 'PXE-E32',
+          firmwareMessage: isEdk2PxeClient(c) ? 'PXE-E18' : 'PXE-E32',
           title: `TFTP replies from ${t.server}:${t.serverPort ?? '?'} do not reach the client: it never acknowledges and asks for ${printableName(t.file)} again`,
           cause: `The server answered the RRQ from its ephemeral port ${t.serverPort ?? ''} (${t.oack ? 'OACK' : 'DATA'}), but the client acknowledged nothing and sent a new request: the answer was dropped on the way. A stateful firewall or NAT that lets udp/69 through but not the reply from another port (no TFTP helper) does exactly this.`,
           fix: 'Load the TFTP conntrack/NAT helper (nf_conntrack_tftp / nf_nat_tftp, "ip inspect tftp"), or pin the server to known ports (dnsmasq --tftp-port-range, or --tftp-single-port behind NAT) and open them.',

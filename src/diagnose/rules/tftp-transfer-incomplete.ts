@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { allTransfers, mtuEvidence } from '../helpers.js';
+import { allTransfers, isEdk2PxeClient, mtuEvidence } from '../helpers.js';
 import { formatBytes, printableName } from '../../exchange/classify.js';
 
 /** PXE-E35 / catalog #26, #30, #31: a transfer that started and never completed. */
@@ -28,7 +28,7 @@ export const tftpTransferIncompleteRule: Rule = {
         finding(this.id, c, ctx, {
           severity: recovered ? 'warning' : 'error',
           frames: [t.rrqFrame, t.firstReplyFrame ?? 0, t.lastDataFrame ?? 0, t.lastFrame],
-          firmwareMessage: 'PXE-E35',
+          firmwareMessage: isEdk2PxeClient(c) ? 'PXE-E18' : 'PXE-E35',
           title: `TFTP transfer of ${printableName(t.file)} from ${t.server} never completed${recovered ? ' (a retry succeeded)' : ''}`,
           cause: `${details.join('; ')}. Packet loss, a duplex mismatch, a block size the path cannot carry, a client or server without block-number rollover, or a server that gave up.`,
           fix:

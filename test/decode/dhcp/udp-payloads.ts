@@ -2,7 +2,8 @@
  * Test helper: the UDP payloads of a capture, read with the project's capture reader and a
  * deliberately small link/IPv4/UDP walk of its own (Ethernet with VLAN tags, Linux SLL/SLL2, raw
  * IPv4, BSD null), so the codec tests do not depend on the dissector they feed. Non-first IPv4
- * fragments are skipped; a first fragment yields its truncated payload with `partial` set.
+ * fragments are skipped; a first fragment yields its truncated payload with `partial` set. IPv6
+ * without extension headers is walked too (TFTP over IPv6 after a PXEv6 boot file URL).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,12 +30,12 @@ function ipOffset(linkType: number, d: Uint8Array): number {
         p += 4;
         type = u16(p);
       }
-      return type === 0x0800 ? p + 2 : -1;
+      return type === 0x0800 || type === 0x86dd ? p + 2 : -1;
     }
     case 113:
-      return u16(14) === 0x0800 ? 16 : -1;
+      return u16(14) === 0x0800 || u16(14) === 0x86dd ? 16 : -1;
     case 276:
-      return u16(0) === 0x0800 ? 20 : -1;
+      return u16(0) === 0x0800 || u16(0) === 0x86dd ? 20 : -1;
     case 101:
     case 228:
     case 12:
@@ -53,6 +54,28 @@ export async function udpPayloads(path: string): Promise<UdpPayload[]> {
     frame(f) {
       const d = f.data;
       const ip = ipOffset(f.linkType, d);
+      if (ip >= 0 && ip + 48 <= d.length && (d[ip] as number) >> 4 === 6) {
+        // IPv6, next header UDP directly (RFC 8200 section 3).
+        if (d[ip + 6] !== 17) return;
+        const udp = ip + 40;
+        const plen = ((d[ip + 4] as number) << 8) | (d[ip + 5] as number);
+        const udpLen = ((d[udp + 4] as number) << 8) | (d[udp + 5] as number);
+        const hex = (p: number): string => {
+          const g: string[] = [];
+          for (let i = 0; i < 16; i += 2) g.push((((d[p + i] as number) << 8) | (d[p + i + 1] as number)).toString(16));
+          return g.join(':');
+        };
+        out.push({
+          frame: f.index,
+          src: hex(ip + 8),
+          dst: hex(ip + 24),
+          sport: ((d[udp] as number) << 8) | (d[udp + 1] as number),
+          dport: ((d[udp + 2] as number) << 8) | (d[udp + 3] as number),
+          payload: d.slice(udp + 8, Math.min(d.length, ip + 40 + plen, udp + Math.max(udpLen, 8))),
+          partial: udp + udpLen > d.length,
+        });
+        return;
+      }
       if (ip < 0 || ip + 20 > d.length || ((d[ip] as number) >> 4) !== 4 || d[ip + 9] !== 17) return;
       const ihl = ((d[ip] as number) & 15) * 4;
       const fragField = ((d[ip + 6] as number) << 8) | (d[ip + 7] as number);
