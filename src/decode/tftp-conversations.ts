@@ -4,50 +4,85 @@
  * address and port with a wildcard server port; the server's first reply from a new port binds it.
  * Later DATA/ACK/ERROR/OACK between exactly those endpoints are TFTP although neither port is 69.
  *
+ * A client endpoint keeps several bound server ports. EDK2 (UEFI PXE) retries an unanswered RRQ
+ * from the SAME source port, and each retry makes the server open another transfer port; the
+ * server keeps retransmitting its OACK/DATA from the older ports too (tftp-hpa: until its own
+ * timeout). Wireshark keeps one conversation per server port and recognises all of them, so a new
+ * RRQ must add a wildcard, not replace the ports already bound (lab capture
+ * fail-tftp-replies-blocked.both-sides.pcapng frames 39, 44, 51, ...).
+ *
  * Hot path: `match()` is called for every UDP frame not on a well-known port. Keys are numbers
- * (address * 65536 + port), so a lookup allocates nothing. The table is bounded and expires on
- * packet time.
+ * (address * 65536 + port) and each endpoint's ports sit in a small array, so a lookup allocates
+ * nothing. The table is bounded (endpoints, and ports per endpoint) and expires on packet time.
  */
 
-interface Conversation {
-  client: number;
-  clientPort: number;
+/** One server transfer port bound to (or, with port 0, awaited by) a client endpoint. */
+interface ServerPort {
   server: number;
-  /** 0 until the server's first reply binds its transfer port. */
-  serverPort: number;
+  /** 0 while awaiting the server's first reply to an RRQ/WRQ (the wildcard). */
+  port: number;
+  lastTs: number;
+}
+
+interface ClientEndpoint {
+  /** Oldest first; at most `maxPortsPerClient` entries. */
+  ports: ServerPort[];
   lastTs: number;
 }
 
 export interface ConversationOptions {
   /** Idle seconds (packet time) after which a conversation is forgotten. */
   idleTimeout?: number;
+  /** Client endpoints (address and port) tracked at once. */
   maxConversations?: number;
+  /** Server ports (bound or awaited) kept per client endpoint; the least recently used goes first. */
+  maxPortsPerClient?: number;
 }
 
 export class TftpConversations {
   readonly idleTimeout: number;
   readonly maxConversations: number;
-  private readonly byClient = new Map<number, Conversation>();
+  readonly maxPortsPerClient: number;
+  private readonly byClient = new Map<number, ClientEndpoint>();
   private lastSweep = -Infinity;
+  /** RRQ/WRQs that opened (or re-armed) a conversation. */
   opened = 0;
+  /** Client endpoints dropped because the table was full. */
   evicted = 0;
 
   constructor(opts: ConversationOptions = {}) {
     this.idleTimeout = opts.idleTimeout ?? 120;
     this.maxConversations = opts.maxConversations ?? 4096;
+    // EDK2 retries 4-6 times per boot attempt; 8 keeps every port of one attempt.
+    this.maxPortsPerClient = opts.maxPortsPerClient ?? 8;
   }
 
+  /** Client endpoints tracked. */
   get size(): number {
     return this.byClient.size;
+  }
+
+  /** Server ports bound or awaited for client:clientPort (for tests and stats). */
+  portsOf(client: number, clientPort: number): { server: number; port: number }[] {
+    return (this.byClient.get(client * 65536 + clientPort)?.ports ?? []).map((p) => ({ server: p.server, port: p.port }));
   }
 
   /** An RRQ/WRQ from client:clientPort to server:69 was seen. */
   open(client: number, clientPort: number, server: number, ts: number): void {
     const key = client * 65536 + clientPort;
-    // Re-insert so Map order stays oldest-first for eviction.
-    this.byClient.delete(key);
-    this.byClient.set(key, { client, clientPort, server, serverPort: 0, lastTs: ts });
+    let c = this.byClient.get(key);
+    // Re-insert so Map order stays least-recently-opened first for eviction.
+    if (c !== undefined) this.byClient.delete(key);
+    else c = { ports: [], lastTs: ts };
+    this.byClient.set(key, c);
+    c.lastTs = ts;
     this.opened++;
+    // A retried request before any reply (or the same request captured twice) re-arms the
+    // wildcard that is already waiting; otherwise a new one waits beside the bound ports.
+    const waiting = c.ports.findIndex((p) => p.server === server && p.port === 0);
+    if (waiting >= 0) c.ports.splice(waiting, 1);
+    c.ports.push({ server, port: 0, lastTs: ts });
+    if (c.ports.length > this.maxPortsPerClient) c.ports.splice(leastRecentlyUsed(c.ports), 1);
     while (this.byClient.size > this.maxConversations) {
       const oldest = this.byClient.keys().next().value as number;
       this.byClient.delete(oldest);
@@ -56,24 +91,42 @@ export class TftpConversations {
   }
 
   /**
-   * True when src:sport -> dst:dport belongs to a known conversation (binding the server port on
-   * the server's first reply). Allocation-free when there is no match.
+   * True when src:sport -> dst:dport belongs to a known conversation (binding an awaited server
+   * port on the server's first reply from it). Allocation-free.
    */
   match(src: number, sport: number, dst: number, dport: number, ts: number): boolean {
     if (this.byClient.size === 0) return false;
     if (ts - this.lastSweep > 10) this.sweep(ts);
-    // Server -> client.
+    // Server -> client: a port already bound, else the first reply binds the awaited wildcard.
     let c = this.byClient.get(dst * 65536 + dport);
-    if (c !== undefined && c.server === src && (c.serverPort === 0 || c.serverPort === sport)) {
-      if (c.serverPort === 0) c.serverPort = sport;
-      c.lastTs = ts;
-      return true;
+    if (c !== undefined) {
+      let wildcard: ServerPort | undefined;
+      for (const p of c.ports) {
+        if (p.server !== src) continue;
+        if (p.port === sport) {
+          p.lastTs = ts;
+          c.lastTs = ts;
+          return true;
+        }
+        if (p.port === 0 && wildcard === undefined) wildcard = p;
+      }
+      if (wildcard !== undefined) {
+        wildcard.port = sport;
+        wildcard.lastTs = ts;
+        c.lastTs = ts;
+        return true;
+      }
     }
-    // Client -> server (ACKs), only once the server port is bound.
+    // Client -> server (ACKs, ERRORs), only to a bound server port.
     c = this.byClient.get(src * 65536 + sport);
-    if (c !== undefined && c.server === dst && c.serverPort === dport) {
-      c.lastTs = ts;
-      return true;
+    if (c !== undefined) {
+      for (const p of c.ports) {
+        if (p.server === dst && p.port === dport && p.port !== 0) {
+          p.lastTs = ts;
+          c.lastTs = ts;
+          return true;
+        }
+      }
     }
     return false;
   }
@@ -81,7 +134,19 @@ export class TftpConversations {
   private sweep(now: number): void {
     this.lastSweep = now;
     for (const [key, c] of this.byClient) {
-      if (now - c.lastTs > this.idleTimeout) this.byClient.delete(key);
+      if (now - c.lastTs > this.idleTimeout) {
+        this.byClient.delete(key);
+        continue;
+      }
+      // An endpoint still in use can hold ports whose transfer ended long ago.
+      for (let i = c.ports.length - 1; i >= 0; i--) if (now - (c.ports[i] as ServerPort).lastTs > this.idleTimeout) c.ports.splice(i, 1);
+      if (c.ports.length === 0) this.byClient.delete(key);
     }
   }
+}
+
+function leastRecentlyUsed(ports: ServerPort[]): number {
+  let oldest = 0;
+  for (let i = 1; i < ports.length; i++) if ((ports[i] as ServerPort).lastTs < (ports[oldest] as ServerPort).lastTs) oldest = i;
+  return oldest;
 }

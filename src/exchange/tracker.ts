@@ -68,6 +68,12 @@ export class ExchangeTracker {
   private readonly clients = new Map<string, ClientState>();
   private readonly ipToMac = new Map<string, string>();
   private readonly endpoints = new Map<string, TransferRecord>();
+  /**
+   * Transfers by client ip:port and the server's bound port. A client that reuses its port for a
+   * new RRQ (EDK2 retries do) still receives late packets from the server port of the earlier
+   * transfer; they must be credited to that transfer, not the newest one.
+   */
+  private readonly bound = new Map<string, TransferRecord>();
   /** Network legs (source > port @ interface) each reply was seen on, to fold relay/interface copies. */
   private readonly legs = new WeakMap<ReplyRecord, Set<string>>();
   private firstInterface: number | undefined;
@@ -170,6 +176,7 @@ export class ExchangeTracker {
   /** Hand over and forget clients idle past the expiry; forget idle TFTP endpoints. */
   expire(now: number): void {
     for (const [key, t] of this.endpoints) if (now - t.lastTs > TRANSFER_IDLE) this.endpoints.delete(key);
+    for (const [key, t] of this.bound) if (now - t.lastTs > TRANSFER_IDLE) this.bound.delete(key);
     for (const [mac, s] of this.clients) {
       if (now - s.rec.lastTs > this.idleExpiry) {
         this.clients.delete(mac);
@@ -185,6 +192,7 @@ export class ExchangeTracker {
       this.release(s.rec);
     }
     this.endpoints.clear();
+    this.bound.clear();
   }
 
   /** A snapshot of a live client with transfer outcomes settled as of `now` (for early findings). */
@@ -195,6 +203,7 @@ export class ExchangeTracker {
   private release(rec: ClientRecord): void {
     for (const ip of rec.ips) if (this.ipToMac.get(ip) === rec.mac) this.ipToMac.delete(ip);
     for (const [key, t] of this.endpoints) if (t.clientMac === rec.mac) this.endpoints.delete(key);
+    for (const [key, t] of this.bound) if (t.clientMac === rec.mac) this.bound.delete(key);
     settleClient(rec, this.lastTs);
     this.opts.onClientDone?.(rec);
   }
@@ -654,11 +663,22 @@ export class ExchangeTracker {
       this.onRrq(ev);
       return;
     }
-    let t = this.endpoints.get(`${meta.dst}:${meta.dport}`);
     let towardsClient = true;
+    let t = this.bound.get(`${meta.dst}:${meta.dport}:${meta.sport}`);
     if (!t) {
-      t = this.endpoints.get(`${meta.src}:${meta.sport}`);
-      towardsClient = false;
+      t = this.bound.get(`${meta.src}:${meta.sport}:${meta.dport}`);
+      if (t) towardsClient = false;
+    }
+    if (!t) {
+      t = this.endpoints.get(`${meta.dst}:${meta.dport}`);
+      towardsClient = true;
+      if (!t) {
+        t = this.endpoints.get(`${meta.src}:${meta.sport}`);
+        towardsClient = false;
+      }
+      // The client port's newest transfer talks to another server port: this packet belongs to an
+      // earlier, already finished or forgotten conversation on the same client port. Not this one's.
+      if (t && t.serverPort !== undefined && t.serverPort !== (towardsClient ? meta.sport : meta.dport)) return;
     }
     if (!t) {
       // Transfer whose request is not in the capture (capture started late or a filter missed it).
@@ -679,7 +699,10 @@ export class ExchangeTracker {
     const fromServer = towardsClient;
     if (fromServer) {
       t.firstReplyFrame ??= meta.frame;
-      t.serverPort ??= meta.sport;
+      if (t.serverPort === undefined) {
+        t.serverPort = meta.sport;
+        this.bound.set(`${t.client}:${t.clientPort}:${t.serverPort}`, t);
+      }
     }
     switch (p.opcode) {
       case 6: {
@@ -725,17 +748,26 @@ export class ExchangeTracker {
         t.lastAckBlock = p.block;
         if (t.finished && t.highestBlock % 65536 === p.block) {
           t.finalAckFrame = meta.frame;
-          this.endpoints.delete(`${t.client}:${t.clientPort}`);
+          this.forgetTransfer(t);
         }
         break;
       }
       case 5: {
         t.error = { code: p.errorCode, message: p.errorMessage, frame: meta.frame, fromClient: !fromServer };
-        this.endpoints.delete(`${t.client}:${t.clientPort}`);
+        this.forgetTransfer(t);
         this.transferDone(t, meta.frame, ts);
         break;
       }
     }
+  }
+
+  /**
+   * A finished transfer gives up its client port (only if it still owns it: a newer RRQ may). Its
+   * bound server port stays known until idle expiry, so late retransmissions still land on it.
+   */
+  private forgetTransfer(t: TransferRecord): void {
+    const key = `${t.client}:${t.clientPort}`;
+    if (this.endpoints.get(key) === t) this.endpoints.delete(key);
   }
 
   private onRrq(ev: TftpEvent): void {

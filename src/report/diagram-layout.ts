@@ -8,7 +8,7 @@ import type { Finding, Severity } from '../diagnose/finding.js';
 import { severityRank } from '../diagnose/finding.js';
 
 /** What a column does in the boot; one host can have several roles (dnsmasq: proxy + TFTP). */
-export type ParticipantRole = 'client' | 'dhcp' | 'relay' | 'proxy' | 'tftp' | 'host';
+export type ParticipantRole = 'client' | 'dhcp' | 'relay' | 'proxy' | 'tftp' | 'http' | 'host';
 
 export interface Participant {
   /** The address (or MAC) the timeline uses for it. */
@@ -74,16 +74,21 @@ const ROLE_OF_SENDER: Record<string, ParticipantRole> = {
   DATA: 'tftp',
   ERROR: 'tftp',
   ICMP: 'host',
+  'DHCPV6-ADVERTISE': 'dhcp',
+  'DHCPV6-REPLY': 'dhcp',
+  'HTTP-RESPONSE': 'http',
 };
 /** Kinds whose receiver tells the column's role (the client asks it). */
 const ROLE_OF_RECEIVER: Record<string, ParticipantRole> = {
   '4011-REQUEST': 'proxy',
   RRQ: 'tftp',
   WRQ: 'tftp',
+  'TCP-SYN': 'http',
+  'HTTP-REQUEST': 'http',
 };
 /** DHCP replies; a server sends them to the relay's giaddr when relayed (RFC 2131 §4.1). */
 const SERVER_DHCP_KINDS = new Set(['OFFER', 'ACK', 'NAK', 'PROXY-OFFER']);
-const ROLE_ORDER: ParticipantRole[] = ['client', 'relay', 'dhcp', 'proxy', 'tftp', 'host'];
+const ROLE_ORDER: ParticipantRole[] = ['client', 'relay', 'dhcp', 'proxy', 'tftp', 'http', 'host'];
 const ALARMING = new Set(['NAK', 'ERROR', 'ICMP', 'DECLINE']);
 const BROADCAST = '255.255.255.255';
 const UNSPECIFIED = '0.0.0.0';
@@ -271,6 +276,7 @@ const ROLE_TITLE: Record<ParticipantRole, string> = {
   relay: 'relay',
   proxy: 'proxy',
   tftp: 'TFTP',
+  http: 'HTTP',
   host: 'host',
 };
 

@@ -202,6 +202,19 @@ describe('pxe-doctor analyze (built CLI) on the second set of lab captures', () 
       expect(f.frames).toEqual([rrq[0], oack[0], rrq[1]]);
       expect(tsharkFrames(client, 'tftp.opcode == 6')).toEqual([]);
     }
+    // EDK2 re-sends its RRQ from the same client port; each try gets a new server port. Late OACKs
+    // from an earlier try's port belong to that try, never to the newest one.
+    const transfers = two.json.clients[0]!.transfers;
+    expect(transfers).toHaveLength(6);
+    if (hasTshark) {
+      const r = spawnSync('tshark', ['-r', both, '-Y', 'tftp.opcode == 6', '-T', 'fields', '-e', 'frame.number', '-e', 'udp.srcport'], { encoding: 'utf8', timeout: 60_000 });
+      const portOf = new Map(r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t').map(Number) as [number, number]));
+      for (const t of transfers) {
+        const [, firstReply, last] = t.frames;
+        // The transfer's last packet comes from the same server port as its first reply.
+        expect(portOf.get(last!), `${t.frames}`).toBe(portOf.get(firstReply!));
+      }
+    }
   });
 
   present('fail-option60-on-dhcp.pcap')('EDK2 4011 retries carry little-endian secs (256, 512, 768): no slow-server-response', () => {

@@ -14,6 +14,8 @@ interface AnalyzeCliOptions {
   failOn: string;
   timeline?: boolean;
   color?: boolean;
+  diagram?: boolean;
+  html?: string;
 }
 
 const FAIL_ON = ['error', 'warning', 'never'];
@@ -28,8 +30,11 @@ export function register(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists: error, warning or never', 'error')
     .option('--timeline', 'text report: also print each client timeline')
     .option('--no-color', 'no colors in the text report')
+    .option('--diagram', 'draw a ladder diagram of each client instead of the text report (docs/pictures.md)')
+    .option('--html <file>', 'also write a self-contained HTML report: summary, SVG sequence diagrams, findings, timeline')
     .action(async (capture: string, opts: AnalyzeCliOptions, cmd: Command) => {
       if (!FAIL_ON.includes(opts.failOn)) throw new UserError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${opts.failOn}"`);
+      if (opts.json && opts.diagram) throw new UserError('--diagram draws for a person; it does not go with --json');
       const { normalizeMac, analyzeCapture } = await import('../../pipeline.js');
       let client: string | undefined;
       if (opts.client !== undefined) {
@@ -45,7 +50,16 @@ export function register(program: Command): void {
         throw err;
       }
       if (client && analysis.clients.length === 0) analysis.capture.warnings.push(`client ${client} does not appear in this capture`);
-      if (opts.json) {
+      if (opts.html !== undefined) {
+        const { writeHtmlReport } = await import('../../report/html.js');
+        writeHtmlReport(opts.html, analysis, (message) => new UserError(message));
+      }
+      if (opts.diagram) {
+        const { renderDiagram, terminalIsUtf8 } = await import('../../report/diagram.js');
+        const tty = process.stdout.isTTY === true;
+        const color = opts.color !== false && tty && !('NO_COLOR' in process.env);
+        process.stdout.write(renderDiagram(analysis, { unicode: terminalIsUtf8(process.env, tty), color, width: tty ? process.stdout.columns : undefined }));
+      } else if (opts.json) {
         const { renderJson } = await import('../../report/index.js');
         process.stdout.write(renderJson(analysis));
       } else {

@@ -1,9 +1,12 @@
 /**
  * Test helper: the UDP payloads of a capture, read with the project's capture reader and a
  * deliberately small link/IPv4/UDP walk of its own (Ethernet with VLAN tags, Linux SLL/SLL2, raw
- * IPv4, BSD null), so the codec tests do not depend on the dissector they feed. Non-first IPv4
- * fragments are skipped; a first fragment yields its truncated payload with `partial` set. IPv6
- * without extension headers is walked too (TFTP over IPv6 after a PXEv6 boot file URL).
+ * IPv4, BSD null), so the codec tests do not depend on the dissector they feed. Fragmented IPv4
+ * datagrams are put back together here too (a few lines, independent of src/decode/fragments.ts)
+ * and reported on the frame that completed them, as tshark does (a TFTP blksize above the MTU
+ * fragments every DATA packet); a datagram that never completes yields its first fragment's
+ * truncated payload with `partial` set. IPv6 without extension headers is walked too (TFTP over
+ * IPv6 after a PXEv6 boot file URL).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,8 +51,55 @@ function ipOffset(linkType: number, d: Uint8Array): number {
   }
 }
 
+/** Pieces of one fragmented IPv4 datagram (RFC 791 section 3.2), keyed by src, dst and id. */
+interface PendingDatagram {
+  src: string;
+  dst: string;
+  /** Frame of the first-offset fragment, when it came: the `partial` report if it never completes. */
+  firstFrame: number;
+  pieces: { start: number; end: number; data: Uint8Array }[];
+  /** Payload length, known once the fragment with MF=0 arrived; -1 before. */
+  total: number;
+  /** A fragment was cut by the snap length, so the datagram can only be partial. */
+  cut: boolean;
+}
+
+/** The reassembled IP payload when the pieces cover 0..total without a hole, else null. */
+function assemble(d: PendingDatagram): Uint8Array | null {
+  if (d.total < 0) return null;
+  const sorted = d.pieces.slice().sort((a, b) => a.start - b.start);
+  let covered = 0;
+  for (const p of sorted) {
+    if (p.start > covered) return null;
+    covered = Math.max(covered, p.end);
+  }
+  if (covered < d.total) return null;
+  const out = new Uint8Array(d.total);
+  // Overlaps: the earliest received bytes win, as in the dissector (first writes kept).
+  for (const p of d.pieces.slice().reverse()) if (p.start < d.total) out.set(p.data.subarray(0, d.total - p.start), p.start);
+  return out;
+}
+
+const udpLength = (ipPayload: Uint8Array): number => ((ipPayload[4] as number) << 8) | (ipPayload[5] as number);
+
+/** A UDP datagram from its IP payload (the UDP header and what follows it). */
+function udpFromIpPayload(frame: number, src: string, dst: string, ipPayload: Uint8Array, partial: boolean): UdpPayload | null {
+  if (ipPayload.length < 8) return null;
+  const udpLen = udpLength(ipPayload);
+  return {
+    frame,
+    src,
+    dst,
+    sport: ((ipPayload[0] as number) << 8) | (ipPayload[1] as number),
+    dport: ((ipPayload[2] as number) << 8) | (ipPayload[3] as number),
+    payload: ipPayload.slice(8, Math.min(ipPayload.length, Math.max(udpLen, 8))),
+    partial,
+  };
+}
+
 export async function udpPayloads(path: string): Promise<UdpPayload[]> {
   const out: UdpPayload[] = [];
+  const pending = new Map<string, PendingDatagram>();
   await readCapture(path, {
     frame(f) {
       const d = f.data;
@@ -80,25 +130,49 @@ export async function udpPayloads(path: string): Promise<UdpPayload[]> {
       const ihl = ((d[ip] as number) & 15) * 4;
       const fragField = ((d[ip + 6] as number) << 8) | (d[ip + 7] as number);
       const moreFragments = (fragField & 0x2000) !== 0;
-      if ((fragField & 0x1fff) !== 0) return;
+      const fragOffset = (fragField & 0x1fff) * 8;
+      const ipLen = ((d[ip + 2] as number) << 8) | (d[ip + 3] as number);
+      const ipStr = (p: number): string => `${d[p]}.${d[p + 1]}.${d[p + 2]}.${d[p + 3]}`;
+      const src = ipStr(ip + 12);
+      const dst = ipStr(ip + 16);
+      if (moreFragments || fragOffset !== 0) {
+        const declared = ipLen - ihl;
+        if (declared <= 0) return;
+        const key = `${src}|${dst}|${((d[ip + 4] as number) << 8) | (d[ip + 5] as number)}`;
+        let dg = pending.get(key);
+        if (!dg) {
+          dg = { src, dst, firstFrame: -1, pieces: [], total: -1, cut: false };
+          pending.set(key, dg);
+        }
+        const data = d.slice(ip + ihl, Math.min(d.length, ip + ipLen));
+        if (data.length < declared) dg.cut = true;
+        if (fragOffset === 0) dg.firstFrame = f.index;
+        if (!moreFragments && dg.total < 0) dg.total = fragOffset + declared;
+        dg.pieces.push({ start: fragOffset, end: fragOffset + declared, data });
+        const whole = dg.cut ? null : assemble(dg);
+        if (whole) {
+          pending.delete(key);
+          const u = udpFromIpPayload(f.index, src, dst, whole, whole.length >= 8 && udpLength(whole) > whole.length);
+          if (u) out.push(u);
+        }
+        return;
+      }
       const udp = ip + ihl;
       if (udp + 8 > d.length) return;
-      const ipLen = ((d[ip + 2] as number) << 8) | (d[ip + 3] as number);
       const udpLen = ((d[udp + 4] as number) << 8) | (d[udp + 5] as number);
-      const end = Math.min(d.length, ip + ipLen, moreFragments ? d.length : udp + Math.max(udpLen, 8));
-      const ipStr = (p: number): string => `${d[p]}.${d[p + 1]}.${d[p + 2]}.${d[p + 3]}`;
-      out.push({
-        frame: f.index,
-        src: ipStr(ip + 12),
-        dst: ipStr(ip + 16),
-        sport: ((d[udp] as number) << 8) | (d[udp + 1] as number),
-        dport: ((d[udp + 2] as number) << 8) | (d[udp + 3] as number),
-        payload: d.slice(udp + 8, end),
-        partial: moreFragments || udp + udpLen > d.length,
-      });
+      // The IP total length bounds the payload (Ethernet padding is not UDP data).
+      const u = udpFromIpPayload(f.index, src, dst, d.subarray(udp, Math.max(udp + 8, Math.min(d.length, ip + ipLen))), udp + udpLen > d.length);
+      if (u) out.push(u);
     },
   });
-  return out;
+  // Datagrams that never completed (a fragment lost or cut): the first fragment, marked partial.
+  for (const dg of pending.values()) {
+    const first = dg.pieces.find((p) => p.start === 0);
+    if (dg.firstFrame < 0 || !first) continue;
+    const u = udpFromIpPayload(dg.firstFrame, dg.src, dg.dst, first.data, true);
+    if (u) out.push(u);
+  }
+  return out.sort((a, b) => a.frame - b.frame);
 }
 
 export const isDhcpPacket = (p: UdpPayload): boolean =>

@@ -136,6 +136,27 @@ describe('TFTP codec on every fixture capture', async () => {
   });
 });
 
+describe('fragmented TFTP DATA (blksize 1468 over a 1500-byte MTU path that fragments)', () => {
+  // tshark 4.0 (`-Y tftp.opcode==3`): 228 DATA packets, each reported on the frame that completes
+  // IP reassembly (frame 19 = block 1, its first fragment is frame 18; 22 = block 2).
+  it('the test harness reassembles them and reports them on the completing frame, as tshark does', async () => {
+    const packets = tftpPackets(await udpPayloads(`${fixturesDir}/captures/ok-tftp-fragmented-uefi.pcap`));
+    const byFrame = new Map(packets.map((p) => [p.frame, p]));
+    expect(byFrame.has(18)).toBe(false);
+    for (const [frame, block] of [
+      [19, 1],
+      [22, 2],
+    ] as const) {
+      const p = byFrame.get(frame);
+      expect(p?.partial, `frame ${frame}`).toBe(false);
+      expect(decodeTftp(p!.payload)).toMatchObject({ opcode: 3, block, length: 1468, anomalies: [] });
+    }
+    const data = packets.filter((p) => !p.partial && decodeTftp(p.payload)?.opcode === 3);
+    expect(data.length).toBe(228);
+    expect(packets.some((p) => p.partial)).toBe(false);
+  });
+});
+
 // tshark's view: golden files from test/decode/dhcp/tshark-fields.mjs (tshark 4.0), or tshark
 // run now for a capture whose bytes changed since.
 type Fields = Record<string, string[]>;
