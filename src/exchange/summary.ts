@@ -19,7 +19,9 @@ export function nbpTransfer(c: ClientRecord): TransferRecord | undefined {
 function attemptStage(a: AttemptRecord): Stage {
   if (a.transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete')) return 'nbp';
   if (a.transfers.length > 0) return 'tftp';
-  if (offeredBootFile(a) || a.proxyRequests.some((p) => p.answer)) return 'proxy';
+  // Boot information counts as obtained when a boot-server (4011) request was answered, or when the
+  // client had no need to ask one; a client whose 4011 requests all went unanswered is still 'bound'.
+  if (a.proxyRequests.some((p) => p.answer) || (a.proxyRequests.length === 0 && offeredBootFile(a))) return 'proxy';
   if (a.acks.some((r) => r.yiaddr !== ZERO_IP) || a.offers.some((o) => o.kind === 'bootp' && o.yiaddr !== ZERO_IP)) return 'bound';
   if (a.offers.length > 0) return 'offer';
   if (a.discovers.length > 0 || a.requests.length > 0) return 'discover';
