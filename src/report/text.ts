@@ -55,26 +55,38 @@ export function renderText(a: AnalysisJson, opts: TextOptions): string {
   if (a.clients.length === 0) {
     lines.push('No DHCP, PXE or TFTP client found in this capture.');
   } else {
+    const head = ['MAC', 'GUID', 'arch', 'vendor class', 'offers', 'boot server', 'boot file', 'stage', 'verdict'];
+    const rows = a.clients.map((c) => {
+      const v = verdict(c, a.findings);
+      return {
+        ok: c.ok,
+        cells: [
+          c.mac,
+          c.guid ?? '-',
+          c.archName ?? (c.arch ? c.arch.join(',') : '-'),
+          c.vendorClass ?? '-',
+          offersSummary(c),
+          c.bootServer ?? '-',
+          c.bootFile ?? '-',
+          c.stage,
+          v,
+        ],
+      };
+    });
+    // Columns as wide as their content (a GUID or vendor class whole), capped so one long value
+    // (a garbage file name, a long verdict) wraps instead of pushing the table off the screen.
+    const caps = [19, 38, 22, 34, 26, 17, 32, 14, 44];
+    const colWidths = head.map((h, i) => Math.min(caps[i] ?? 30, 2 + Math.max(h.length, ...rows.map((r) => (r.cells[i] ?? '').length))));
     const table = new Table({
-      head: ['MAC', 'GUID', 'arch', 'vendor class', 'offers', 'boot server', 'boot file', 'stage', 'verdict'],
+      head,
       style: { head: opts.color ? ['bold'] : [], border: opts.color ? ['grey'] : [] },
       wordWrap: true,
       wrapOnWordBoundary: false,
-      colWidths: [19, 19, 12, 22, 18, 15, 22, 14, 22],
+      colWidths,
     });
-    for (const c of a.clients) {
-      const v = verdict(c, a.findings);
-      table.push([
-        c.mac,
-        c.guid ?? '-',
-        c.archName ?? (c.arch ? c.arch.join(',') : '-'),
-        c.vendorClass ?? '-',
-        offersSummary(c),
-        c.bootServer ?? '-',
-        c.bootFile ?? '-',
-        c.stage,
-        c.ok ? ch.green(v) : v.startsWith('FAILED') ? ch.red(v) : v,
-      ]);
+    for (const r of rows) {
+      const v = r.cells[8] ?? '';
+      table.push([...r.cells.slice(0, 8), r.ok ? ch.green(v) : v.startsWith('FAILED') ? ch.red(v) : v]);
     }
     lines.push(table.toString());
   }
