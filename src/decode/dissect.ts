@@ -19,7 +19,8 @@ import type { PacketEvent, PacketMeta } from './events.js';
 import { FragmentReassembler, type FragmentOptions, type FragmentProblem } from './fragments.js';
 import { parseIcmpUnreachable } from './icmp.js';
 import { IpProto, ipv4String, newIpv4Header, parseIpv4, type Ipv4Header } from './ipv4.js';
-import { NetKind, newLinkInfo, parseLink, type LinkInfo } from './link.js';
+import { LinkType, NetKind, newLinkInfo, parseLink, type LinkInfo } from './link.js';
+import { newPrefilterTuple, Prefilter, prefilterEthernet } from './prefilter.js';
 import { decodeTftp } from './tftp/codec.js';
 import { decodeDhcp6, innerMessage } from './dhcp6/codec.js';
 import { DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT } from './dhcp6/types.js';
@@ -119,6 +120,13 @@ export class Dissector {
   /** Servers of http:// boot URLs: TCP is decoded only for flows to/from these (UEFI HTTP boot). */
   private readonly httpBoot = new HttpBootEndpoints();
   private readonly unknownLinkTypes: Record<number, number> = {};
+  private readonly tuple = newPrefilterTuple();
+  /**
+   * Formatted addresses, by value: a PXE boot repeats the same two endpoints in every TFTP block,
+   * so the strings of an event's meta are made once, not per packet. Cleared when full (bounded).
+   */
+  private readonly ipStrings = new Map<number, string>();
+  private readonly macStrings = new Map<number, string>();
 
   constructor(opts: DissectorOptions = {}) {
     this.onWarning = opts.onWarning ?? (() => {});
@@ -186,6 +194,73 @@ export class Dissector {
     // UEFI HTTP boot: TCP only once a boot URL named a server, and only for that server's flows.
     if (ip.protocol === IpProto.Tcp && this.httpBoot.size > 0 && ip.fragmentOffset === 0) return this.tcp4(frame, data, ip);
     return null;
+  }
+
+  /**
+   * FrameSink.select for a capture reader: decides from the record's bytes in the reader's buffer
+   * whether dissect() could make anything of it. Ethernet frames that are IPv6, not IP, or
+   * unfragmented IPv4 other than ICMP and UDP on a DHCP/TFTP port or a known TFTP conversation are
+   * rejected here, counted in `stats` exactly as dissect() counts them, with no Frame built and
+   * nothing allocated. Everything else (other link types, odd headers, fragments) returns true.
+   */
+  select(data: Uint8Array, start: number, end: number, linkType: number, ts: number): boolean {
+    // With fragments pending, every IPv4 frame's time may expire them: let dissect() see it all.
+    if (linkType !== LinkType.Ethernet || this.frags.pendingCount > 0) return true;
+    const t = this.tuple;
+    const c = this.counts;
+    const kind = prefilterEthernet(data, start, end, t);
+    if (kind === Prefilter.OtherNetwork) {
+      c.frames++;
+      c.otherNetwork++;
+      return false;
+    }
+    if (kind === Prefilter.Ipv6) return this.selectIpv6(data, t.netOffset, end, ts);
+    if (kind !== Prefilter.Ipv4) return true;
+    let udp = false;
+    if (t.protocol === IpProto.Udp && t.hasPorts) {
+      // The same test as udp(); a conversation match binds the server port once, so dissect()
+      // matching again agrees.
+      if (isDhcpPort(t.sport) || isDhcpPort(t.dport) || t.sport === TFTP_PORT || t.dport === TFTP_PORT || this.convs.match(t.src, t.sport, t.dst, t.dport, ts)) return true;
+      udp = true;
+    } else if (t.protocol === IpProto.Tcp && this.httpBoot.size > 0) return true;
+    c.frames++;
+    c.ipv4++;
+    if (t.truncated) c.truncatedIpv4++;
+    if (udp) c.udp++;
+    return false;
+  }
+
+  /**
+   * select() for IPv6 in its plain form: UDP or TCP right after the fixed header. Extension
+   * headers, ICMPv6 (router discovery is counted), DHCPv6 and TFTP go to dissect().
+   */
+  private selectIpv6(b: Uint8Array, o: number, end: number, ts: number): boolean {
+    if (o + 40 > end || (b[o] as number) >> 4 !== 6) return true;
+    const next = b[o + 6] as number;
+    if (next !== Ipv6Next.Udp && next !== Ipv6Next.Tcp) return true;
+    const c = this.counts;
+    if (next === Ipv6Next.Tcp) {
+      if (this.httpBoot.size > 0) return true;
+      c.frames++;
+      c.ipv6++;
+      return false;
+    }
+    const plen = ((b[o + 4] as number) << 8) | (b[o + 5] as number);
+    const declaredEnd = plen === 0 ? end : o + 40 + plen;
+    const p = o + 40;
+    if ((declaredEnd > end ? end : declaredEnd) - p < 4) {
+      c.frames++;
+      c.ipv6++;
+      return false;
+    }
+    const sport = ((b[p] as number) << 8) | (b[p + 1] as number);
+    const dport = ((b[p + 2] as number) << 8) | (b[p + 3] as number);
+    const dhcp6 = sport === DHCP6_SERVER_PORT || dport === DHCP6_SERVER_PORT || (sport === DHCP6_CLIENT_PORT && dport === DHCP6_CLIENT_PORT);
+    if (dhcp6 || sport === TFTP_PORT || dport === TFTP_PORT || this.convs.match(hashIpv6(b, o + 8), sport, hashIpv6(b, o + 24), dport, ts)) return true;
+    c.frames++;
+    c.ipv6++;
+    c.udp++;
+    return false;
   }
 
   /**
@@ -286,17 +361,17 @@ export class Dissector {
     const m: PacketMeta = {
       frame: frame.index,
       ts: frame.ts,
-      src: ipv4String(src),
+      src: this.ipString(src),
       sport,
-      dst: ipv4String(dst),
+      dst: this.ipString(dst),
       dport,
       interfaceId: frame.interfaceId,
       ipLength,
       ttl,
     };
     const b = frame.data;
-    if (link.srcMacOffset >= 0 && link.srcMacOffset + 6 <= b.length) m.srcMac = formatMac(b, link.srcMacOffset);
-    if (link.dstMacOffset >= 0 && link.dstMacOffset + 6 <= b.length) m.dstMac = formatMac(b, link.dstMacOffset);
+    if (link.srcMacOffset >= 0 && link.srcMacOffset + 6 <= b.length) m.srcMac = this.macString(b, link.srcMacOffset);
+    if (link.dstMacOffset >= 0 && link.dstMacOffset + 6 <= b.length) m.dstMac = this.macString(b, link.dstMacOffset);
     if (link.vlanCount > 0) m.vlans = Array.from(link.vlans.subarray(0, link.vlanCount));
     if (fragmentFrames) m.fragmentFrames = fragmentFrames;
     return m;
@@ -420,6 +495,30 @@ export class Dissector {
     };
   }
 
+  private ipString(a: number): string {
+    let s = this.ipStrings.get(a);
+    if (s === undefined) {
+      if (this.ipStrings.size >= STRING_CACHE_SIZE) this.ipStrings.clear();
+      s = ipv4String(a);
+      this.ipStrings.set(a, s);
+    }
+    return s;
+  }
+
+  private macString(b: Uint8Array, off: number): string {
+    // 48 bits as one number (exact below 2^53): a Map key without making a string first.
+    const key =
+      (((b[off] as number) << 8) | (b[off + 1] as number)) * 4294967296 +
+      ((((b[off + 2] as number) << 24) | ((b[off + 3] as number) << 16) | ((b[off + 4] as number) << 8) | (b[off + 5] as number)) >>> 0);
+    let s = this.macStrings.get(key);
+    if (s === undefined) {
+      if (this.macStrings.size >= STRING_CACHE_SIZE) this.macStrings.clear();
+      s = formatMac(b, off);
+      this.macStrings.set(key, s);
+    }
+    return s;
+  }
+
   private fragmentProblem(p: FragmentProblem): void {
     const d = p.datagram;
     this.counts.fragmentProblems++;
@@ -459,3 +558,5 @@ function hashIpv6(b: Uint8Array, off: number): number {
   }
   return h;
 }
+/** Distinct addresses remembered by the meta string caches before they start over. */
+const STRING_CACHE_SIZE = 4096;

@@ -44,6 +44,11 @@ export class TftpConversations {
   readonly maxConversations: number;
   readonly maxPortsPerClient: number;
   private readonly byClient = new Map<number, ClientEndpoint>();
+  /**
+   * Client endpoints per client port. Nearly every UDP packet of a busy capture touches no such
+   * port, and this array says so before a Map key is built (a 48-bit number, boxed per lookup).
+   */
+  private readonly clientPorts = new Uint32Array(65536);
   private lastSweep = -Infinity;
   /** RRQ/WRQs that opened (or re-armed) a conversation. */
   opened = 0;
@@ -73,7 +78,10 @@ export class TftpConversations {
     let c = this.byClient.get(key);
     // Re-insert so Map order stays least-recently-opened first for eviction.
     if (c !== undefined) this.byClient.delete(key);
-    else c = { ports: [], lastTs: ts };
+    else {
+      c = { ports: [], lastTs: ts };
+      this.clientPorts[clientPort] = (this.clientPorts[clientPort] as number) + 1;
+    }
     this.byClient.set(key, c);
     c.lastTs = ts;
     this.opened++;
@@ -85,7 +93,7 @@ export class TftpConversations {
     if (c.ports.length > this.maxPortsPerClient) c.ports.splice(leastRecentlyUsed(c.ports), 1);
     while (this.byClient.size > this.maxConversations) {
       const oldest = this.byClient.keys().next().value as number;
-      this.byClient.delete(oldest);
+      this.forget(oldest);
       this.evicted++;
     }
   }
@@ -97,6 +105,7 @@ export class TftpConversations {
   match(src: number, sport: number, dst: number, dport: number, ts: number): boolean {
     if (this.byClient.size === 0) return false;
     if (ts - this.lastSweep > 10) this.sweep(ts);
+    if (this.clientPorts[dport] === 0 && this.clientPorts[sport] === 0) return false;
     // Server -> client: a port already bound, else the first reply binds the awaited wildcard.
     let c = this.byClient.get(dst * 65536 + dport);
     if (c !== undefined) {
@@ -135,13 +144,20 @@ export class TftpConversations {
     this.lastSweep = now;
     for (const [key, c] of this.byClient) {
       if (now - c.lastTs > this.idleTimeout) {
-        this.byClient.delete(key);
+        this.forget(key);
         continue;
       }
       // An endpoint still in use can hold ports whose transfer ended long ago.
       for (let i = c.ports.length - 1; i >= 0; i--) if (now - (c.ports[i] as ServerPort).lastTs > this.idleTimeout) c.ports.splice(i, 1);
-      if (c.ports.length === 0) this.byClient.delete(key);
+      if (c.ports.length === 0) this.forget(key);
     }
+  }
+
+  /** Drops a client endpoint (key = address * 65536 + port). */
+  private forget(key: number): void {
+    if (!this.byClient.delete(key)) return;
+    const port = key % 65536;
+    this.clientPorts[port] = (this.clientPorts[port] as number) - 1;
   }
 }
 
