@@ -1,7 +1,7 @@
 // End-to-end run of one real lab scenario (fixtures/lab): qemu + SeaBIOS + iPXE ROM as the PXE
 // client, isc-dhcpd as plain DHCP, dnsmasq as proxyDHCP/PXE boot server/TFTP, pxelinux as the
 // NBP, all inside pxl-* network namespaces created (and deleted) by the lab scripts. The capture
-// is checked with tshark. Needs root and the Debian packages listed in docs/lab.md: skipped
+// is checked with tshark, then analyzed and checked by the built pxe-doctor. Needs root and the Debian packages listed in docs/lab.md: skipped
 // without them, except in CI (CI set), where it must run.
 import { describe, it, expect, afterAll } from 'vitest';
 import { spawnSync, execFileSync } from 'node:child_process';
@@ -110,5 +110,17 @@ describe.skipIf(!canRun && !process.env.CI)(`lab scenario ${scenario} (real qemu
     const md = fs.readFileSync(path.join(out, `${scenario}.md`), 'utf8');
     expect(md).toContain('pxe-doctor lab: pxelinux.cfg/default loaded');
     expect(md).toContain('boot:');
+
+    // And pxe-doctor itself, on the capture the lab just made: the built CLI's analysis and the
+    // scenario's hand-written expectations (fixtures/captures/ok-bios-proxydhcp.expect.yaml).
+    const bin = path.join(repo, 'bin/pxe-doctor.js');
+    const analyzed = spawnSync(process.execPath, [bin, 'analyze', capture, '--json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(analyzed.status, analyzed.stderr).toBe(0);
+    const report = JSON.parse(analyzed.stdout) as { clients: { mac: string; ok: boolean; stage: string; bootFile?: string }[]; findings: { severity: string }[] };
+    const client = report.clients.find((c) => c.mac === '52:54:00:be:00:01');
+    expect(client).toMatchObject({ ok: true, stage: 'second-stage', bootFile: 'pxelinux.0' });
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const checked = spawnSync(process.execPath, [bin, 'check', capture, '--expect', path.join(repo, 'fixtures/captures', `${scenario}.expect.yaml`)], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(checked.status, checked.stdout + checked.stderr).toBe(0);
   }, 700_000);
 });
