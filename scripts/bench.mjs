@@ -283,7 +283,7 @@ async function benchOne(clients, withScale) {
   const widths = table[0].map((_, i) => Math.max(...table.map((t) => String(t[i]).length)));
   console.log('');
   for (const t of table) console.log(t.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
-  console.log('(* extrapolated by bytes from a slice; ~ sampled VmHWM every 10 ms, others exact from the child)');
+  console.log(`(${rows.some((r) => r.extrapolated) ? '* extrapolated from a slice; ' : ''}~ peak RSS sampled from /proc every 10 ms, others exact from the child)`);
 
   const find = (tool, file) => rows.find((r) => r.tool.startsWith(tool) && r.file === path.basename(file));
   const analyze = find('pxe-doctor', m.pcap);

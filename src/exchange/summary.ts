@@ -1,5 +1,5 @@
 /** How far a client got, and what it booted: derived from its record, used by reports and rules. */
-import type { Stage } from '../report/schema.js';
+import type { Stage } from './types.js';
 import { ZERO_IP, isProxyKind } from './classify.js';
 import { offeredBootFile } from './tracker.js';
 import type { AttemptRecord, ClientRecord, TransferRecord } from './types.js';

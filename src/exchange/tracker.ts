@@ -11,7 +11,7 @@ import { BootSideResolver, httpDirection, recordBsdp, recordDhcp6, recordHttp } 
 import { dhcp6MessageTypeName, innerMessage } from '../decode/dhcp6/codec.js';
 import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
-import type { TimelineEntry } from '../report/schema.js';
+import type { TimelineEntry } from './types.js';
 import {
   ZERO_IP,
   bootFileOf,

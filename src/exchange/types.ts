@@ -3,7 +3,6 @@
  * and TFTP steps, never raw packets. Rules (src/diagnose) read these records; the report layer
  * turns them into ClientJson.
  */
-import type { TimelineEntry } from '../report/schema.js';
 
 /** How a client's firmware would classify a reply (EDK2 PxeBcParseDhcp4Packet / iPXE dhcp_rx_offer). */
 export type OfferKind =
@@ -298,4 +297,29 @@ export interface ClientEventLine {
   frame: number;
   client: string;
   text: string;
+}
+
+/** How far a client's boot got, in order. */
+export type Stage =
+  | 'none' // nothing but maybe a DISCOVER
+  | 'discover' // DISCOVER sent, no usable offer
+  | 'offer' // offers received
+  | 'bound' // DHCP ACK received (address obtained)
+  | 'proxy' // boot information obtained (proxy/4011 step done)
+  | 'tftp' // NBP download started
+  | 'nbp' // NBP downloaded completely
+  | 'second-stage'; // NBP ran: iPXE/pxelinux DHCP or its own TFTP files after the NBP
+
+/** One line of a client's ladder diagram / timeline. */
+export interface TimelineEntry {
+  frame: number;
+  /** Seconds since the first frame of the capture. */
+  time: number;
+  from: string;
+  to: string;
+  /** e.g. DISCOVER, OFFER, PROXY-OFFER, REQUEST, ACK, NAK, 4011-REQUEST, 4011-ACK, RRQ, OACK, DATA, ERROR, ICMP, TFTP-TRANSFER */
+  kind: string;
+  label: string;
+  /** Number of folded repeats (retransmissions) and their times. */
+  repeats?: number[];
 }

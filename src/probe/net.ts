@@ -10,7 +10,8 @@
  * SO_REUSEADDR so a DHCP client of the host holding 0.0.0.0:68 the same way does not block us;
  * replies are matched by xid + chaddr, never by port alone.
  */
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
+import { bindUdp } from '../responder/udp.js';
 
 export interface Endpoint {
   address: string;
@@ -36,23 +37,7 @@ function now(): number {
 }
 
 function bind(port: number, address: string): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
-    const onError = (e: NodeJS.ErrnoException): void => {
-      try {
-        s.close();
-      } catch {
-        /* never opened */
-      }
-      reject(new ProbeError(bindMessage(port, address, e.code ?? e.message)));
-    };
-    s.once('error', onError);
-    s.bind({ port, address }, () => {
-      s.off('error', onError);
-      s.setBroadcast(true);
-      resolve(s);
-    });
-  });
+  return bindUdp(port, address, (code) => new ProbeError(bindMessage(port, address, code)));
 }
 
 function bindMessage(port: number, address: string, code: string): string {

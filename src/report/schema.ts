@@ -3,19 +3,13 @@
  * incompatible change, and document fields in the README.
  */
 import type { Finding } from '../diagnose/finding.js';
+import type { Stage, TimelineEntry } from '../exchange/types.js';
+
+// Defined by the exchange layer, which builds them; part of this JSON contract.
+export type { Stage, TimelineEntry };
 
 export const SCHEMA_VERSION = 1;
 
-/** How far a client's boot got, in order. */
-export type Stage =
-  | 'none' // nothing but maybe a DISCOVER
-  | 'discover' // DISCOVER sent, no usable offer
-  | 'offer' // offers received
-  | 'bound' // DHCP ACK received (address obtained)
-  | 'proxy' // boot information obtained (proxy/4011 step done)
-  | 'tftp' // NBP download started
-  | 'nbp' // NBP downloaded completely
-  | 'second-stage'; // NBP ran: iPXE/pxelinux DHCP or its own TFTP files after the NBP
 
 export interface TransferJson {
   file: string;
@@ -53,19 +47,6 @@ export interface TransferJson {
   format?: string;
 }
 
-/** One line of a client's ladder diagram / timeline. */
-export interface TimelineEntry {
-  frame: number;
-  /** Seconds since the first frame of the capture. */
-  time: number;
-  from: string;
-  to: string;
-  /** e.g. DISCOVER, OFFER, PROXY-OFFER, REQUEST, ACK, NAK, 4011-REQUEST, 4011-ACK, RRQ, OACK, DATA, ERROR, ICMP, TFTP-TRANSFER */
-  kind: string;
-  label: string;
-  /** Number of folded repeats (retransmissions) and their times. */
-  repeats?: number[];
-}
 
 export interface ClientJson {
   mac: string;

@@ -12,6 +12,7 @@
 import dgram from 'node:dgram';
 import { ByteWriter } from '../../decode/bytes.js';
 import { decodeDhcp, encodeDhcp } from '../../decode/dhcp/codec.js';
+import { bindUdp } from '../udp.js';
 import { DHCP_SERVER_PORT, PXE_BOOT_SERVER_PORT, type DhcpLogic, type DhcpServeEvent, type Endpoint } from './logic.js';
 
 export interface DhcpServerOptions {
@@ -37,25 +38,11 @@ export class BindError extends Error {
   }
 }
 
-function bindSocket(port: number, address: string): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
-    const onError = (e: NodeJS.ErrnoException): void => {
-      try {
-        s.close();
-      } catch {
-        /* not open */
-      }
-      reject(new BindError(port, address, e.code ?? e.message));
-    };
-    s.once('error', onError);
-    s.bind({ port, address, exclusive: true }, () => {
-      s.off('error', onError);
-      s.on('error', () => undefined);
-      s.setBroadcast(true);
-      resolve(s);
-    });
-  });
+async function bindSocket(port: number, address: string): Promise<dgram.Socket> {
+  const s = await bindUdp(port, address, (code) => new BindError(port, address, code), { exclusive: true });
+  // A late socket error (e.g. ICMP-induced) must not take `serve` down; replies are best effort.
+  s.on('error', () => undefined);
+  return s;
 }
 
 export class DhcpServer {
