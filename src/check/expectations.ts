@@ -183,6 +183,25 @@ function entries(pair: Pair, where: string, fail: Fail): Pair[] {
   return pairs(value as YAMLMap, fail);
 }
 
+/** The finding keys a client block and "capture-wide" both take; false when `key` is not one of them. */
+function findingKey(out: Pick<ClientExpectations, 'findings' | 'notFindings' | 'maxSeverity'>, key: string, v: Node | null, fail: Fail): boolean {
+  switch (key) {
+    case 'findings':
+    case 'mustInclude':
+      out.findings = [...(out.findings ?? []), ...ids(v, key, fail)];
+      return true;
+    case 'notFindings':
+    case 'mustNotInclude':
+      out.notFindings = [...(out.notFindings ?? []), ...ids(v, key, fail)];
+      return true;
+    case 'maxSeverity':
+      out.maxSeverity = oneOf(v, key, SEVERITY_LIMITS, fail);
+      return true;
+    default:
+      return false;
+  }
+}
+
 function clientBlock(pair: Pair, where: string, fail: Fail, lineOf: (n: Node) => number): ClientExpectations {
   const out: ClientExpectations = { line: lineOf(pair.key as Node) };
   for (const p of entries(pair, where, fail)) {
@@ -204,19 +223,8 @@ function clientBlock(pair: Pair, where: string, fail: Fail, lineOf: (n: Node) =>
       case 'bootServer':
         out.bootServer = strOrNull(v, key, fail);
         break;
-      case 'findings':
-      case 'mustInclude':
-        out.findings = [...(out.findings ?? []), ...ids(v, key, fail)];
-        break;
-      case 'notFindings':
-      case 'mustNotInclude':
-        out.notFindings = [...(out.notFindings ?? []), ...ids(v, key, fail)];
-        break;
-      case 'maxSeverity':
-        out.maxSeverity = oneOf(v, key, SEVERITY_LIMITS, fail);
-        break;
       default:
-        fail(p.key as Node, unknownKey(key, `for ${where}`, CLIENT_KEYS));
+        if (!findingKey(out, key, v, fail)) fail(p.key as Node, unknownKey(key, `for ${where}`, CLIENT_KEYS));
     }
   }
   return out;
@@ -238,19 +246,8 @@ function captureBlock(pair: Pair, fail: Fail, lineOf: (n: Node) => number): Capt
         out.clientCount = (v as { value: number }).value;
         break;
       }
-      case 'findings':
-      case 'mustInclude':
-        out.findings = [...(out.findings ?? []), ...ids(v, key, fail)];
-        break;
-      case 'notFindings':
-      case 'mustNotInclude':
-        out.notFindings = [...(out.notFindings ?? []), ...ids(v, key, fail)];
-        break;
-      case 'maxSeverity':
-        out.maxSeverity = oneOf(v, key, SEVERITY_LIMITS, fail);
-        break;
       default:
-        fail(p.key as Node, unknownKey(key, 'in "capture-wide"', CAPTURE_KEYS));
+        if (!findingKey(out, key, v, fail)) fail(p.key as Node, unknownKey(key, 'in "capture-wide"', CAPTURE_KEYS));
     }
   }
   return out;

@@ -450,6 +450,29 @@ function lastFetch(fs: HttpFetchRecord[]): HttpFetchRecord | undefined {
 }
 
 /**
+ * A method whose TFTP transfers decide its outcome: credit them, the frames of the one that counts
+ * (the complete NBP, else the last) and a detail line. Duplicate frame numbers are removed by the caller.
+ */
+function creditTransfers(rec: BootMethodRecord, frames: number[], ts: TransferRecord[], outcome: BootMethodOutcome): void {
+  rec.outcome = outcome;
+  rec.transfers = ts;
+  const t = ts.find((x) => x.outcome === 'complete' && x.role === 'nbp') ?? ts[ts.length - 1]!;
+  frames.push(t.rrqFrame, t.lastFrame);
+  rec.detail = `TFTP ${t.file}: ${t.outcome}${t.error ? ` (error ${t.error.code} ${t.error.message})` : ''}`;
+}
+
+/** The same for a method whose HTTP fetches decide its outcome (the last non-HEAD fetch counts). */
+function creditFetches(rec: BootMethodRecord, frames: number[], fetches: HttpFetchRecord[], outcome: BootMethodOutcome): void {
+  rec.outcome = outcome;
+  rec.fetches = fetches;
+  const f = lastFetch(fetches)!;
+  frames.push(f.requestFrame ?? f.firstFrame);
+  if (f.responseFrame !== undefined) frames.push(f.responseFrame);
+  frames.push(f.lastFrame);
+  rec.detail = fetchDetail(f);
+}
+
+/**
  * The boot methods a client tried, in the order it tried them, each with its outcome. Empty for a
  * client that did nothing but PXE over IPv4 (its report is the classic one).
  */
@@ -479,14 +502,8 @@ export function bootMethods(c: ClientRecord): BootMethodRecord[] {
         rec.server = withFile.siaddr !== ZERO_IP ? withFile.siaddr : withFile.server;
         frames.push(withFile.frame);
       }
-      if (o) {
-        rec.outcome = o;
-        rec.transfers = ts;
-        const t = ts.find((x) => x.outcome === 'complete' && x.role === 'nbp') ?? ts[ts.length - 1]!;
-        frames.push(t.rrqFrame);
-        if (t.lastFrame !== t.rrqFrame) frames.push(t.lastFrame);
-        rec.detail = `TFTP ${t.file}: ${t.outcome}${t.error ? ` (error ${t.error.code} ${t.error.message})` : ''}`;
-      } else if (withFile) {
+      if (o) creditTransfers(rec, frames, ts, o);
+      else if (withFile) {
         rec.outcome = 'no-download';
         rec.detail = `boot file ${withFile.bootFile} offered, never requested`;
       } else if (replies.length > 0) {
@@ -504,15 +521,8 @@ export function bootMethods(c: ClientRecord): BootMethodRecord[] {
         frames.push(withUrl.frame);
       }
       const o = fetchOutcome(mine);
-      if (o) {
-        rec.outcome = o;
-        rec.fetches = mine;
-        const f = lastFetch(mine)!;
-        frames.push(f.requestFrame ?? f.firstFrame);
-        if (f.responseFrame !== undefined) frames.push(f.responseFrame);
-        frames.push(f.lastFrame);
-        rec.detail = fetchDetail(f);
-      } else if (withUrl && echoed) {
+      if (o) creditFetches(rec, frames, mine, o);
+      else if (withUrl && echoed) {
         rec.outcome = 'no-download';
         rec.detail = `URL ${withUrl.bootFile} offered, never fetched`;
       } else if (replies.length > 0) {
@@ -561,13 +571,8 @@ export function bootMethods(c: ClientRecord): BootMethodRecord[] {
     if (r.method === 'PXEv6') {
       const ts = allTransfers.filter((t) => isV6(t.client) && t.rrqTs >= r.firstTs && t.rrqTs < until);
       const o = transferOutcome(ts);
-      if (o) {
-        rec.outcome = o;
-        rec.transfers = ts;
-        const t = ts.find((x) => x.outcome === 'complete' && x.role === 'nbp') ?? ts[ts.length - 1]!;
-        frames.push(t.rrqFrame, t.lastFrame);
-        rec.detail = `TFTP ${t.file}: ${t.outcome}${t.error ? ` (error ${t.error.code} ${t.error.message})` : ''}`;
-      } else if (withUrl) {
+      if (o) creditTransfers(rec, frames, ts, o);
+      else if (withUrl) {
         rec.outcome = 'no-download';
         rec.detail = `boot file URL ${withUrl.bootfileUrl} offered, never fetched`;
       } else if (replies.length > 0) {
@@ -579,15 +584,8 @@ export function bootMethods(c: ClientRecord): BootMethodRecord[] {
       const echoed = withUrl !== undefined && replies.some((x) => isHttpClientVendorClass(x.vendorClass));
       const mine = fetches.filter((f) => f.family === 6 && f.firstTs >= r.firstTs && f.firstTs < until && sameEndpoint(f, withUrl?.bootfileUrl));
       const o = fetchOutcome(mine);
-      if (o) {
-        rec.outcome = o;
-        rec.fetches = mine;
-        const f = lastFetch(mine)!;
-        frames.push(f.requestFrame ?? f.firstFrame);
-        if (f.responseFrame !== undefined) frames.push(f.responseFrame);
-        frames.push(f.lastFrame);
-        rec.detail = fetchDetail(f);
-      } else if (withUrl && echoed && parseBootUrl(withUrl.bootfileUrl!)) {
+      if (o) creditFetches(rec, frames, mine, o);
+      else if (withUrl && echoed && parseBootUrl(withUrl.bootfileUrl!)) {
         rec.outcome = 'no-download';
         rec.detail = `URL ${withUrl.bootfileUrl} offered, never fetched`;
       } else if (replies.length > 0) {

@@ -202,8 +202,14 @@ export class ExchangeTracker {
 
   private release(rec: ClientRecord): void {
     for (const ip of rec.ips) if (this.ipToMac.get(ip) === rec.mac) this.ipToMac.delete(ip);
-    for (const [key, t] of this.endpoints) if (t.clientMac === rec.mac) this.endpoints.delete(key);
-    for (const [key, t] of this.bound) if (t.clientMac === rec.mac) this.bound.delete(key);
+    // Drop the client's own TFTP lookups, found through its transfers rather than by scanning every
+    // endpoint (that scan made handing over N clients cost N x endpoints). Transfers past the
+    // per-client caps are not listed; their lookups go at the next idle expiry.
+    for (const t of [...rec.attempts.flatMap((a) => a.transfers), ...rec.orphanTransfers]) {
+      const key = `${t.client}:${t.clientPort}`;
+      if (this.endpoints.get(key) === t) this.endpoints.delete(key);
+      if (t.serverPort !== undefined && this.bound.get(`${key}:${t.serverPort}`) === t) this.bound.delete(`${key}:${t.serverPort}`);
+    }
     settleClient(rec, this.lastTs);
     this.opts.onClientDone?.(rec);
   }

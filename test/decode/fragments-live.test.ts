@@ -14,67 +14,35 @@
  * even without root.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readCapture } from '../../src/capture/open.js';
 import { Dissector } from '../../src/decode/dissect.js';
 import type { PacketEvent } from '../../src/decode/events.js';
+import { NetnsLab, have, labUnavailable, run, type Started } from '../helpers/netns-lab.js';
 import { diffCapture, type Golden } from './tshark-compare.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const TOOLS = ['ip', 'in.tftpd', 'atftp', 'tcpdump'];
-const have = (t: string): boolean => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0;
-const missing = TOOLS.filter((t) => !have(t));
-const isRoot = process.getuid?.() === 0;
-const canRun = isRoot && missing.length === 0;
-if (!canRun && process.env.CI) throw new Error(`fragments-live needs root and ${missing.join(', ') || 'nothing else'} in CI`);
+const why = labUnavailable(['in.tftpd', 'atftp', 'tcpdump'], 'fragments-live');
 
-const tag = `${process.pid % 100000}`;
-const NS_SRV = `pxb-fs${tag}`;
-const NS_CLI = `pxb-fc${tag}`;
+const lab = new NetnsLab(`pxb-f${process.pid % 100000}`);
+const NS_SRV = lab.ns('s');
+const NS_CLI = lab.ns('c');
 const SERVER = '192.0.2.1';
 const CLIENT = '192.0.2.10';
 const FILE_SIZE = 18_000; // 4 full 4000-byte blocks + 2000
-const started: ChildProcess[] = [];
 let dir = '';
 
 function sh(args: string[], ns?: string): string {
-  const full = ns ? ['ip', 'netns', 'exec', ns, ...args] : args;
-  const r = spawnSync(full[0]!, full.slice(1), { encoding: 'utf8', timeout: 30_000 });
-  if (r.status !== 0) throw new Error(`${full.join(' ')}: ${r.stderr || r.error?.message}`);
-  return r.stdout;
-}
-
-function startIn(ns: string, args: string[]): ChildProcess {
-  const p = spawn('ip', ['netns', 'exec', ns, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  started.push(p);
-  return p;
-}
-
-async function stop(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null || p.pid === undefined) return;
-  const done = new Promise<void>((r) => p.once('exit', () => r()));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 3000);
-  await done;
-  clearTimeout(t);
+  return ns ? run('ip', ['netns', 'exec', ns, ...args], { timeout: 30_000 }) : run(args[0]!, args.slice(1), { timeout: 30_000 });
 }
 
 /** tcpdump on the client side; resolves once it is listening. */
-async function capture(file: string): Promise<ChildProcess> {
-  const p = startIn(NS_CLI, ['tcpdump', '-i', 'pxb-c', '-n', '--immediate-mode', '-U', '-s', '0', '-w', file, 'udp or icmp']);
-  await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
-    p.stderr!.on('data', (b: Buffer) => {
-      if (b.toString().includes('listening on')) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    });
-    p.once('exit', () => reject(new Error('tcpdump exited')));
-  });
+async function capture(file: string): Promise<Started> {
+  const p = lab.startIn(NS_CLI, 'tcpdump', ['-i', 'pxb-c', '-n', '--immediate-mode', '-U', '-s', '0', '-w', file, 'udp or icmp']);
+  await p.waitFor(/listening on/, 10_000);
   return p;
 }
 
@@ -106,7 +74,7 @@ async function dissectFile(path: string): Promise<PacketEvent[]> {
   return events;
 }
 
-describe.skipIf(!canRun)('IPv4 fragments on a real link (tftpd-hpa -> atftp, blksize 4000, MTU 1500)', () => {
+describe.skipIf(why)('IPv4 fragments on a real link (tftpd-hpa -> atftp, blksize 4000, MTU 1500)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pxb-frag-'));
     chmodSync(dir, 0o755);
@@ -114,8 +82,8 @@ describe.skipIf(!canRun)('IPv4 fragments on a real link (tftpd-hpa -> atftp, blk
     for (let i = 0; i < payload.length; i++) payload[i] = (i * 7 + 3) & 0xff;
     writeFileSync(join(dir, 'payload.bin'), payload);
     chmodSync(join(dir, 'payload.bin'), 0o644);
-    sh(['ip', 'netns', 'add', NS_SRV]);
-    sh(['ip', 'netns', 'add', NS_CLI]);
+    lab.addNamespace('s');
+    lab.addNamespace('c');
     sh(['ip', 'link', 'add', 'pxb-s', 'type', 'veth', 'peer', 'name', 'pxb-c'], NS_SRV);
     sh(['ip', 'link', 'set', 'pxb-c', 'netns', NS_CLI], NS_SRV);
     sh(['ip', 'addr', 'add', `${SERVER}/24`, 'dev', 'pxb-s'], NS_SRV);
@@ -124,18 +92,16 @@ describe.skipIf(!canRun)('IPv4 fragments on a real link (tftpd-hpa -> atftp, blk
       [NS_SRV, 'pxb-s'],
       [NS_CLI, 'pxb-c'],
     ] as const) {
-      sh(['ip', 'link', 'set', 'lo', 'up'], ns);
       sh(['ip', 'link', 'set', dev, 'mtu', '1500', 'up'], ns);
       // No offloads: the capture must show fragments as they are on the wire.
       spawnSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', dev, 'tx', 'off', 'gso', 'off', 'gro', 'off'], { timeout: 5000 });
     }
-    startIn(NS_SRV, ['in.tftpd', '--foreground', '--address', `${SERVER}:69`, '--user', 'nobody', '--secure', dir]);
+    lab.startIn(NS_SRV, 'in.tftpd', ['--foreground', '--address', `${SERVER}:69`, '--user', 'nobody', '--secure', dir]);
     await new Promise((r) => setTimeout(r, 500));
   }, 60_000);
 
   afterAll(async () => {
-    for (const p of started) await stop(p);
-    for (const ns of [NS_SRV, NS_CLI]) spawnSync('ip', ['netns', 'delete', ns], { timeout: 10_000 });
+    await lab.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -144,7 +110,7 @@ describe.skipIf(!canRun)('IPv4 fragments on a real link (tftpd-hpa -> atftp, blk
     const dump = await capture(pcap);
     expect(fetch(join(dir, 'got.bin'))).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
-    await stop(dump);
+    await lab.stop(dump);
     keep(pcap);
     const events = await dissectFile(pcap);
     const data = events.filter((e): e is Extract<PacketEvent, { kind: 'tftp' }> => e.kind === 'tftp' && e.tftp.opcode === 3);

@@ -6,15 +6,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { NetnsLab, labUnavailable as netnsLabUnavailable, run, type Started } from '../helpers/netns-lab.js';
+import { NetnsLab, run, type Started } from '../helpers/netns-lab.js';
 
-export { CLI, REPO } from '../helpers/netns-lab.js';
+export { CLI, REPO, labUnavailable } from '../helpers/netns-lab.js';
 export type { Started };
-
-/** Why the lab cannot run here, or undefined when it can. In CI a missing tool is a failure, not a skip. */
-export function labUnavailable(tools: string[]): string | undefined {
-  return netnsLabUnavailable(tools, 'lab test');
-}
 
 export class Lab extends NetnsLab {
   /** Names are pxs-<tag><pid>-<role>: unique per test file and per run, so two runs never meet. */
@@ -67,7 +62,6 @@ export class Lab extends NetnsLab {
       proc.on('exit', (code) => reject(new Error(`could not lock ${file} within ${waitSeconds} s (flock exit ${code})`)));
     });
   }
-
 }
 
 export function tmpDir(tag: string): string {

@@ -42,12 +42,17 @@ export function register(program: Command): void {
         if (!client) throw new UserError(`--client: "${opts.client}" is not a MAC address (e.g. 52:54:00:12:34:56)`);
       }
       const { CaptureFormatError } = await import('../../capture/errors.js');
+      const { captureProgress } = await import('../../capture/progress.js');
+      // A progress bar on stderr for big files, only when stderr is a terminal.
+      const bar = captureProgress({ label: capture });
       let analysis;
       try {
-        analysis = await analyzeCapture(capture, { client });
+        analysis = await analyzeCapture(capture, { client, ...(bar ? { onProgress: (n: number, t?: number) => bar.update(n, t) } : {}) });
       } catch (err) {
         if (err instanceof CaptureFormatError) throw new UserError(err.message);
         throw err;
+      } finally {
+        bar?.done();
       }
       if (client && analysis.clients.length === 0) analysis.capture.warnings.push(`client ${client} does not appear in this capture`);
       if (opts.html !== undefined) {

@@ -40,6 +40,25 @@ function u16At(b: Uint8Array, p: number): number {
   return ((b[p] as number) << 8) | (b[p + 1] as number);
 }
 
+/**
+ * PXE 2.1 sub-options 8 (boot servers) and 9 (boot menu) are both lists of {type(16), n(8), body of
+ * n x `unit` bytes}. Undefined when an entry runs past the sub-option (the whole list is then malformed).
+ */
+function typedEntries<T>(data: Uint8Array, p: number, len: number, unit: number, entry: (type: number, body: Uint8Array, n: number) => T): T[] | undefined {
+  const list: T[] = [];
+  const end = p + len;
+  for (let q = p; q < end; ) {
+    if (q + 3 > end) return undefined;
+    const type = u16At(data, q);
+    const n = data[q + 2] as number;
+    q += 3;
+    if (q + n * unit > end) return undefined;
+    list.push(entry(type, data.subarray(q, q + n * unit), n));
+    q += n * unit;
+  }
+  return list;
+}
+
 /** One TLV of an encapsulated space (views into the option's data). */
 export interface SubOption {
   code: number;
@@ -127,52 +146,15 @@ export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = 
         break;
       case 8: {
         // Boot servers: {type(16), count(8), count x IPv4}...
-        const list: { type: number; addresses: string[] }[] = [];
-        let q = p;
-        const end = p + len;
-        let ok = true;
-        while (q < end) {
-          if (q + 3 > end) {
-            ok = false;
-            break;
-          }
-          const type = u16At(data, q);
-          const count = data[q + 2] as number;
-          q += 3;
-          if (q + count * 4 > end) {
-            ok = false;
-            break;
-          }
-          const addresses: string[] = [];
-          for (let i = 0; i < count; i++, q += 4) addresses.push(ipv4At(data, q));
-          list.push({ type, addresses });
-        }
-        if (ok) pxe.bootServers = list;
+        const list = typedEntries(data, p, len, 4, (type, body, count) => ({ type, addresses: Array.from({ length: count }, (_, i) => ipv4At(body, i * 4)) }));
+        if (list) pxe.bootServers = list;
         else local.push('option 43 sub-option 8 malformed');
         break;
       }
       case 9: {
         // Boot menu: {type(16), len(8), description}...
-        const list: { type: number; description: string }[] = [];
-        let q = p;
-        const end = p + len;
-        let ok = true;
-        while (q < end) {
-          if (q + 3 > end) {
-            ok = false;
-            break;
-          }
-          const type = u16At(data, q);
-          const dlen = data[q + 2] as number;
-          q += 3;
-          if (q + dlen > end) {
-            ok = false;
-            break;
-          }
-          list.push({ type, description: latin1String(data.subarray(q, q + dlen)) });
-          q += dlen;
-        }
-        if (ok) pxe.bootMenu = list;
+        const list = typedEntries(data, p, len, 1, (type, body) => ({ type, description: latin1String(body) }));
+        if (list) pxe.bootMenu = list;
         else local.push('option 43 sub-option 9 malformed');
         break;
       }
