@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/open.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
 import { buildPcap, collector, parseBytes, payload, PcapngBuilder, PUBLIC } from './helpers.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pxa-damage-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -221,18 +222,6 @@ describe('not a capture', () => {
 });
 
 describe('mutated files', () => {
-  /** Small deterministic PRNG (mulberry32), so a failure can be replayed. */
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('5000 mutations (byte flips, extreme 32-bit fields, cuts): only CaptureFormatError, at most one warning', () => {
     const sources = [
       new Uint8Array(fs.readFileSync(path.join(PUBLIC, 'libslirp/tftp_capture.pcap'))),
@@ -240,7 +229,7 @@ describe('mutated files', () => {
       new PcapngBuilder().shb().idb(1, { tsresol: 9 }).epb(0, 10n, payload(17)).shb({ le: false }).idb(101).isb(0).spb(payload(21)).opb(0, 99n, payload(9)).bytes(),
       buildPcap({ le: false, nanos: true }, [0, 1, 2].map((i) => ({ sec: i, sub: i, data: payload(40, i) }))),
     ];
-    const rand = rng(20261123);
+    const rand = mulberry32(20261123);
     const extremes = [0, 0xffffffff, 0x7fffffff, 0x80000000, 262144, 262145, 3, 12];
     const t0 = performance.now();
     for (let i = 0; i < 5000; i++) {

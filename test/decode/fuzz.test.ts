@@ -12,6 +12,7 @@ import { CaptureFormatError } from '../../src/capture/errors.js';
 import type { Frame } from '../../src/capture/frame.js';
 import { DECODER_THREW, Dissector } from '../../src/decode/dissect.js';
 import { NetKind, newLinkInfo, parseLink } from '../../src/decode/link.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const SOURCES = [
@@ -34,18 +35,6 @@ interface Sample {
   data: Uint8Array;
   /** Offset of the IPv4 header, for targeted length-field mutations. */
   net: number;
-}
-
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function samples(): Promise<Sample[]> {
@@ -121,7 +110,7 @@ describe('Dissector robustness', () => {
     const base = await samples();
     expect(base.length).toBeGreaterThan(100);
     const seed = 0x5eed2026;
-    const rnd = prng(seed);
+    const rnd = mulberry32(seed);
     const d = new Dissector({ fragments: { maxDatagrams: 64, maxBytes: 256 * 1024 }, tftp: { maxConversations: 128 } });
     const kinds: Record<string, number> = {};
     const started = process.hrtime.bigint();
@@ -161,7 +150,7 @@ describe('Dissector robustness', () => {
     p.push(file);
     p.end();
     expect(wholeEvents).toBe(9);
-    const rnd = prng(7);
+    const rnd = mulberry32(7);
     const cuts = [...Array.from({ length: Math.min(4096, file.length) }, (_, i) => i), ...Array.from({ length: 500 }, () => Math.floor(rnd() * file.length))];
     let formatErrors = 0;
     let maxEvents = 0;
