@@ -32,6 +32,63 @@ export interface AnalyzerOptions {
   idleExpiry?: number;
   /** Silence after which a client's findings are reported early through onFinding (default 15 s). */
   settleAfter?: number;
+  /**
+   * Streams finished clients instead of keeping them: each is handed here once no client still in
+   * progress started before it (so they arrive in firstFrame order, the order of `clients` in the
+   * report), and finish() then returns `clients: []`. Memory follows the clients in flight.
+   */
+  onClient?(c: ClientJson): void;
+}
+
+/** Finished clients waiting for an earlier-starting client still in progress: a min-heap on firstFrame. */
+class FinishedClients {
+  private readonly heap: { json: ClientJson; seq: number }[] = [];
+  private seq = 0;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(json: ClientJson): void {
+    const h = this.heap;
+    h.push({ json, seq: this.seq++ });
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(i, p)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  /** The earliest-starting client (ties: the one finished first), if it started before `limit`. */
+  popBefore(limit: number): ClientJson | undefined {
+    const h = this.heap;
+    if (h.length === 0 || h[0]!.json.firstFrame >= limit) return undefined;
+    const top = h[0]!.json;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.before(l, m)) m = l;
+        if (r < h.length && this.before(r, m)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  private before(a: number, b: number): boolean {
+    const x = this.heap[a]!;
+    const y = this.heap[b]!;
+    return x.json.firstFrame < y.json.firstFrame || (x.json.firstFrame === y.json.firstFrame && x.seq < y.seq);
+  }
 }
 
 /** ISO time of an epoch-seconds timestamp, or undefined when a damaged capture holds an impossible one. */
@@ -50,7 +107,12 @@ export function normalizeMac(s: string): string | undefined {
 export class Analyzer {
   private readonly opts: AnalyzerOptions;
   private readonly tracker: ExchangeTracker;
-  private readonly done: { json: ClientJson; findings: Finding[] }[] = [];
+  /** Finished clients, in the order they finished (when not streamed through onClient). */
+  private readonly done: ClientJson[] = [];
+  /** Finished clients not yet handed to onClient (streaming). */
+  private readonly finished = new FinishedClients();
+  private readonly findings: Finding[] = [];
+  private clientsReported = 0;
   private readonly reported = new Set<string>();
   private readonly settledAt = new Map<string, number>();
   private readonly warnings: string[] = [];
@@ -109,6 +171,17 @@ export class Analyzer {
       }
     }
     this.tracker.expire(now);
+    if (this.opts.onClient && this.finished.size > 0) this.handOver(this.tracker.oldestFirstFrame());
+  }
+
+  /** Clients in the report so far (streamed or kept). */
+  get clientCount(): number {
+    return this.clientsReported;
+  }
+
+  /** Streams finished clients that started before `limit` (the first frame of the oldest client in progress). */
+  private handOver(limit: number): void {
+    for (let c = this.finished.popBefore(limit); c !== undefined; c = this.finished.popBefore(limit)) this.opts.onClient!(c);
   }
 
   /**
@@ -118,10 +191,9 @@ export class Analyzer {
   finish(endTs?: number): AnalysisJson {
     if (endTs !== undefined) this.endTs = endTs;
     this.tracker.finish();
-    const clients = this.done.map((d) => d.json).sort((a, b) => a.firstFrame - b.firstFrame);
-    const findings = this.done
-      .flatMap((d) => d.findings)
-      .sort((a, b) => severityRank[b.severity] - severityRank[a.severity] || (a.client < b.client ? -1 : a.client > b.client ? 1 : 0) || (a.time ?? 0) - (b.time ?? 0));
+    if (this.opts.onClient) this.handOver(Infinity);
+    const clients = this.done.sort((a, b) => a.firstFrame - b.firstFrame);
+    const findings = this.findings.sort((a, b) => severityRank[b.severity] - severityRank[a.severity] || (a.client < b.client ? -1 : a.client > b.client ? 1 : 0) || (a.time ?? 0) - (b.time ?? 0));
     const warnings = [...(this.capture.warnings ?? []), ...this.warnings];
     if (this.malformed > 0) warnings.push(`${this.malformed} DHCP/TFTP packet${this.malformed > 1 ? 's' : ''} could not be decoded (first: ${this.firstMalformed})`);
     for (const id of this.ruleErrors) warnings.push(`rule ${id} failed on this capture and was skipped (please report it)`);
@@ -167,12 +239,17 @@ export class Analyzer {
     if (!this.wanted(c.mac)) return;
     const findings = diagnoseClient(c, this.context(Math.max(this.tracker.lastTs, this.endTs), true), (id, e) => this.ruleFailed(id, e));
     for (const f of findings) this.report(f);
-    this.done.push({ json: clientJson(c, findings), findings });
+    for (const f of findings) this.findings.push(f);
+    this.clientsReported++;
+    if (this.opts.onClient) this.finished.push(clientJson(c, findings));
+    else this.done.push(clientJson(c, findings));
   }
 }
 
 export interface AnalyzeOptions {
   client?: string;
+  /** Stream finished clients (AnalyzerOptions.onClient); the result then has `clients: []`. */
+  onClient?(c: ClientJson): void;
   onEvent?(e: ClientEventLine): void;
   onFinding?(f: Finding): void;
   onProgress?(bytesRead: number, total?: number): void;
@@ -180,7 +257,7 @@ export interface AnalyzeOptions {
 
 /** Analyze a capture file ('-' = stdin). Throws CaptureFormatError for input that is not a capture. */
 export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): Promise<AnalysisJson> {
-  const analyzer = new Analyzer({ client: opts.client, onEvent: opts.onEvent, onFinding: opts.onFinding });
+  const analyzer = new Analyzer({ client: opts.client, onEvent: opts.onEvent, onFinding: opts.onFinding, onClient: opts.onClient });
   const warnings: string[] = [];
   const dissector = new Dissector({ onWarning: (m) => warnings.length < 50 && warnings.push(m) });
   let first: number | undefined;

@@ -166,6 +166,13 @@ export class ExchangeTracker {
     return this.clients.size;
   }
 
+  /** The first frame of the earliest-starting client still in progress (Infinity when there is none). */
+  oldestFirstFrame(): number {
+    let oldest = Infinity;
+    for (const s of this.clients.values()) if (s.rec.firstFrame < oldest) oldest = s.rec.firstFrame;
+    return oldest;
+  }
+
   /** Clients whose last packet is older than `idle` seconds before `now` (default: the expiry). */
   idleClients(now: number, idle: number): ClientRecord[] {
     const out: ClientRecord[] = [];

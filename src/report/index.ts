@@ -1,11 +1,17 @@
 /** Report renderers for an AnalysisJson. */
+import { renderJsonDocument } from './json-stream.js';
 export { renderText, renderTextReport } from './text.js';
 export type { TextOptions } from './text.js';
 export { clientJson, transferJson, verdict } from './json.js';
 export { SCHEMA_VERSION } from './schema.js';
 export type { AnalysisJson, ClientJson, TransferJson, TimelineEntry, Stage } from './schema.js';
 
-/** The --json output: stable key order, two-space indentation. */
+export { JsonReportWriter } from './json-stream.js';
+
+/**
+ * The --json output: two-space indentation, keys in a stable order (schemaVersion, clients,
+ * findings, capture: the order in which `analyze --json` can stream them, see json-stream.ts).
+ */
 export function renderJson(a: import('./schema.js').AnalysisJson): string {
-  return `${JSON.stringify(a, null, 2)}\n`;
+  return renderJsonDocument(a);
 }

@@ -7,6 +7,7 @@ import { UserError, ExitCode } from '../errors.js';
 import { setExitCode } from '../exit.js';
 import type { Severity } from '../../diagnose/finding.js';
 import { severityRank } from '../../diagnose/finding.js';
+import type { ClientJson } from '../../report/schema.js';
 
 interface AnalyzeCliOptions {
   json?: boolean;
@@ -45,16 +46,24 @@ export function register(program: Command): void {
       const { captureProgress } = await import('../../capture/progress.js');
       // A progress bar on stderr for big files, only when stderr is a terminal.
       const bar = captureProgress({ label: capture });
+      // --json alone streams: each client is written once it is finished, then forgotten, so
+      // memory follows the clients in flight, not the clients in the capture (docs/performance.md).
+      const stream = opts.json && opts.html === undefined ? new (await import('../../report/json-stream.js')).JsonReportWriter((s) => process.stdout.write(s)) : undefined;
       let analysis;
       try {
-        analysis = await analyzeCapture(capture, { client, ...(bar ? { onProgress: (n: number, t?: number) => bar.update(n, t) } : {}) });
+        analysis = await analyzeCapture(capture, {
+          client,
+          ...(stream ? { onClient: (c: ClientJson) => stream.client(c) } : {}),
+          ...(bar ? { onProgress: (n: number, t?: number) => bar.update(n, t) } : {}),
+        });
       } catch (err) {
         if (err instanceof CaptureFormatError) throw new UserError(err.message);
         throw err;
       } finally {
         bar?.done();
       }
-      if (client && analysis.clients.length === 0) analysis.capture.warnings.push(`client ${client} does not appear in this capture`);
+      const reported = stream ? stream.clientCount + analysis.clients.length : analysis.clients.length;
+      if (client && reported === 0) analysis.capture.warnings.push(`client ${client} does not appear in this capture`);
       if (opts.html !== undefined) {
         const { writeHtmlReport } = await import('../../report/html.js');
         writeHtmlReport(opts.html, analysis, (message) => new UserError(message));
@@ -64,6 +73,8 @@ export function register(program: Command): void {
         const tty = process.stdout.isTTY === true;
         const color = opts.color !== false && tty && !('NO_COLOR' in process.env);
         process.stdout.write(renderDiagram(analysis, { unicode: terminalIsUtf8(process.env, tty), color, width: tty ? process.stdout.columns : undefined }));
+      } else if (stream) {
+        stream.end(analysis);
       } else if (opts.json) {
         const { renderJson } = await import('../../report/index.js');
         process.stdout.write(renderJson(analysis));
