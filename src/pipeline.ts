@@ -10,6 +10,7 @@
 import type { Frame, FrameSink } from './capture/frame.js';
 import { readCapture } from './capture/open.js';
 import { Dissector } from './decode/dissect.js';
+import type { TftpBlock } from './decode/dissect.js';
 import type { PacketEvent } from './decode/events.js';
 import type { Finding } from './diagnose/finding.js';
 import { severityRank } from './diagnose/finding.js';
@@ -30,6 +31,8 @@ export interface AnalyzerOptions {
   client?: string;
   /** Packet-time silence after which a client is finished and forgotten (default 600 s). */
   idleExpiry?: number;
+  /** Packet-time silence after which a client whose boot completed is finished (default 60 s; TrackerOptions.bootDoneAfter). */
+  bootDoneAfter?: number;
   /** Silence after which a client's findings are reported early through onFinding (default 15 s). */
   settleAfter?: number;
   /**
@@ -128,6 +131,7 @@ export class Analyzer {
       onEvent: opts.onEvent ? (e) => this.wanted(e.client) && opts.onEvent!(e) : undefined,
       onClientDone: (c) => this.clientDone(c),
       idleExpiry: opts.idleExpiry,
+      bootDoneAfter: opts.bootDoneAfter,
     });
   }
 
@@ -153,6 +157,16 @@ export class Analyzer {
     // Offline, packet time is the clock: let it expire state and settle quiet clients now and then.
     if (ev.meta.ts - this.lastTick >= 5) this.tick(ev.meta.ts);
     this.tracker.push(ev);
+  }
+
+  /**
+   * A TFTP DATA/ACK read in place from the capture buffer (Dissector.peekTftpBlock), accounted for
+   * without an event when the tracker already follows its transfer. False: push() the frame's
+   * event instead (dissect it as usual).
+   */
+  tftpBlock(frame: number, ts: number, interfaceId: number, b: TftpBlock, buf: Uint8Array): boolean {
+    if (ts - this.lastTick >= 5) this.tick(ts);
+    return this.tracker.tftpBlock(frame, ts, interfaceId, b.src, b.sport, b.dst, b.dport, b.opcode, b.block, b.length, buf, b.payloadOffset);
   }
 
   /** Let time pass: expire idle clients and report findings of clients quiet for settleAfter seconds. */
@@ -261,17 +275,26 @@ export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): 
   const warnings: string[] = [];
   const dissector = new Dissector({ onWarning: (m) => warnings.length < 50 && warnings.push(m) });
   let first: number | undefined;
-  let last = 0;
+  // The latest timestamp, in a typed array: a double stored in a closure variable is a new heap
+  // number per store, i.e. one allocation per record of the capture.
+  const latest = new Float64Array(1);
   const sink: FrameSink = {
     // Asked for every record before a Frame is built: most traffic is rejected here, straight from
     // the read buffer, with no allocation (the dissector still counts it in its statistics).
-    select(data, start, end, linkType, ts) {
+    select(data, start, end, linkType, ts, index, interfaceId) {
       if (first === undefined) {
         first = ts;
         analyzer.setCaptureStart(ts);
       }
-      if (ts > last) last = ts;
-      return dissector.select(data, start, end, linkType, ts);
+      if (ts > (latest[0] as number)) latest[0] = ts;
+      if (!dissector.select(data, start, end, linkType, ts)) return false;
+      // The blocks of every TFTP transfer (most of a PXE capture's packets) are counted from the
+      // buffer, with no Frame or event, once their transfer is known.
+      if (dissector.peekTftpBlock(data, end) && analyzer.tftpBlock(index, ts, interfaceId, dissector.tftpBlock, data)) {
+        dissector.takeTftpBlock();
+        return false;
+      }
+      return true;
     },
     frame(f: Frame) {
       const ev = dissector.dissect(f);
@@ -289,7 +312,7 @@ export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): 
     format: summary.format,
     frames: summary.frames,
     ...(first !== undefined && isoTime(first) !== undefined ? { firstTime: isoTime(first) } : {}),
-    duration: first !== undefined ? Math.round((last - first) * 1e6) / 1e6 : 0,
+    duration: first !== undefined ? Math.round(((latest[0] as number) - first) * 1e6) / 1e6 : 0,
     warnings,
   });
   return analyzer.finish();

@@ -47,6 +47,8 @@ export interface FrameSink {
    * the reader's own buffer (valid only during the call). Return false to skip the record: it is
    * still counted (frame numbers do not shift) but frame() is not called for it. Lets a consumer
    * that wants a few packets of a huge capture reject the rest with no allocation at all.
+   * `index` and `interfaceId` are what the Frame would carry: a consumer may also take the record
+   * whole from here (e.g. a TFTP block it can account for without a Frame) and return false.
    */
-  select?(data: Uint8Array, start: number, end: number, linkType: number, ts: number): boolean;
+  select?(data: Uint8Array, start: number, end: number, linkType: number, ts: number, index: number, interfaceId: number): boolean;
 }

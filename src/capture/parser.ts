@@ -311,7 +311,7 @@ export class CaptureParser {
     const sec = v.getUint32(off, le);
     const sub = v.getUint32(off + 4, le);
     const ts = this.nanos ? sec + Math.round(sub / 1000) / 1_000_000 : sec + sub / 1_000_000;
-    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 16, off + size, this.pcapLinkType, ts)) {
+    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 16, off + size, this.pcapLinkType, ts, this.frames + 1, 0)) {
       this.frames++;
       return size;
     }
@@ -456,7 +456,7 @@ export class CaptureParser {
     const ts = pcapngSeconds(hi, lo, this.ifDivisor[ifId] as number) + (this.ifOffset[ifId] as number);
     this.lastTs = ts;
     const linkType = this.ifLinkType[ifId] as number;
-    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 28, off + 28 + caplen, linkType, ts)) {
+    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 28, off + 28 + caplen, linkType, ts, this.frames + 1, ifId)) {
       this.frames++;
       return len;
     }
@@ -485,7 +485,7 @@ export class CaptureParser {
     }
     const linkType = this.ifLinkType[0] as number;
     // No timestamp in an SPB; reuse the last one so relative times stay monotonic.
-    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 12, off + 12 + caplen, linkType, this.lastTs)) {
+    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 12, off + 12 + caplen, linkType, this.lastTs, this.frames + 1, 0)) {
       this.frames++;
       return len;
     }

@@ -87,6 +87,19 @@ export interface DissectorStats {
   httpBootEndpoints: number;
 }
 
+/** A TFTP DATA (opcode 3) or ACK (4) read in place from the capture buffer (Dissector.peekTftpBlock). */
+export interface TftpBlock {
+  src: number;
+  sport: number;
+  dst: number;
+  dport: number;
+  opcode: number;
+  block: number;
+  /** DATA: payload bytes (0 for an ACK). */
+  length: number;
+  payloadOffset: number;
+}
+
 export class Dissector {
   private readonly link: LinkInfo = newLinkInfo();
   private readonly ip: Ipv4Header = newIpv4Header();
@@ -121,6 +134,10 @@ export class Dissector {
   private readonly httpBoot = new HttpBootEndpoints();
   private readonly unknownLinkTypes: Record<number, number> = {};
   private readonly tuple = newPrefilterTuple();
+  /** select() accepted the last record as a whole IPv4 datagram of a known TFTP conversation. */
+  private selectedConversation = false;
+  /** What peekTftpBlock() found (reused): addresses as 32-bit numbers, the payload's offset in the record's buffer. */
+  readonly tftpBlock: TftpBlock = { src: 0, sport: 0, dst: 0, dport: 0, opcode: 0, block: 0, length: 0, payloadOffset: 0 };
   /**
    * Formatted addresses, by value: a PXE boot repeats the same two endpoints in every TFTP block,
    * so the strings of an event's meta are made once, not per packet. Cleared when full (bounded).
@@ -204,6 +221,7 @@ export class Dissector {
    * nothing allocated. Everything else (other link types, odd headers, fragments) returns true.
    */
   select(data: Uint8Array, start: number, end: number, linkType: number, ts: number): boolean {
+    this.selectedConversation = false;
     // With fragments pending, every IPv4 frame's time may expire them: let dissect() see it all.
     if (linkType !== LinkType.Ethernet || this.frags.pendingCount > 0) return true;
     const t = this.tuple;
@@ -220,7 +238,11 @@ export class Dissector {
     if (t.protocol === IpProto.Udp && t.hasPorts) {
       // The same test as udp(); a conversation match binds the server port once, so dissect()
       // matching again agrees.
-      if (isDhcpPort(t.sport) || isDhcpPort(t.dport) || t.sport === TFTP_PORT || t.dport === TFTP_PORT || this.convs.match(t.src, t.sport, t.dst, t.dport, ts)) return true;
+      if (isDhcpPort(t.sport) || isDhcpPort(t.dport) || t.sport === TFTP_PORT || t.dport === TFTP_PORT) return true;
+      if (this.convs.match(t.src, t.sport, t.dst, t.dport, ts)) {
+        this.selectedConversation = !t.truncated;
+        return true;
+      }
       udp = true;
     } else if (t.protocol === IpProto.Tcp && this.httpBoot.size > 0) return true;
     c.frames++;
@@ -228,6 +250,49 @@ export class Dissector {
     if (t.truncated) c.truncatedIpv4++;
     if (udp) c.udp++;
     return false;
+  }
+
+  /**
+   * Right after select() accepted a record: when it is a whole, unfragmented Ethernet/IPv4 UDP
+   * datagram of a known TFTP conversation (not port 69) carrying a DATA or an ACK with nothing
+   * odd about it, fills `tftpBlock` and returns true. These are nearly all of a PXE capture's
+   * packets (every block of every file); a consumer that can account for one from these numbers
+   * calls takeTftpBlock() and skips dissect() for it: no Frame, event or string is made. Anything
+   * else (requests, OACK, ERROR, a DATA cut short, an ACK with trailing bytes) returns false.
+   */
+  peekTftpBlock(data: Uint8Array, end: number): boolean {
+    if (!this.selectedConversation) return false;
+    const t = this.tuple;
+    const o = t.netOffset;
+    const u = o + ((data[o] as number) & 0x0f) * 4;
+    const total = ((data[o + 2] as number) << 8) | (data[o + 3] as number);
+    const datagramEnd = total === 0 ? end : o + total;
+    if (u + 12 > datagramEnd) return false;
+    const ulen = ((data[u + 4] as number) << 8) | (data[u + 5] as number);
+    // The UDP length must agree with the IP length; anything else is for the full decoder.
+    if (ulen < 12 || u + ulen !== datagramEnd) return false;
+    const opcode = ((data[u + 8] as number) << 8) | (data[u + 9] as number);
+    if (opcode !== 3 && !(opcode === 4 && ulen === 12)) return false;
+    const b = this.tftpBlock;
+    b.src = t.src;
+    b.sport = t.sport;
+    b.dst = t.dst;
+    b.dport = t.dport;
+    b.opcode = opcode;
+    b.block = ((data[u + 10] as number) << 8) | (data[u + 11] as number);
+    b.payloadOffset = u + 12;
+    b.length = ulen - 12;
+    return true;
+  }
+
+  /** The block peekTftpBlock() described was consumed without dissect(): count it as dissect() would. */
+  takeTftpBlock(): void {
+    const c = this.counts;
+    c.frames++;
+    c.ipv4++;
+    c.udp++;
+    c.tftp++;
+    this.selectedConversation = false;
   }
 
   /**

@@ -12,6 +12,7 @@ import { dhcp6MessageTypeName, innerMessage } from '../decode/dhcp6/codec.js';
 import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
 import type { TimelineEntry } from './types.js';
+import { TransferIndex } from './transfer-index.js';
 import {
   ZERO_IP,
   bootFileOf,
@@ -44,6 +45,15 @@ export interface TrackerOptions {
   onClientDone?(c: ClientRecord): void;
   /** Seconds of packet-time silence after which a client is handed over and forgotten (default 600). */
   idleExpiry?: number;
+  /**
+   * Seconds of silence after which a client whose boot completed (an NBP downloaded, no transfer
+   * left hanging) is handed over, well before idleExpiry (default 60). PXE firmware never waits
+   * that long within one boot (DHCP retries at 4/8/16/32 s, TFTP timeouts of seconds), so what
+   * such a client does later is a new boot, reported as a new session. Failed clients keep the
+   * full idleExpiry so that their retries stay one entry. Without this, a busy capture keeps
+   * every client of the last 10 minutes in memory.
+   */
+  bootDoneAfter?: number;
 }
 
 /** Caps that keep one pathological client (a chainload loop running for hours) bounded. */
@@ -67,13 +77,8 @@ interface ClientState {
 export class ExchangeTracker {
   private readonly clients = new Map<string, ClientState>();
   private readonly ipToMac = new Map<string, string>();
-  private readonly endpoints = new Map<string, TransferRecord>();
-  /**
-   * Transfers by client ip:port and the server's bound port. A client that reuses its port for a
-   * new RRQ (EDK2 retries do) still receives late packets from the server port of the earlier
-   * transfer; they must be credited to that transfer, not the newest one.
-   */
-  private readonly bound = new Map<string, TransferRecord>();
+  /** TFTP transfers by client endpoint and bound server port (numeric keys: looked up per DATA/ACK). */
+  private readonly transfers = new TransferIndex();
   /** Network legs (source > port @ interface) each reply was seen on, to fold relay/interface copies. */
   private readonly legs = new WeakMap<ReplyRecord, Set<string>>();
   private firstInterface: number | undefined;
@@ -90,10 +95,12 @@ export class ExchangeTracker {
   lastFrame = 0;
   private readonly opts: TrackerOptions;
   private readonly idleExpiry: number;
+  private readonly bootDoneAfter: number;
 
   constructor(opts: TrackerOptions = {}) {
     this.opts = opts;
     this.idleExpiry = opts.idleExpiry ?? 600;
+    this.bootDoneAfter = Math.min(this.idleExpiry, opts.bootDoneAfter ?? 60);
   }
 
   /** Seconds since the capture start. */
@@ -182,10 +189,10 @@ export class ExchangeTracker {
 
   /** Hand over and forget clients idle past the expiry; forget idle TFTP endpoints. */
   expire(now: number): void {
-    for (const [key, t] of this.endpoints) if (now - t.lastTs > TRANSFER_IDLE) this.endpoints.delete(key);
-    for (const [key, t] of this.bound) if (now - t.lastTs > TRANSFER_IDLE) this.bound.delete(key);
+    this.transfers.expire(now, TRANSFER_IDLE);
     for (const [mac, s] of this.clients) {
-      if (now - s.rec.lastTs > this.idleExpiry) {
+      const quiet = now - s.rec.lastTs;
+      if (quiet > this.idleExpiry || (quiet > this.bootDoneAfter && bootCompleted(s.rec))) {
         this.clients.delete(mac);
         this.release(s.rec);
       }
@@ -198,8 +205,7 @@ export class ExchangeTracker {
       this.clients.delete(mac);
       this.release(s.rec);
     }
-    this.endpoints.clear();
-    this.bound.clear();
+    this.transfers.clear();
   }
 
   /** A snapshot of a live client with transfer outcomes settled as of `now` (for early findings). */
@@ -212,18 +218,15 @@ export class ExchangeTracker {
     // Drop the client's own TFTP lookups, found through its transfers rather than by scanning every
     // endpoint (that scan made handing over N clients cost N x endpoints). Transfers past the
     // per-client caps are not listed; their lookups go at the next idle expiry.
-    for (const t of [...rec.attempts.flatMap((a) => a.transfers), ...rec.orphanTransfers]) {
-      const key = `${t.client}:${t.clientPort}`;
-      if (this.endpoints.get(key) === t) this.endpoints.delete(key);
-      if (t.serverPort !== undefined && this.bound.get(`${key}:${t.serverPort}`) === t) this.bound.delete(`${key}:${t.serverPort}`);
-    }
+    for (const a of rec.attempts) for (const t of a.transfers) this.transfers.drop(t);
+    for (const t of rec.orphanTransfers) this.transfers.drop(t);
     settleClient(rec, this.lastTs);
     this.opts.onClientDone?.(rec);
   }
 
   private client(mac: string, frame: number, ts: number): ClientState {
     let s = this.clients.get(mac);
-    if (s && ts - s.rec.lastTs > this.idleExpiry) {
+    if (s && (ts - s.rec.lastTs > this.idleExpiry || (ts - s.rec.lastTs > this.bootDoneAfter && bootCompleted(s.rec)))) {
       // Back after the expiry (the tick that would have expired it did not come first): a new session.
       this.clients.delete(mac);
       this.release(s.rec);
@@ -646,7 +649,7 @@ export class ExchangeTracker {
       this.emit(s.rec.mac, frame, ev.meta.ts, `ICMP port unreachable from ${ev.meta.src} for 4011`);
       return;
     }
-    const t = this.endpoints.get(`${q.src}:${q.sport}`);
+    const t = this.transfers.endpoint(q.src, q.sport);
     if (t && (q.dport === 69 || q.dport === t.serverPort)) {
       if (t.icmpFrames.length < MAX_REPEATS) t.icmpFrames.push(frame);
       const s = this.clients.get(t.clientMac);
@@ -661,7 +664,7 @@ export class ExchangeTracker {
     // Lost fragments of a datagram towards a client: the TFTP transfer running to that address.
     const mac = this.ipToMac.get(ev.meta.dst);
     let target: TransferRecord | undefined;
-    for (const t of this.endpoints.values()) {
+    for (const t of this.transfers.endpoints()) {
       if (t.client === ev.meta.dst && (t.server === ev.meta.src || mac === t.clientMac)) target = t;
     }
     if (!target) return;
@@ -677,16 +680,16 @@ export class ExchangeTracker {
       return;
     }
     let towardsClient = true;
-    let t = this.bound.get(`${meta.dst}:${meta.dport}:${meta.sport}`);
+    let t = this.transfers.bound(meta.dst, meta.dport, meta.sport);
     if (!t) {
-      t = this.bound.get(`${meta.src}:${meta.sport}:${meta.dport}`);
+      t = this.transfers.bound(meta.src, meta.sport, meta.dport);
       if (t) towardsClient = false;
     }
     if (!t) {
-      t = this.endpoints.get(`${meta.dst}:${meta.dport}`);
+      t = this.transfers.endpoint(meta.dst, meta.dport);
       towardsClient = true;
       if (!t) {
-        t = this.endpoints.get(`${meta.src}:${meta.sport}`);
+        t = this.transfers.endpoint(meta.src, meta.sport);
         towardsClient = false;
       }
       // The client port's newest transfer talks to another server port: this packet belongs to an
@@ -700,21 +703,13 @@ export class ExchangeTracker {
       towardsClient = true;
     }
     const ts = meta.ts;
-    const gap = ts - t.lastTs;
-    if (gap > t.maxGap) t.maxGap = Math.round(gap * 1e6) / 1e6;
-    t.lastTs = Math.max(t.lastTs, ts);
-    t.lastFrame = meta.frame;
-    const s = this.clients.get(t.clientMac);
-    if (s) {
-      s.rec.lastFrame = Math.max(s.rec.lastFrame, meta.frame);
-      s.rec.lastTs = Math.max(s.rec.lastTs, ts);
-    }
     const fromServer = towardsClient;
+    this.touchTransfer(t, meta.frame, ts);
     if (fromServer) {
       t.firstReplyFrame ??= meta.frame;
       if (t.serverPort === undefined) {
         t.serverPort = meta.sport;
-        this.bound.set(`${t.client}:${t.clientPort}:${t.serverPort}`, t);
+        this.transfers.bind(t);
       }
     }
     switch (p.opcode) {
@@ -728,43 +723,12 @@ export class ExchangeTracker {
         if (Number.isFinite(ws) && ws >= 1) t.windowsize = ws;
         break;
       }
-      case 3: {
-        const hi = t.highestBlock;
-        let abs = Math.floor(hi / 65536) * 65536 + p.block;
-        if (abs < hi - 32768) {
-          abs += 65536;
-          t.wrapped = true;
-          // Servers that roll over to 1 instead of 0 skip no data.
-          if (p.block === 1 && hi % 65536 === 65535) abs -= 1;
-        }
-        if (abs > hi) {
-          if (abs > hi + 1) t.missingBlocks += abs - hi - 1;
-          t.highestBlock = abs;
-          t.bytes += p.length;
-          t.dataPackets++;
-          t.lastDataFrame = meta.frame;
-          t.lastDataLen = p.length;
-          if (abs === 1 && !t.head) t.head = p.payload.slice(0, HEAD_BYTES);
-          if (meta.fragmentFrames && meta.fragmentFrames.length > 1) t.fragmentedData++;
-          // RFC 1350 §6: a DATA shorter than the block size ends the transfer.
-          if (p.length < t.blksize && !t.finished) {
-            t.finished = true;
-            this.transferDone(t, meta.frame, ts);
-          }
-        } else {
-          t.duplicateData++;
-        }
+      case 3:
+        this.tftpData(t, p.block, p.length, meta.frame, ts, meta.fragmentFrames !== undefined && meta.fragmentFrames.length > 1, p.payload, 0);
         break;
-      }
-      case 4: {
-        if (t.lastAckBlock === p.block) t.duplicateAcks++;
-        t.lastAckBlock = p.block;
-        if (t.finished && t.highestBlock % 65536 === p.block) {
-          t.finalAckFrame = meta.frame;
-          this.forgetTransfer(t);
-        }
+      case 4:
+        this.tftpAck(t, p.block, meta.frame);
         break;
-      }
       case 5: {
         t.error = { code: p.errorCode, message: p.errorMessage, frame: meta.frame, fromClient: !fromServer };
         this.forgetTransfer(t);
@@ -775,19 +739,95 @@ export class ExchangeTracker {
   }
 
   /**
+   * A TFTP DATA or ACK read in place from the capture buffer (Dissector.peekTftpBlock): addresses
+   * as 32-bit IPv4 numbers, the payload at `payloadOffset` in `buf`. Accounted for exactly as
+   * onTftp() would, when it belongs to a transfer whose server port is already bound and nothing
+   * about the capture needs the per-event path (several interfaces). Returns false otherwise: the
+   * caller then dissects the frame and push()es the event.
+   */
+  tftpBlock(frame: number, ts: number, interfaceId: number, src: number, sport: number, dst: number, dport: number, opcode: number, block: number, length: number, buf: Uint8Array, payloadOffset: number): boolean {
+    if (this.multiInterface || interfaceId !== this.firstInterface) return false;
+    let t = this.transfers.boundByNumber(dst, dport, sport);
+    let fromServer = true;
+    if (t === undefined) {
+      t = this.transfers.boundByNumber(src, sport, dport);
+      if (t === undefined) return false;
+      fromServer = false;
+    }
+    // What push() does for every event.
+    if (ts > this.lastTs) this.lastTs = ts;
+    this.lastFrame = frame;
+    this.touchTransfer(t, frame, ts);
+    // A bound transfer has had its first reply (binding happens on it): nothing else to note.
+    if (fromServer) t.firstReplyFrame ??= frame;
+    if (opcode === 3) this.tftpData(t, block, length, frame, ts, false, buf, payloadOffset);
+    else this.tftpAck(t, block, frame);
+    return true;
+  }
+
+  /** Any packet of transfer `t`: its silence, last frame, and its client's. */
+  private touchTransfer(t: TransferRecord, frame: number, ts: number): void {
+    const gap = ts - t.lastTs;
+    if (gap > t.maxGap) t.maxGap = Math.round(gap * 1e6) / 1e6;
+    t.lastTs = Math.max(t.lastTs, ts);
+    t.lastFrame = frame;
+    const s = this.clients.get(t.clientMac);
+    if (s) {
+      s.rec.lastFrame = Math.max(s.rec.lastFrame, frame);
+      s.rec.lastTs = Math.max(s.rec.lastTs, ts);
+    }
+  }
+
+  /** DATA `block` of `length` bytes (its payload at buf[payloadOffset]). */
+  private tftpData(t: TransferRecord, block: number, length: number, frame: number, ts: number, fragmented: boolean, buf: Uint8Array, payloadOffset: number): void {
+    const hi = t.highestBlock;
+    let abs = Math.floor(hi / 65536) * 65536 + block;
+    if (abs < hi - 32768) {
+      abs += 65536;
+      t.wrapped = true;
+      // Servers that roll over to 1 instead of 0 skip no data.
+      if (block === 1 && hi % 65536 === 65535) abs -= 1;
+    }
+    if (abs > hi) {
+      if (abs > hi + 1) t.missingBlocks += abs - hi - 1;
+      t.highestBlock = abs;
+      t.bytes += length;
+      t.dataPackets++;
+      t.lastDataFrame = frame;
+      t.lastDataLen = length;
+      if (abs === 1 && !t.head) t.head = buf.slice(payloadOffset, payloadOffset + Math.min(length, HEAD_BYTES));
+      if (fragmented) t.fragmentedData++;
+      // RFC 1350 §6: a DATA shorter than the block size ends the transfer.
+      if (length < t.blksize && !t.finished) {
+        t.finished = true;
+        this.transferDone(t, frame, ts);
+      }
+    } else {
+      t.duplicateData++;
+    }
+  }
+
+  private tftpAck(t: TransferRecord, block: number, frame: number): void {
+    if (t.lastAckBlock === block) t.duplicateAcks++;
+    t.lastAckBlock = block;
+    if (t.finished && t.highestBlock % 65536 === block) {
+      t.finalAckFrame = frame;
+      this.forgetTransfer(t);
+    }
+  }
+
+  /**
    * A finished transfer gives up its client port (only if it still owns it: a newer RRQ may). Its
    * bound server port stays known until idle expiry, so late retransmissions still land on it.
    */
   private forgetTransfer(t: TransferRecord): void {
-    const key = `${t.client}:${t.clientPort}`;
-    if (this.endpoints.get(key) === t) this.endpoints.delete(key);
+    this.transfers.releaseEndpoint(t);
   }
 
   private onRrq(ev: TftpEvent): void {
     const { meta, tftp: p } = ev;
     if (p.opcode !== 1 && p.opcode !== 2) return;
-    const key = `${meta.src}:${meta.sport}`;
-    const existing = this.endpoints.get(key);
+    const existing = this.transfers.endpoint(meta.src, meta.sport);
     if (existing && existing.file === p.filename && existing.firstReplyFrame === undefined && existing.write === (p.opcode === 2)) {
       if (existing.rrqRepeats.length < MAX_REPEATS) {
         existing.rrqRepeats.push(meta.frame);
@@ -867,7 +907,7 @@ export class ExchangeTracker {
       if (a.transfers.length < MAX_TRANSFERS_PER_ATTEMPT) a.transfers.push(t);
       a.lastTs = Math.max(a.lastTs, meta.ts);
     } else if (s.rec.orphanTransfers.length < MAX_TRANSFERS_PER_ATTEMPT) s.rec.orphanTransfers.push(t);
-    this.endpoints.set(`${clientIp}:${clientPort}`, t);
+    this.transfers.setEndpoint(t);
     const opts = Object.entries(options)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
@@ -989,6 +1029,17 @@ export function settleTransfer(t: TransferRecord, now: number, later: TransferRe
     else t.outcome = 'no-response';
   } else if (now - t.lastTs < 2 && t.missingBlocks === 0) t.outcome = 'capture-ended';
   else t.outcome = 'incomplete';
+}
+
+/** The client downloaded an NBP and its latest DHCP round left no TFTP transfer hanging. */
+function bootCompleted(rec: ClientRecord): boolean {
+  let nbp = false;
+  for (const a of rec.attempts) for (const t of a.transfers) if (t.role === 'nbp' && t.finished && !t.error) nbp = true;
+  if (!nbp) return false;
+  const last = rec.attempts[rec.attempts.length - 1];
+  if (last) for (const t of last.transfers) if (!t.finished && !t.error) return false;
+  for (const t of rec.orphanTransfers) if (!t.finished && !t.error) return false;
+  return true;
 }
 
 function settleClient(rec: ClientRecord, now: number): void {

@@ -65,7 +65,7 @@ export class ProbeRecorder {
   /** A fresh analysis for the next architecture (its own client MAC, xids and verdict). */
   startArch(clientMac: string): void {
     this.clientMac = clientMac;
-    this.analyzer = new Analyzer({ idleExpiry: 24 * 3600 });
+    this.analyzer = new Analyzer({ idleExpiry: 24 * 3600, bootDoneAfter: 24 * 3600 });
     this.dissector = new Dissector({ onWarning: (m) => this.warnings.length < 20 && this.warnings.push(m) });
     this.firstTs = undefined;
     this.archFrames = 0;

@@ -177,7 +177,7 @@ export function register(program: Command): void {
       // The same engine as `analyze`, fed with the packets serve received and sent (re-decoded).
       const { Analyzer } = await import('../../pipeline.js');
       const { renderTextReport } = await import('../../report/text.js');
-      const analyzer = full ? new Analyzer({ idleExpiry: 24 * 3600 }) : undefined;
+      const analyzer = full ? new Analyzer({ idleExpiry: 24 * 3600, bootDoneAfter: 24 * 3600 }) : undefined;
       const responder = new Responder(
         {
           iface,
