@@ -50,7 +50,7 @@ export interface TransferJson {
 
 export interface ClientJson {
   mac: string;
-  /** Present (2, 3, ...) when this MAC came back after being idle past the expiry (10 min): a separate entry. */
+  /** Present (2, 3, ...) when this MAC came back after its entry closed (10 min idle, or 60 s after a completed boot): a separate entry. */
   session?: number;
   guid?: string;
   arch?: number[];
