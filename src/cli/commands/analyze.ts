@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UserError, ExitCode } from '../errors.js';
-import { setExitCode } from '../exit.js';
+import { endQuietlyWhenStdoutCloses, setExitCode } from '../exit.js';
 import type { Severity } from '../../diagnose/finding.js';
 import { severityRank } from '../../diagnose/finding.js';
 import type { ClientJson } from '../../report/schema.js';
@@ -36,6 +36,7 @@ export function register(program: Command): void {
     .action(async (capture: string, opts: AnalyzeCliOptions, cmd: Command) => {
       if (!FAIL_ON.includes(opts.failOn)) throw new UserError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${opts.failOn}"`);
       if (opts.json && opts.diagram) throw new UserError('--diagram draws for a person; it does not go with --json');
+      endQuietlyWhenStdoutCloses();
       const { normalizeMac, analyzeCapture } = await import('../../pipeline.js');
       let client: string | undefined;
       if (opts.client !== undefined) {

@@ -8,7 +8,7 @@ import { existsSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError, ExitCode } from '../errors.js';
-import { setExitCode } from '../exit.js';
+import { endQuietlyWhenStdoutCloses, setExitCode } from '../exit.js';
 import type { AnalysisJson } from '../../report/schema.js';
 import * as run from '../../check/run.js';
 import { formatSingle, formatCaptureLine, formatSummary } from '../../check/report.js';
@@ -36,6 +36,7 @@ export function register(program: Command): void {
     .option('--no-color', 'no colors')
     .addHelpText('after', '\nExpectations format, directory mode and JUnit output: docs/check.md\n')
     .action(async (target: string | undefined, opts: CheckCliOptions, cmd: Command) => {
+      endQuietlyWhenStdoutCloses();
       setExitCode(cmd, await runCheck(target, opts));
     });
 }

@@ -10,7 +10,7 @@ import { Dissector } from '../../decode/dissect.js';
 import type { PacketEvent } from '../../decode/events.js';
 import { decodeLine, decodeRecord } from '../../report/decode-line.js';
 import { UserError } from '../errors.js';
-import { setExitCode } from '../exit.js';
+import { endQuietlyWhenStdoutCloses, setExitCode } from '../exit.js';
 
 interface DecodeOptions {
   json?: boolean;
@@ -42,10 +42,7 @@ export async function runDecode(input: string, opts: DecodeOptions): Promise<num
     const base = t0 ?? ev.meta.ts;
     out.write(opts.json ? JSON.stringify(decodeRecord(ev, base)) : decodeLine(ev, base));
   };
-  // `decode | head` closes the pipe early: stop quietly instead of dying on EPIPE.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-  });
+  endQuietlyWhenStdoutCloses();
   let summary;
   try {
     summary = await readCapture(input, {
