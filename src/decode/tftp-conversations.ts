@@ -11,9 +11,12 @@
  * RRQ must add a wildcard, not replace the ports already bound (lab capture
  * fail-tftp-replies-blocked.both-sides.pcapng frames 39, 44, 51, ...).
  *
- * Hot path: `match()` is called for every UDP frame not on a well-known port. Keys are numbers
- * (address * 65536 + port) and each endpoint's ports sit in a small array, so a lookup allocates
- * nothing. The table is bounded (endpoints, and ports per endpoint) and expires on packet time.
+ * Hot path: `match()` is called for every UDP frame not on a well-known port, i.e. for every
+ * DATA and ACK of every transfer. It indexes an array by the 16-bit client port and compares the
+ * address in the (nearly always one-element) list there: no Map lookup on a 48-bit key, which
+ * would be a heap number per lookup. The Map, keyed on address * 65536 + port, only keeps the
+ * endpoints in least-recently-opened order for eviction and sweeps. The table is bounded
+ * (endpoints, and ports per endpoint) and expires on packet time.
  */
 
 /** One server transfer port bound to (or, with port 0, awaited by) a client endpoint. */
@@ -25,6 +28,8 @@ interface ServerPort {
 }
 
 interface ClientEndpoint {
+  address: number;
+  port: number;
   /** Oldest first; at most `maxPortsPerClient` entries. */
   ports: ServerPort[];
   lastTs: number;
@@ -44,11 +49,8 @@ export class TftpConversations {
   readonly maxConversations: number;
   readonly maxPortsPerClient: number;
   private readonly byClient = new Map<number, ClientEndpoint>();
-  /**
-   * Client endpoints per client port. Nearly every UDP packet of a busy capture touches no such
-   * port, and this array says so before a Map key is built (a 48-bit number, boxed per lookup).
-   */
-  private readonly clientPorts = new Uint32Array(65536);
+  /** Client endpoints by client port: what match() looks in. */
+  private readonly byPort: (ClientEndpoint[] | undefined)[] = new Array<ClientEndpoint[] | undefined>(65536);
   private lastSweep = -Infinity;
   /** RRQ/WRQs that opened (or re-armed) a conversation. */
   opened = 0;
@@ -69,7 +71,7 @@ export class TftpConversations {
 
   /** Server ports bound or awaited for client:clientPort (for tests and stats). */
   portsOf(client: number, clientPort: number): { server: number; port: number }[] {
-    return (this.byClient.get(client * 65536 + clientPort)?.ports ?? []).map((p) => ({ server: p.server, port: p.port }));
+    return (this.endpoint(client, clientPort)?.ports ?? []).map((p) => ({ server: p.server, port: p.port }));
   }
 
   /** An RRQ/WRQ from client:clientPort to server:69 was seen. */
@@ -79,8 +81,10 @@ export class TftpConversations {
     // Re-insert so Map order stays least-recently-opened first for eviction.
     if (c !== undefined) this.byClient.delete(key);
     else {
-      c = { ports: [], lastTs: ts };
-      this.clientPorts[clientPort] = (this.clientPorts[clientPort] as number) + 1;
+      c = { address: client, port: clientPort, ports: [], lastTs: ts };
+      const list = this.byPort[clientPort];
+      if (list === undefined) this.byPort[clientPort] = [c];
+      else list.push(c);
     }
     this.byClient.set(key, c);
     c.lastTs = ts;
@@ -105,9 +109,8 @@ export class TftpConversations {
   match(src: number, sport: number, dst: number, dport: number, ts: number): boolean {
     if (this.byClient.size === 0) return false;
     if (ts - this.lastSweep > 10) this.sweep(ts);
-    if (this.clientPorts[dport] === 0 && this.clientPorts[sport] === 0) return false;
     // Server -> client: a port already bound, else the first reply binds the awaited wildcard.
-    let c = this.byClient.get(dst * 65536 + dport);
+    let c = this.endpoint(dst, dport);
     if (c !== undefined) {
       let wildcard: ServerPort | undefined;
       for (const p of c.ports) {
@@ -127,7 +130,7 @@ export class TftpConversations {
       }
     }
     // Client -> server (ACKs, ERRORs), only to a bound server port.
-    c = this.byClient.get(src * 65536 + sport);
+    c = this.endpoint(src, sport);
     if (c !== undefined) {
       for (const p of c.ports) {
         if (p.server === dst && p.port === dport && p.port !== 0) {
@@ -153,11 +156,25 @@ export class TftpConversations {
     }
   }
 
+  private endpoint(address: number, port: number): ClientEndpoint | undefined {
+    const list = this.byPort[port];
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i] as ClientEndpoint;
+      if (c.address === address) return c;
+    }
+    return undefined;
+  }
+
   /** Drops a client endpoint (key = address * 65536 + port). */
   private forget(key: number): void {
-    if (!this.byClient.delete(key)) return;
-    const port = key % 65536;
-    this.clientPorts[port] = (this.clientPorts[port] as number) - 1;
+    const c = this.byClient.get(key);
+    if (c === undefined) return;
+    this.byClient.delete(key);
+    const list = this.byPort[c.port] as ClientEndpoint[];
+    const i = list.indexOf(c);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.byPort[c.port] = undefined;
   }
 }
 

@@ -1,54 +1,65 @@
 /**
  * The tracker's TFTP lookup: which transfer a DATA/ACK/ERROR/OACK belongs to.
  *
- * Every DATA and ACK of every transfer is looked up here, so it is built for that: keys are numbers
- * (address * 65536 + port), not strings made per packet. An address's number is its IPv4 value, or
- * for anything else 2^32 plus a 32-bit hash of its text; a hash can collide, so a hit is confirmed
- * on the transfer's own address string. The numbers are cached per address string (the dissector
- * hands out one string per address, whose hash V8 keeps), and recomputed if the cache is cleared.
+ * Every DATA and ACK of every transfer is looked up here, so it is built for that: by client port
+ * (an array index), then by the address as a number, never by a string made per packet. An
+ * address's number is its IPv4 value, or for anything else 2^32 plus a 32-bit hash of its text; a
+ * hash can collide, so a hit is confirmed on the address string. The numbers are cached per
+ * address string (the dissector hands out one string per address, whose hash V8 keeps).
  */
 import type { TransferRecord } from './types.js';
 
 /** Address strings remembered at once; the cache is a pure speed-up, cleared when full. */
 const MAX_CACHED_ADDRESSES = 65_536;
 
+/** Everything known about one client address:port. */
+interface Endpoint {
+  /** addressNumber(text): exact for IPv4. */
+  address: number;
+  text: string;
+  port: number;
+  /** The newest transfer (the one the latest RRQ from this endpoint started), while it owns the endpoint. */
+  newest: TransferRecord | undefined;
+  /**
+   * Transfers whose server port is known. A client that reuses its port for a new RRQ (EDK2
+   * retries do) still receives late packets from the server port of the earlier transfer; they
+   * must be credited to that transfer, not the newest one.
+   */
+  bound: TransferRecord[];
+}
+
 export class TransferIndex {
   private readonly addressNumbers = new Map<string, number>();
-  /** The newest transfer per client address:port (the one an RRQ from that endpoint started). */
-  private readonly byEndpoint = new Map<number, TransferRecord>();
   /**
-   * Transfers whose server port is known, per client address:port. A client that reuses its port
-   * for a new RRQ (EDK2 retries do) still receives late packets from the server port of the earlier
-   * transfer; they must be credited to that transfer, not the newest one.
+   * Endpoints by client port, then address: the lookup per DATA/ACK indexes an array by the port
+   * and compares numbers in a list of (nearly always) one, instead of hashing a 48-bit Map key.
    */
-  private readonly byBoundEndpoint = new Map<number, TransferRecord[]>();
+  private readonly byPort: (Endpoint[] | undefined)[] = new Array<Endpoint[] | undefined>(65536);
+  /** Every endpoint, for expiry. */
+  private readonly all = new Set<Endpoint>();
+  /** Endpoints that have a newest transfer, in the order they got it (for endpoints()). */
+  private readonly owned = new Set<Endpoint>();
 
-  /** Numeric key of address:port. */
-  key(address: string, port: number): number {
+  /** Numeric identity of an address string (its IPv4 value, else 2^32 + a hash). */
+  number(address: string): number {
     let n = this.addressNumbers.get(address);
     if (n === undefined) {
       n = addressNumber(address);
       if (this.addressNumbers.size >= MAX_CACHED_ADDRESSES) this.addressNumbers.clear();
       this.addressNumbers.set(address, n);
     }
-    return n * 65536 + port;
+    return n;
   }
 
   /** The newest transfer of client address:port. */
   endpoint(address: string, port: number): TransferRecord | undefined {
-    const t = this.byEndpoint.get(this.key(address, port));
-    return t !== undefined && t.client === address ? t : undefined;
+    return this.find(address, port)?.newest;
   }
 
   /** The transfer between client address:port and the server's bound `serverPort`. */
   bound(address: string, port: number, serverPort: number): TransferRecord | undefined {
-    const list = this.byBoundEndpoint.get(this.key(address, port));
-    if (list === undefined) return undefined;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const t = list[i] as TransferRecord;
-      if (t.serverPort === serverPort && t.client === address) return t;
-    }
-    return undefined;
+    const e = this.find(address, port);
+    return e === undefined ? undefined : boundOn(e, serverPort);
   }
 
   /**
@@ -56,38 +67,36 @@ export class TransferIndex {
    * are exact, so no string is needed to confirm the hit.
    */
   boundByNumber(address: number, port: number, serverPort: number): TransferRecord | undefined {
-    const list = this.byBoundEndpoint.get(address * 65536 + port);
+    const list = this.byPort[port];
     if (list === undefined) return undefined;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const t = list[i] as TransferRecord;
-      if (t.serverPort === serverPort) return t;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i] as Endpoint;
+      if (e.address === address) return boundOn(e, serverPort);
     }
     return undefined;
   }
 
   /** `t` is now the newest transfer of its client endpoint. */
   setEndpoint(t: TransferRecord): void {
-    this.byEndpoint.set(this.key(t.client, t.clientPort), t);
+    const e = this.findOrAdd(t);
+    e.newest = t;
+    this.owned.add(e);
   }
 
   /** `t` no longer owns its client endpoint (only if it still does: a newer RRQ may). */
   releaseEndpoint(t: TransferRecord): void {
-    const k = this.key(t.client, t.clientPort);
-    if (this.byEndpoint.get(k) === t) this.byEndpoint.delete(k);
+    const e = this.find(t.client, t.clientPort);
+    if (e === undefined || e.newest !== t) return;
+    this.disown(e);
+    this.dropIfEmpty(e);
   }
 
   /** The server answered `t` from its (now set) serverPort. */
   bind(t: TransferRecord): void {
-    const k = this.key(t.client, t.clientPort);
-    const list = this.byBoundEndpoint.get(k);
-    if (list === undefined) {
-      this.byBoundEndpoint.set(k, [t]);
-      return;
-    }
+    const list = this.findOrAdd(t).bound;
     // One transfer per server port: a newer one on the same ports replaces the old.
     for (let i = 0; i < list.length; i++) {
-      const old = list[i] as TransferRecord;
-      if (old.serverPort === t.serverPort && old.client === t.client) {
+      if ((list[i] as TransferRecord).serverPort === t.serverPort) {
         list[i] = t;
         return;
       }
@@ -97,37 +106,80 @@ export class TransferIndex {
 
   /** Forgets everything of `t` (its client was handed over). */
   drop(t: TransferRecord): void {
-    this.releaseEndpoint(t);
-    if (t.serverPort === undefined) return;
-    const k = this.key(t.client, t.clientPort);
-    const list = this.byBoundEndpoint.get(k);
-    if (list === undefined) return;
-    const i = list.indexOf(t);
-    if (i < 0) return;
-    list.splice(i, 1);
-    if (list.length === 0) this.byBoundEndpoint.delete(k);
+    const e = this.find(t.client, t.clientPort);
+    if (e === undefined) return;
+    if (e.newest === t) this.disown(e);
+    const i = e.bound.indexOf(t);
+    if (i >= 0) e.bound.splice(i, 1);
+    this.dropIfEmpty(e);
   }
 
   /** Forgets transfers idle for more than `idle` seconds before `now`. */
   expire(now: number, idle: number): void {
-    for (const [k, t] of this.byEndpoint) if (now - t.lastTs > idle) this.byEndpoint.delete(k);
-    for (const [k, list] of this.byBoundEndpoint) {
+    for (const e of this.all) {
+      if (e.newest !== undefined && now - e.newest.lastTs > idle) this.disown(e);
       let kept = 0;
-      for (const t of list) if (now - t.lastTs <= idle) list[kept++] = t;
-      if (kept === 0) this.byBoundEndpoint.delete(k);
-      else list.length = kept;
+      for (const t of e.bound) if (now - t.lastTs <= idle) e.bound[kept++] = t;
+      e.bound.length = kept;
+      this.dropIfEmpty(e);
     }
   }
 
   clear(): void {
-    this.byEndpoint.clear();
-    this.byBoundEndpoint.clear();
+    for (const e of this.all) this.byPort[e.port] = undefined;
+    this.all.clear();
+    this.owned.clear();
   }
 
   /** The newest transfer of every client endpoint (for rare searches, e.g. lost fragments). */
-  endpoints(): IterableIterator<TransferRecord> {
-    return this.byEndpoint.values();
+  *endpoints(): IterableIterator<TransferRecord> {
+    for (const e of this.owned) if (e.newest !== undefined) yield e.newest;
   }
+
+  private find(text: string, port: number): Endpoint | undefined {
+    const list = this.byPort[port];
+    if (list === undefined) return undefined;
+    const n = this.number(text);
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i] as Endpoint;
+      // The text confirms a hashed (non-IPv4) number.
+      if (e.address === n && e.text === text) return e;
+    }
+    return undefined;
+  }
+
+  private findOrAdd(t: TransferRecord): Endpoint {
+    const found = this.find(t.client, t.clientPort);
+    if (found !== undefined) return found;
+    const e: Endpoint = { address: this.number(t.client), text: t.client, port: t.clientPort, newest: undefined, bound: [] };
+    const list = this.byPort[t.clientPort];
+    if (list === undefined) this.byPort[t.clientPort] = [e];
+    else list.push(e);
+    this.all.add(e);
+    return e;
+  }
+
+  private disown(e: Endpoint): void {
+    e.newest = undefined;
+    this.owned.delete(e);
+  }
+
+  private dropIfEmpty(e: Endpoint): void {
+    if (e.newest !== undefined || e.bound.length > 0) return;
+    this.all.delete(e);
+    const list = this.byPort[e.port] as Endpoint[];
+    const i = list.indexOf(e);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.byPort[e.port] = undefined;
+  }
+}
+
+function boundOn(e: Endpoint, serverPort: number): TransferRecord | undefined {
+  for (let i = e.bound.length - 1; i >= 0; i--) {
+    const t = e.bound[i] as TransferRecord;
+    if (t.serverPort === serverPort) return t;
+  }
+  return undefined;
 }
 
 /** IPv4 text -> its 32-bit value; anything else -> 2^32 + FNV-1a of the text (never equal to an IPv4 value). */
