@@ -80,7 +80,7 @@ export class ExchangeTracker {
   /** TFTP transfers by client endpoint and bound server port (numeric keys: looked up per DATA/ACK). */
   private readonly transfers = new TransferIndex();
   /** Network legs (source > port @ interface) each reply was seen on, to fold relay/interface copies. */
-  private readonly legs = new WeakMap<ReplyRecord, Set<string>>();
+  private readonly legs = new WeakMap<ReplyRecord, string[]>();
   private firstInterface: number | undefined;
   private multiInterface = false;
   /** Routed packets seen lately (multi-interface captures only), to drop their copy from the other segment. */
@@ -559,15 +559,17 @@ export class ExchangeTracker {
         o.bootFile === r.bootFile &&
         o.messageType === r.messageType &&
         r.ts - o.ts < 1 &&
-        !(this.legs.get(o)?.has(leg) ?? true),
+        !(this.legs.get(o)?.includes(leg) ?? true),
     );
     if (dup) {
       dup.copies++;
-      this.legs.get(dup)!.add(leg);
+      const seen = this.legs.get(dup)!;
+      if (!seen.includes(leg)) seen.push(leg);
       if (msg.giaddr !== ZERO_IP) dup.giaddr = msg.giaddr;
       return;
     }
-    this.legs.set(r, new Set([leg]));
+    // An array, not a Set: one or two legs per reply, and a Set per reply is ~10x the memory.
+    this.legs.set(r, [leg]);
     if (list.length >= MAX_MESSAGES_PER_ATTEMPT) return; // a flood: the first replies tell the story
     list.push(r);
     if (type === 5 && msg.yiaddr !== ZERO_IP) {
@@ -846,7 +848,7 @@ export class ExchangeTracker {
         s.rec.lastTs = Math.max(s.rec.lastTs, meta.ts);
         s.rec.lastFrame = Math.max(s.rec.lastFrame, meta.frame);
       }
-      this.emit(existing.clientMac, meta.frame, meta.ts, `TFTP RRQ ${printableName(existing.file)} to ${existing.server} again (try ${1 + existing.rrqRepeats.length}, no answer yet)`);
+      if (this.opts.onEvent) this.emit(existing.clientMac, meta.frame, meta.ts, `TFTP RRQ ${printableName(existing.file)} to ${existing.server} again (try ${1 + existing.rrqRepeats.length}, no answer yet)`);
       return;
     }
     this.startTransfer(ev, meta.src, meta.sport, meta.dst, p.filename, p.opcode === 2, meta.srcMac, p.options);
@@ -920,14 +922,14 @@ export class ExchangeTracker {
       kind: 'TFTP-TRANSFER',
       label: `${what} ${printableName(t.file)}${opts ? ` (${opts})` : ''}`,
     });
-    this.emit(mac, meta.frame, meta.ts, `TFTP ${what} ${printableName(t.file)} from ${server}${opts ? ` (${opts})` : ''}`);
+    if (this.opts.onEvent) this.emit(mac, meta.frame, meta.ts, `TFTP ${what} ${printableName(t.file)} from ${server}${opts ? ` (${opts})` : ''}`);
     return t;
   }
 
   private transferDone(t: TransferRecord, frame: number, ts: number): void {
     settleTransfer(t, ts, undefined);
     if (t.timeline) t.timeline.label = transferLabel(t);
-    this.emit(t.clientMac, frame, ts, `TFTP ${transferLabel(t)}`);
+    if (this.opts.onEvent) this.emit(t.clientMac, frame, ts, `TFTP ${t.timeline?.label ?? transferLabel(t)}`);
   }
 }
 
