@@ -5,7 +5,7 @@
  * in `anomalies`. encodeDhcp is its inverse (see docs/codecs.md for the exact round-trip rule).
  */
 import type { DhcpMessage, DhcpOption } from './types.js';
-import { ByteWriter, formatIpv4, formatMac, latin1String } from '../bytes.js';
+import { ByteWriter, formatIpv4, formatMac, HEX_DIGIT_CODES, latin1Text, RecentText } from '../bytes.js';
 import { decodeBsdp, isBsdpVendorClass } from './bsdp.js';
 import { decodeIpxeEncap, decodePxeVendor, decodeRelayAgent, fromHex, latin1Bytes, toHex } from './suboptions.js';
 
@@ -44,25 +44,26 @@ export interface DhcpMessageInit {
   options: DhcpOption[];
 }
 
-function cString(b: Uint8Array, start: number, len: number): { text: string; terminated: boolean; printable: boolean } {
-  let end = start;
-  const limit = Math.min(start + len, b.length);
-  while (end < limit && b[end] !== 0) end++;
-  let printable = true;
-  for (let i = start; i < end; i++) {
-    const c = b[i] as number;
-    if (c < 0x20 || c > 0x7e) {
-      printable = false;
-      break;
-    }
-  }
-  return { text: latin1String(b.subarray(start, end)), terminated: end < limit, printable };
-}
-
 /** Text of a string option up to its first NUL (clients often add one; RFC 2132 §2 says receivers cope). */
 function optionText(d: Uint8Array): string {
-  const nul = d.indexOf(0);
-  return latin1String(nul < 0 ? d : d.subarray(0, nul));
+  let end = 0;
+  while (end < d.length && d[end] !== 0) end++;
+  return latin1Text(d, 0, end);
+}
+
+/**
+ * Up to this length an option's copy is a new array filled byte by byte, which measured cheaper
+ * than slice() (V8 keeps typed arrays of up to 64 bytes on the JS heap); longer ones are sliced.
+ */
+const SHORT_OPTION = 64;
+
+/** An owned copy of b[start, end) (the packet's buffer is reused by the reader). */
+function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
+  const len = end - start;
+  if (len > SHORT_OPTION) return b.slice(start, end);
+  const d = new Uint8Array(len);
+  for (let i = 0; i < len; i++) d[i] = b[start + i] as number;
+  return d;
 }
 
 /**
@@ -78,6 +79,7 @@ function parseOptionRegion(
   anomalies: string[],
 ): 'end' | 'no-end' | 'overrun' {
   let p = start;
+  const inOptionsArea = area === 'options';
   while (p < end) {
     const code = b[p] as number;
     if (code === 0) {
@@ -90,9 +92,8 @@ function parseOptionRegion(
       anomalies.push(`option ${code} runs past the end`);
       return 'overrun';
     }
-    const opt: DhcpOption = { code, data: b.slice(p + 2, p + 2 + len) };
-    if (area !== 'options') opt.area = area;
-    out.push(opt);
+    const data = copyBytes(b, p + 2, p + 2 + len);
+    out.push(inOptionsArea ? { code, data } : { code, data, area });
     p += 2 + len;
   }
   return 'no-end';
@@ -118,10 +119,27 @@ function u32(d: Uint8Array, p = 0): number {
   return (d[p] as number) * 0x1000000 + (((d[p + 1] as number) << 16) | ((d[p + 2] as number) << 8) | (d[p + 3] as number));
 }
 
+/** A client's GUID comes back in each message of its exchange (options 97, DHCPv6 DUID-UUID). */
+const recentGuids = new RecentText(1024, 16);
+
 /** "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" of 16 bytes in wire order (no mixed-endian swapping). */
 export function formatGuid(b: Uint8Array, off = 0): string {
-  const h = toHex(b, off, off + 16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  const inside = off >= 0 && off + 16 <= b.length;
+  if (inside) {
+    const known = recentGuids.get(b, off, off + 16);
+    if (known !== undefined) return known;
+  }
+  const codes = new Array<number>(36);
+  let k = 0;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) codes[k++] = 0x2d; // '-'
+    const v = b[off + i] ?? 0;
+    codes[k++] = HEX_DIGIT_CODES[2 * v] as number;
+    codes[k++] = HEX_DIGIT_CODES[2 * v + 1] as number;
+  }
+  const text = String.fromCharCode.apply(null, codes);
+  if (inside) recentGuids.put(b, off, off + 16, text);
+  return text;
 }
 
 /** RFC 3004 user class: a list of length-prefixed entries; null when the data is not that form. */
@@ -131,7 +149,7 @@ function parseRfc3004(d: Uint8Array): string[] | null {
   while (p < d.length) {
     const len = d[p] as number;
     if (len === 0 || p + 1 + len > d.length) return null;
-    out.push(latin1String(d.subarray(p + 1, p + 1 + len)));
+    out.push(latin1Text(d, p + 1, p + 1 + len));
     p += 1 + len;
   }
   return out.length > 0 ? out : null;
@@ -164,140 +182,194 @@ function concatenateByCode(options: DhcpOption[]): Map<number, Uint8Array> {
   return out;
 }
 
+/**
+ * Codes seen in the message being decoded, to tell whether any code repeats (RFC 3396 splitting,
+ * rare) without a Map per message. Reused across calls and cleared after each use; a mark left
+ * behind could only send a later message down the general (Map) path, which gives the same result.
+ */
+const seenCodes = new Uint8Array(256);
+
+/**
+ * Fills the typed shortcuts from each code's data (pieces already joined), in the order the codes
+ * first appear on the wire, so the message's keys come out in that order whichever path ran.
+ */
 function fillShortcuts(m: DhcpMessage): void {
-  const byCode = concatenateByCode(m.options);
-  const a = m.anomalies;
-  const vendor = byCode.get(60);
-  if (vendor) m.vendorClass = optionText(vendor);
-  for (const [code, d] of byCode) {
-    switch (code) {
-      case 1:
-        if (fixed(d, 1, 4, a)) m.subnetMask = formatIpv4(d);
-        break;
-      case 3: {
-        const l = ipList(d, 3, a);
-        if (l) m.routers = l;
-        break;
-      }
-      case 6: {
-        const l = ipList(d, 6, a);
-        if (l) m.dnsServers = l;
-        break;
-      }
-      case 12:
-        m.hostname = optionText(d);
-        break;
-      case 15:
-        m.domainName = optionText(d);
-        break;
-      case 28:
-        if (fixed(d, 28, 4, a)) m.broadcastAddress = formatIpv4(d);
-        break;
-      case 43: {
-        // PXE sub-options when this packet says PXEClient; without option 60 (proxy ACKs on 4011
-        // often omit it) only when the bytes parse cleanly as PXE sub-options.
-        // Apple NetBoot: BSDP sub-options (src/decode/dhcp/bsdp.ts) when option 60 says AAPLBSDPC.
-        if (isBsdpVendorClass(m.vendorClass)) {
-          m.bsdp = decodeBsdp(d, a);
-          break;
-        }
-        const isPxe = m.vendorClass !== undefined && m.vendorClass.startsWith('PXEClient');
-        const pxe = isPxe ? decodePxeVendor(d, a) : m.vendorClass === undefined ? decodePxeVendor(d, a, true) : null;
-        if (pxe) m.pxe = pxe;
-        else m.vendorSpecificHex = toHex(d);
-        break;
-      }
-      case 50:
-        if (fixed(d, 50, 4, a)) m.requestedIp = formatIpv4(d);
-        break;
-      case 51:
-        if (fixed(d, 51, 4, a)) m.leaseTime = u32(d);
-        break;
-      case 52:
-        if (fixed(d, 52, 1, a)) m.overload = d[0] as number;
-        break;
-      case 53:
-        if (fixed(d, 53, 1, a)) m.messageType = d[0] as number;
-        break;
-      case 54:
-        if (fixed(d, 54, 4, a)) m.serverId = formatIpv4(d);
-        break;
-      case 55:
-        m.paramRequestList = Array.from(d);
-        break;
-      case 57:
-        if (fixed(d, 57, 2, a)) m.maxMessageSize = ((d[0] as number) << 8) | (d[1] as number);
-        break;
-      case 61:
-        m.clientId = toHex(d);
-        break;
-      case 66:
-        m.tftpServer = optionText(d);
-        break;
-      case 67:
-        m.bootFile = optionText(d);
-        m.bootFileNulTerminated = d.length > 0 && d[d.length - 1] === 0;
-        if (!m.bootFileNulTerminated) a.push('option 67 without trailing NUL');
-        break;
-      case 77: {
-        // iPXE sends 77 = "iPXE" raw, not in RFC 3004 form: keep it as one entry.
-        const entries = parseRfc3004(d);
-        m.userClass = entries ?? [latin1String(d)];
-        break;
-      }
-      case 82:
-        m.relayAgent = decodeRelayAgent(d, a);
-        break;
-      case 93: {
-        if (d.length === 0) {
-          a.push('option 93 empty');
-          break;
-        }
-        if (d.length % 2 !== 0) {
-          a.push('option 93 odd length');
-          break;
-        }
-        const arch: number[] = [];
-        for (let i = 0; i < d.length; i += 2) arch.push(((d[i] as number) << 8) | (d[i + 1] as number));
-        m.clientArch = arch;
-        break;
-      }
-      case 94:
-        if (fixed(d, 94, 3, a)) m.clientNdi = { type: d[0] as number, major: d[1] as number, minor: d[2] as number };
-        break;
-      case 97:
-        // RFC 4578 §2.3: type 0 followed by a 16-byte UUID. Other types are still formatted.
-        if (d.length !== 17) {
-          a.push(`option 97 length ${d.length} (expected 17)`);
-          break;
-        }
-        if (d[0] !== 0) a.push(`option 97 type ${d[0]} (expected 0)`);
-        m.clientGuid = formatGuid(d, 1);
-        break;
-      case 150: {
-        const l = ipList(d, 150, a);
-        if (l) m.tftpServerAddresses = l;
-        break;
-      }
-      case 175:
-        m.ipxe = decodeIpxeEncap(d, a);
-        break;
-      case 208:
-        // RFC 5071 §4: the magic is F1:00:74:7E.
-        (m.pxelinux ??= {}).magic = d.length === 4 && u32(d) === 0xf100747e;
-        if (!m.pxelinux.magic) a.push('option 208 bad PXELINUX magic');
-        break;
-      case 209:
-        (m.pxelinux ??= {}).configFile = optionText(d);
-        break;
-      case 210:
-        (m.pxelinux ??= {}).pathPrefix = optionText(d);
-        break;
-      case 211:
-        if (fixed(d, 211, 4, a)) (m.pxelinux ??= {}).rebootTime = u32(d);
-        break;
-    }
+  const options = m.options;
+  let repeated = false;
+  let vendor: Uint8Array | undefined;
+  for (let i = 0; i < options.length; i++) {
+    const o = options[i] as DhcpOption;
+    if (seenCodes[o.code] !== 0) repeated = true;
+    seenCodes[o.code] = 1;
+    if (o.code === 60) vendor = o.data;
   }
+  for (let i = 0; i < options.length; i++) seenCodes[(options[i] as DhcpOption).code] = 0;
+  if (repeated) {
+    const byCode = concatenateByCode(options);
+    vendor = byCode.get(60);
+    if (vendor) m.vendorClass = optionText(vendor);
+    for (const [code, d] of byCode) fillShortcut(m, code, d);
+    return;
+  }
+  // Option 60 first: option 43 is read according to it, wherever it sits.
+  if (vendor) m.vendorClass = optionText(vendor);
+  for (let i = 0; i < options.length; i++) {
+    const o = options[i] as DhcpOption;
+    fillShortcut(m, o.code, o.data);
+  }
+}
+
+/** Sets the typed shortcut of one code from its (joined) data; codes without one are skipped. */
+function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
+  const a = m.anomalies;
+  switch (code) {
+    case 1:
+      if (fixed(d, 1, 4, a)) m.subnetMask = formatIpv4(d);
+      break;
+    case 3: {
+      const l = ipList(d, 3, a);
+      if (l) m.routers = l;
+      break;
+    }
+    case 6: {
+      const l = ipList(d, 6, a);
+      if (l) m.dnsServers = l;
+      break;
+    }
+    case 12:
+      m.hostname = optionText(d);
+      break;
+    case 15:
+      m.domainName = optionText(d);
+      break;
+    case 28:
+      if (fixed(d, 28, 4, a)) m.broadcastAddress = formatIpv4(d);
+      break;
+    case 43: {
+      // PXE sub-options when this packet says PXEClient; without option 60 (proxy ACKs on 4011
+      // often omit it) only when the bytes parse cleanly as PXE sub-options.
+      // Apple NetBoot: BSDP sub-options (src/decode/dhcp/bsdp.ts) when option 60 says AAPLBSDPC.
+      if (isBsdpVendorClass(m.vendorClass)) {
+        m.bsdp = decodeBsdp(d, a);
+        break;
+      }
+      const isPxe = m.vendorClass !== undefined && m.vendorClass.startsWith('PXEClient');
+      const pxe = isPxe ? decodePxeVendor(d, a) : m.vendorClass === undefined ? decodePxeVendor(d, a, true) : null;
+      if (pxe) m.pxe = pxe;
+      else m.vendorSpecificHex = toHex(d);
+      break;
+    }
+    case 50:
+      if (fixed(d, 50, 4, a)) m.requestedIp = formatIpv4(d);
+      break;
+    case 51:
+      if (fixed(d, 51, 4, a)) m.leaseTime = u32(d);
+      break;
+    case 52:
+      if (fixed(d, 52, 1, a)) m.overload = d[0] as number;
+      break;
+    case 53:
+      if (fixed(d, 53, 1, a)) m.messageType = d[0] as number;
+      break;
+    case 54:
+      if (fixed(d, 54, 4, a)) m.serverId = formatIpv4(d);
+      break;
+    case 55: {
+      const codes = new Array<number>(d.length);
+      for (let i = 0; i < d.length; i++) codes[i] = d[i] as number;
+      m.paramRequestList = codes;
+      break;
+    }
+    case 57:
+      if (fixed(d, 57, 2, a)) m.maxMessageSize = ((d[0] as number) << 8) | (d[1] as number);
+      break;
+    case 61:
+      m.clientId = toHex(d);
+      break;
+    case 66:
+      m.tftpServer = optionText(d);
+      break;
+    case 67:
+      m.bootFile = optionText(d);
+      m.bootFileNulTerminated = d.length > 0 && d[d.length - 1] === 0;
+      if (!m.bootFileNulTerminated) a.push('option 67 without trailing NUL');
+      break;
+    case 77: {
+      // iPXE sends 77 = "iPXE" raw, not in RFC 3004 form: keep it as one entry.
+      const entries = parseRfc3004(d);
+      m.userClass = entries ?? [latin1Text(d, 0, d.length)];
+      break;
+    }
+    case 82:
+      m.relayAgent = decodeRelayAgent(d, a);
+      break;
+    case 93: {
+      if (d.length === 0) {
+        a.push('option 93 empty');
+        break;
+      }
+      if (d.length % 2 !== 0) {
+        a.push('option 93 odd length');
+        break;
+      }
+      const arch: number[] = [];
+      for (let i = 0; i < d.length; i += 2) arch.push(((d[i] as number) << 8) | (d[i + 1] as number));
+      m.clientArch = arch;
+      break;
+    }
+    case 94:
+      if (fixed(d, 94, 3, a)) m.clientNdi = { type: d[0] as number, major: d[1] as number, minor: d[2] as number };
+      break;
+    case 97:
+      // RFC 4578 §2.3: type 0 followed by a 16-byte UUID. Other types are still formatted.
+      if (d.length !== 17) {
+        a.push(`option 97 length ${d.length} (expected 17)`);
+        break;
+      }
+      if (d[0] !== 0) a.push(`option 97 type ${d[0]} (expected 0)`);
+      m.clientGuid = formatGuid(d, 1);
+      break;
+    case 150: {
+      const l = ipList(d, 150, a);
+      if (l) m.tftpServerAddresses = l;
+      break;
+    }
+    case 175:
+      m.ipxe = decodeIpxeEncap(d, a);
+      break;
+    case 208:
+      // RFC 5071 §4: the magic is F1:00:74:7E.
+      (m.pxelinux ??= {}).magic = d.length === 4 && u32(d) === 0xf100747e;
+      if (!m.pxelinux.magic) a.push('option 208 bad PXELINUX magic');
+      break;
+    case 209:
+      (m.pxelinux ??= {}).configFile = optionText(d);
+      break;
+    case 210:
+      (m.pxelinux ??= {}).pathPrefix = optionText(d);
+      break;
+    case 211:
+      if (fixed(d, 211, 4, a)) (m.pxelinux ??= {}).rebootTime = u32(d);
+      break;
+  }
+}
+
+/**
+ * sname or file (RFC 951): text up to the first NUL, with the anomalies for a missing NUL and for
+ * non-printable bytes. `n` is the payload length; the field may be cut short by it.
+ */
+function headerText(b: Uint8Array, n: number, start: number, size: number, name: string, anomalies: string[]): string {
+  const limit = Math.min(start + size, n);
+  let end = start;
+  let printable = true;
+  for (; end < limit; end++) {
+    const c = b[end] as number;
+    if (c === 0) break;
+    if (c < 0x20 || c > 0x7e) printable = false;
+  }
+  if (end === limit && n >= start + size) anomalies.push(`${name} not NUL-terminated`);
+  if (!printable) anomalies.push(`non-printable bytes in ${name}`);
+  return latin1Text(b, start, end);
 }
 
 function byteAt(b: Uint8Array, p: number): number {
@@ -340,38 +412,39 @@ export function decodeDhcp(buf: Uint8Array): DhcpMessage {
       const cookie = u32(b, BOOTP_HEADER_LENGTH);
       if (cookie === MAGIC_COOKIE) m.hasMagicCookie = true;
       // RFC 951/1048: a zero vendor area is plain BOOTP; anything else without the cookie is damage.
-      else if (b.subarray(BOOTP_HEADER_LENGTH).some((v) => v !== 0)) anomalies.push('bad magic cookie');
+      else {
+        for (let i = BOOTP_HEADER_LENGTH; i < n; i++) {
+          if (b[i] !== 0) {
+            anomalies.push('bad magic cookie');
+            break;
+          }
+        }
+      }
     }
 
-    if (m.hasMagicCookie && parseOptionRegion(b, OPTIONS_OFFSET, n, 'options', m.options, anomalies) === 'no-end') {
+    const options = m.options;
+    if (m.hasMagicCookie && parseOptionRegion(b, OPTIONS_OFFSET, n, 'options', options, anomalies) === 'no-end') {
       anomalies.push('missing end option');
     }
 
     // RFC 2131 §4.1 / RFC 3396 §5: overloaded fields are read after the options area, file first.
     let overload = 0;
-    for (const o of m.options) if (o.code === 52 && o.data.length === 1) overload = o.data[0] as number;
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i] as DhcpOption;
+      if (o.code === 52 && o.data.length === 1) overload = o.data[0] as number;
+    }
     const fileHoldsOptions = (overload & 1) !== 0 && n >= FILE_OFFSET + FILE_LENGTH;
     const snameHoldsOptions = (overload & 2) !== 0 && n >= SNAME_OFFSET + SNAME_LENGTH;
     if (overload > 3) anomalies.push(`option 52 value ${overload}`);
-    if (fileHoldsOptions && parseOptionRegion(b, FILE_OFFSET, FILE_OFFSET + FILE_LENGTH, 'file', m.options, anomalies) === 'no-end') {
+    if (fileHoldsOptions && parseOptionRegion(b, FILE_OFFSET, FILE_OFFSET + FILE_LENGTH, 'file', options, anomalies) === 'no-end') {
       anomalies.push('missing end option in file');
     }
-    if (snameHoldsOptions && parseOptionRegion(b, SNAME_OFFSET, SNAME_OFFSET + SNAME_LENGTH, 'sname', m.options, anomalies) === 'no-end') {
+    if (snameHoldsOptions && parseOptionRegion(b, SNAME_OFFSET, SNAME_OFFSET + SNAME_LENGTH, 'sname', options, anomalies) === 'no-end') {
       anomalies.push('missing end option in sname');
     }
 
-    if (!snameHoldsOptions && n > SNAME_OFFSET) {
-      const s = cString(b, SNAME_OFFSET, SNAME_LENGTH);
-      m.sname = s.text;
-      if (!s.terminated && n >= SNAME_OFFSET + SNAME_LENGTH) anomalies.push('sname not NUL-terminated');
-      if (!s.printable) anomalies.push('non-printable bytes in sname');
-    }
-    if (!fileHoldsOptions && n > FILE_OFFSET) {
-      const f = cString(b, FILE_OFFSET, FILE_LENGTH);
-      m.file = f.text;
-      if (!f.terminated && n >= FILE_OFFSET + FILE_LENGTH) anomalies.push('file not NUL-terminated');
-      if (!f.printable) anomalies.push('non-printable bytes in file');
-    }
+    if (!snameHoldsOptions && n > SNAME_OFFSET) m.sname = headerText(b, n, SNAME_OFFSET, SNAME_LENGTH, 'sname', anomalies);
+    if (!fileHoldsOptions && n > FILE_OFFSET) m.file = headerText(b, n, FILE_OFFSET, FILE_LENGTH, 'file', anomalies);
 
     fillShortcuts(m);
   } catch (e) {

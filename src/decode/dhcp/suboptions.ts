@@ -5,15 +5,24 @@
  * analyzer reads back.
  */
 import type { PxeVendorOptions, RelayAgentInfo } from './types.js';
-import { ByteWriter, latin1String } from '../bytes.js';
+import { ByteWriter, formatIpv4, HEX_BYTE, HEX_DIGIT_CODES, HEX_IN_ONE_CALL, latin1Text } from '../bytes.js';
 
 export function toHex(b: Uint8Array, start = 0, end = b.length): string {
-  let s = '';
-  for (let i = start; i < end; i++) {
-    const v = b[i] as number;
-    s += (v < 16 ? '0' : '') + v.toString(16);
+  const stop = Math.min(end, b.length);
+  const len = stop - start;
+  if (len <= 0) return '';
+  if (len > HEX_IN_ONE_CALL) {
+    let s = '';
+    for (let i = start; i < stop; i++) s += HEX_BYTE[b[i] as number] as string;
+    return s;
   }
-  return s;
+  const codes = new Array<number>(2 * len);
+  for (let i = 0; i < len; i++) {
+    const v = b[start + i] as number;
+    codes[2 * i] = HEX_DIGIT_CODES[2 * v] as number;
+    codes[2 * i + 1] = HEX_DIGIT_CODES[2 * v + 1] as number;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** Parses hex ("0a1b", "0a:1b", "0a-1b", spaces allowed); throws on anything else (encoder input). */
@@ -32,8 +41,9 @@ export function latin1Bytes(s: string): Uint8Array {
   return out;
 }
 
+/** Callers have checked that 4 bytes are there. */
 function ipv4At(b: Uint8Array, p: number): string {
-  return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
+  return formatIpv4(b, p);
 }
 
 function u16At(b: Uint8Array, p: number): number {
@@ -44,7 +54,7 @@ function u16At(b: Uint8Array, p: number): number {
  * PXE 2.1 sub-options 8 (boot servers) and 9 (boot menu) are both lists of {type(16), n(8), body of
  * n x `unit` bytes}. Undefined when an entry runs past the sub-option (the whole list is then malformed).
  */
-function typedEntries<T>(data: Uint8Array, p: number, len: number, unit: number, entry: (type: number, body: Uint8Array, n: number) => T): T[] | undefined {
+function typedEntries<T>(data: Uint8Array, p: number, len: number, unit: number, entry: (type: number, bodyStart: number, n: number) => T): T[] | undefined {
   const list: T[] = [];
   const end = p + len;
   for (let q = p; q < end; ) {
@@ -53,7 +63,7 @@ function typedEntries<T>(data: Uint8Array, p: number, len: number, unit: number,
     const n = data[q + 2] as number;
     q += 3;
     if (q + n * unit > end) return undefined;
-    list.push(entry(type, data.subarray(q, q + n * unit), n));
+    list.push(entry(type, q, n));
     q += n * unit;
   }
   return list;
@@ -107,16 +117,36 @@ function isPxeSubOptionCode(code: number): boolean {
  * "disable NetBIOS"), which would otherwise read as a PXE MTFTP address.
  */
 export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = false): PxeVendorOptions | null {
-  const walk = walkSubOptions(data);
-  if (strict) {
-    if (!walk.clean || !walk.sawEnd || walk.subs.length === 0) return null;
-    for (const s of walk.subs) if (!isPxeSubOptionCode(s.code)) return null;
-  }
+  // One walk, as walkSubOptions does it (pad, END, overrun), decoding as it goes; `strict` is
+  // judged at the end on what the walk saw.
+  const n = data.length;
   const local: string[] = [];
   const pxe: PxeVendorOptions = {};
-  const other: { code: number; hex: string }[] = [];
-  for (const s of walk.subs) {
-    const { code, start: p, len } = s;
+  let other: { code: number; hex: string }[] | undefined;
+  let subs = 0;
+  let onlyPxeCodes = true;
+  let sawEnd = false;
+  let overrun = -1;
+  let q = 0;
+  while (q < n) {
+    const code = data[q] as number;
+    if (code === 0) {
+      q++;
+      continue;
+    }
+    if (code === 255) {
+      sawEnd = true;
+      break;
+    }
+    if (q + 1 >= n || q + 2 + (data[q + 1] as number) > n) {
+      overrun = code;
+      break;
+    }
+    const len = data[q + 1] as number;
+    const p = q + 2;
+    q = p + len;
+    subs++;
+    if (!isPxeSubOptionCode(code)) onlyPxeCodes = false;
     const expected = PXE_FIXED_LENGTH[code];
     if (expected !== undefined && len !== expected) {
       local.push(`option 43 sub-option ${code} length ${len} (expected ${expected})`);
@@ -146,14 +176,14 @@ export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = 
         break;
       case 8: {
         // Boot servers: {type(16), count(8), count x IPv4}...
-        const list = typedEntries(data, p, len, 4, (type, body, count) => ({ type, addresses: Array.from({ length: count }, (_, i) => ipv4At(body, i * 4)) }));
+        const list = typedEntries(data, p, len, 4, (type, start, count) => ({ type, addresses: Array.from({ length: count }, (_, i) => ipv4At(data, start + i * 4)) }));
         if (list) pxe.bootServers = list;
         else local.push('option 43 sub-option 8 malformed');
         break;
       }
       case 9: {
         // Boot menu: {type(16), len(8), description}...
-        const list = typedEntries(data, p, len, 1, (type, body) => ({ type, description: latin1String(body) }));
+        const list = typedEntries(data, p, len, 1, (type, start, n) => ({ type, description: latin1Text(data, start, start + n) }));
         if (list) pxe.bootMenu = list;
         else local.push('option 43 sub-option 9 malformed');
         break;
@@ -163,7 +193,7 @@ export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = 
           local.push('option 43 sub-option 10 length 0 (expected at least 1)');
           break;
         }
-        pxe.menuPrompt = { timeout: data[p] as number, prompt: latin1String(data.subarray(p + 1, p + len)) };
+        pxe.menuPrompt = { timeout: data[p] as number, prompt: latin1Text(data, p + 1, p + len) };
         break;
       case 11:
         pxe.multicastAlloc = toHex(data, p, p + len);
@@ -174,7 +204,7 @@ export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = 
           break;
         }
         const types: number[] = [];
-        for (let q = p; q < p + len; q += 4) types.push(((data[q] as number) * 0x1000000) + (((data[q + 1] as number) << 16) | ((data[q + 2] as number) << 8) | (data[q + 3] as number)));
+        for (let r = p; r < p + len; r += 4) types.push(((data[r] as number) * 0x1000000) + (((data[r + 1] as number) << 16) | ((data[r + 2] as number) << 8) | (data[r + 3] as number)));
         pxe.credentialTypes = types;
         break;
       }
@@ -182,13 +212,13 @@ export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = 
         pxe.bootItem = { type: u16At(data, p), layer: u16At(data, p + 2) };
         break;
       default:
-        other.push({ code, hex: toHex(data, p, p + len) });
+        (other ??= []).push({ code, hex: toHex(data, p, p + len) });
     }
   }
-  if (strict && local.length > 0) return null;
-  if (!walk.clean) local.push(`option 43 sub-option ${walk.overrun} runs past the end`);
-  if (other.length > 0) pxe.other = other;
-  anomalies.push(...local);
+  if (strict && (overrun >= 0 || !sawEnd || subs === 0 || !onlyPxeCodes || local.length > 0)) return null;
+  if (overrun >= 0) local.push(`option 43 sub-option ${overrun} runs past the end`);
+  if (other) pxe.other = other;
+  for (let i = 0; i < local.length; i++) anomalies.push(local[i] as string);
   return pxe;
 }
 
@@ -288,7 +318,7 @@ export function decodeRelayAgent(data: Uint8Array, anomalies: string[]): RelayAg
         else info.serverIdOverride = ipv4At(data, v);
         break;
       case 6:
-        info.subscriberId = latin1String(data.subarray(v, v + len));
+        info.subscriberId = latin1Text(data, v, v + len);
         break;
       default:
         other.push({ code, hex: toHex(data, v, v + len) });
@@ -315,9 +345,26 @@ export function encodeRelayAgent(info: RelayAgentInfo): Uint8Array {
 // Option 175, iPXE encapsulated options (iPXE include/ipxe/dhcp.h: DHCP_EB_ENCAP)
 
 export function decodeIpxeEncap(data: Uint8Array, anomalies: string[]): { code: number; hex: string }[] {
-  const walk = walkSubOptions(data);
-  if (!walk.clean) anomalies.push(`option 175 sub-option ${walk.overrun} runs past the end`);
-  return walk.subs.map((s) => ({ code: s.code, hex: toHex(data, s.start, s.start + s.len) }));
+  // The walk of walkSubOptions, without its intermediate objects.
+  const subs: { code: number; hex: string }[] = [];
+  const n = data.length;
+  let p = 0;
+  while (p < n) {
+    const code = data[p] as number;
+    if (code === 0) {
+      p++;
+      continue;
+    }
+    if (code === 255) break;
+    if (p + 1 >= n || p + 2 + (data[p + 1] as number) > n) {
+      anomalies.push(`option 175 sub-option ${code} runs past the end`);
+      break;
+    }
+    const end = p + 2 + (data[p + 1] as number);
+    subs.push({ code, hex: toHex(data, p + 2, end) });
+    p = end;
+  }
+  return subs;
 }
 
 export function encodeIpxeEncap(subs: { code: number; hex?: string; data?: Uint8Array }[]): Uint8Array {
