@@ -108,7 +108,9 @@ export class TftpConversations {
    */
   match(src: number, sport: number, dst: number, dport: number, ts: number): boolean {
     if (this.byClient.size === 0) return false;
-    if (ts - this.lastSweep > 10) this.sweep(ts);
+    // Idle ends are found within 30 s of packet time: precision the 120 s timeout does not need, and a
+    // sweep walks every endpoint.
+    if (ts - this.lastSweep > 30) this.sweep(ts);
     // Server -> client: a port already bound, else the first reply binds the awaited wildcard.
     let c = this.endpoint(dst, dport);
     if (c !== undefined) {
