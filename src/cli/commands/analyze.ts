@@ -50,11 +50,16 @@ export function register(program: Command): void {
       // --json alone streams: each client is written once it is finished, then forgotten, so
       // memory follows the clients in flight, not the clients in the capture (docs/performance.md).
       const stream = opts.json && opts.html === undefined ? new (await import('../../report/json-stream.js')).JsonReportWriter((s) => process.stdout.write(s)) : undefined;
+      // The plain text report prints no timeline: each client is kept without it (most of a
+      // client's weight), so a report of thousands of clients fits in far less memory.
+      const lean = !opts.json && !opts.diagram && !opts.timeline && opts.html === undefined;
+      const leanClients: ClientJson[] = [];
       let analysis;
       try {
         analysis = await analyzeCapture(capture, {
           client,
           ...(stream ? { onClient: (c: ClientJson) => stream.client(c) } : {}),
+          ...(lean ? { onClient: (c: ClientJson) => void leanClients.push({ ...c, timeline: [] }) } : {}),
           ...(bar ? { onProgress: (n: number, t?: number) => bar.update(n, t) } : {}),
         });
       } catch (err) {
@@ -63,6 +68,8 @@ export function register(program: Command): void {
       } finally {
         bar?.done();
       }
+      // Streamed clients arrive in the report's order (first frame), the lean ones too.
+      if (lean) analysis.clients = [...leanClients, ...analysis.clients];
       const reported = stream ? stream.clientCount + analysis.clients.length : analysis.clients.length;
       if (client && reported === 0) analysis.capture.warnings.push(`client ${client} does not appear in this capture`);
       if (opts.html !== undefined) {
