@@ -2,8 +2,8 @@
  * Read a capture from a path or stdin ('-') into a FrameSink, gunzipping on the fly when the data
  * starts with the gzip magic (1f 8b), whatever the file is called.
  *
- * Plain files are read with large sequential reads into one reused buffer (the parser copies only a
- * record that straddles two reads), so reading costs no allocation per chunk or per packet.
+ * Plain files are read with large reads into a few reused buffers (the parser copies only a record
+ * that straddles two reads), so reading costs no allocation per chunk or per packet.
  */
 import * as fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -20,6 +20,12 @@ export interface ReadCaptureOptions {
 }
 
 const READ_SIZE = 1024 * 1024;
+/**
+ * Reads kept in flight ahead of the parser, each at its own file position (libuv's thread pool
+ * runs them at once). One read ahead leaves the parser waiting out each read's hand-over between
+ * threads when it is faster than the disk cache copy (a capture that is mostly traffic it skips).
+ */
+const READ_AHEAD = 4;
 
 function describeFsError(input: string, err: unknown): CaptureFormatError {
   const e = err as NodeJS.ErrnoException;
@@ -74,18 +80,26 @@ async function readFile(path: string, sink: FrameSink, opts: ReadCaptureOptions)
     size = st.isFile() ? st.size : NaN;
     const total = Number.isNaN(size) ? undefined : size;
 
-    // Two buffers: the next read is already in flight (in libuv's thread pool) while the parser
-    // and everything downstream work on the current one, so warm-cache reads cost no waiting.
-    // The parser copies a record that straddles two reads, so a buffer is free once push() returns.
-    let buf = new Uint8Array(READ_SIZE);
-    let spare = new Uint8Array(READ_SIZE);
-    let read = 0;
+    // READ_AHEAD buffers, each with a read in flight at its own position while the parser and
+    // everything downstream work on the oldest one. The parser copies a record that straddles two
+    // reads, so a buffer is free for its next read once push() returns.
     const parser = new CaptureParser(sink);
-    let inFlight: Promise<number> | undefined = readInto(fh, buf, path);
+    const slots: { buf: Uint8Array; pos: number; read: Promise<number> | undefined }[] = [];
+    let next = 0;
+    // A pipe or a device given as a path (`<(zcat x.pcap)`) cannot be read at positions: one read
+    // at a time from its current position then.
+    const positional = st.isFile();
+    const issue = (slot: { buf: Uint8Array; pos: number; read: Promise<number> | undefined }): void => {
+      slot.pos = next;
+      slot.read = readAt(fh, slot.buf, positional ? next : null, path);
+      next += slot.buf.length;
+    };
     try {
-      const n0 = await inFlight;
-      inFlight = undefined;
-      if (n0 > 0 && isGzip(buf.subarray(0, n0))) {
+      const first = { buf: new Uint8Array(READ_SIZE), pos: 0, read: undefined as Promise<number> | undefined };
+      issue(first);
+      const n0 = await first.read!;
+      first.read = undefined;
+      if (n0 > 0 && isGzip(first.buf.subarray(0, n0))) {
         // Hand the already-read bytes and the rest of the file to gunzip.
         const stream = fh.createReadStream({ start: 0, highWaterMark: READ_SIZE, autoClose: false });
         try {
@@ -94,35 +108,75 @@ async function readFile(path: string, sink: FrameSink, opts: ReadCaptureOptions)
           stream.destroy();
         }
       }
+      slots.push(first);
+      // The first read came back full: the file is large enough to be worth reading ahead.
+      if (positional && n0 === READ_SIZE) {
+        for (let k = 1; k < READ_AHEAD; k++) {
+          const s = { buf: new Uint8Array(READ_SIZE), pos: 0, read: undefined as Promise<number> | undefined };
+          issue(s);
+          slots.push(s);
+        }
+      }
+      let read = 0;
       let n = n0;
-      while (n > 0) {
-        // Position null = the file position, advanced by each read in order (one read at a time).
-        inFlight = readInto(fh, spare, path);
-        read += n;
-        parser.push(buf.subarray(0, n));
-        [buf, spare] = [spare, buf];
-        opts.onProgress?.(read, total);
-        // Damage stopped the parser: the rest of the file is not needed.
-        if (parser.finished) break;
-        const next: Promise<number> = inFlight;
-        inFlight = undefined;
-        n = await next;
+      let k = 0;
+      for (;;) {
+        const slot = slots[k] as (typeof slots)[number];
+        if (slot.read !== undefined) {
+          n = await slot.read;
+          slot.read = undefined;
+        }
+        if (n > 0) {
+          read += n;
+          parser.push(slot.buf.subarray(0, n));
+          opts.onProgress?.(read, total);
+          // Damage stopped the parser: the rest of the file is not needed.
+          if (parser.finished) break;
+        }
+        if (n < slot.buf.length) {
+          // A short read: the end of the file as it was when the reads were issued. Reads issued
+          // past it came back empty; a file still being written goes on from here, one read at a time.
+          await settle(slots);
+          next = slot.pos + n;
+          for (;;) {
+            issue(slot);
+            n = await slot.read!;
+            slot.read = undefined;
+            if (n <= 0 || parser.finished) break;
+            read += n;
+            parser.push(slot.buf.subarray(0, n));
+            opts.onProgress?.(read, total);
+            next = slot.pos + n;
+          }
+          break;
+        }
+        issue(slot);
+        k = (k + 1) % slots.length;
       }
     } finally {
       // Never close the file under a read still in flight (a throw from the sink, an early stop).
-      if (inFlight) await inFlight.catch(() => 0);
+      await settle(slots);
     }
-    return parser.end();
+        return parser.end();
   } finally {
     await fh.close().catch(() => undefined);
   }
 }
 
-async function readInto(fh: fs.promises.FileHandle, buf: Uint8Array, path: string): Promise<number> {
+async function readAt(fh: fs.promises.FileHandle, buf: Uint8Array, position: number | null, path: string): Promise<number> {
   try {
-    return (await fh.read(buf, 0, buf.length, null)).bytesRead;
+    return (await fh.read(buf, 0, buf.length, position)).bytesRead;
   } catch (err) {
     throw describeFsError(path, err);
+  }
+}
+
+/** Waits for every read still in flight (their results or errors no longer matter). */
+async function settle(slots: { read: Promise<number> | undefined }[]): Promise<void> {
+  for (const s of slots) {
+    if (s.read === undefined) continue;
+    await s.read.catch(() => 0);
+    s.read = undefined;
   }
 }
 
