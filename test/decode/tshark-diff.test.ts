@@ -116,6 +116,33 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
     accept: (d, ours) =>
       d.ours === undefined && typeof d.tshark === 'string' && (ours.record.dhcp6?.anomalies.some((a) => a.startsWith('option 16 entry length')) ?? false),
   },
+  ...['fixtures/captures/ok-option43-hex-text-bios.pcap', 'fixtures/captures/fail-option43-hex-text-uefi.pcap'].flatMap((capture): KnownDifference[] => {
+    const why =
+      'isc-dhcpd sends option 43 as the ASCII text "060108" before option 60 "PXEClient". tshark reads ' +
+      'it as PXE sub-options, throws at sub-option 48 (length 54 in a 6-byte option: "[Malformed Packet]") ' +
+      'and dissects no option after it, so it shows neither option 60 nor the vendor class. We decode every ' +
+      'option and record the overrun as an anomaly (the scenario is about exactly this option 43).';
+    const overrun = (o: Ours) => o.record.dhcp?.anomalies.includes('option 43 sub-option 48 runs past the end') ?? false;
+    return [
+      {
+        capture,
+        field: 'dhcp.options',
+        why,
+        accept: (d, ours) => {
+          const t = d.tshark as { code: number }[];
+          const o = d.ours as { code: number }[];
+          return (
+            o.length > t.length &&
+            t[t.length - 1]?.code === 43 &&
+            JSON.stringify(o.slice(0, t.length)) === JSON.stringify(t) &&
+            o.slice(t.length).some((x) => x.code === 60) &&
+            overrun(ours)
+          );
+        },
+      },
+      { capture, field: 'dhcp.vendorClass', why, accept: (d, ours) => d.tshark === undefined && d.ours === 'PXEClient' && overrun(ours) },
+    ];
+  }),
   {
     capture: '*',
     field: 'dhcp.userClass',
