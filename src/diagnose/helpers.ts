@@ -25,6 +25,17 @@ export function isEdk2PxeClient(c: ClientRecord): boolean {
   return a !== undefined && !a.ipxe && (a.arch?.[0] ?? 0) !== 0 && (a.vendorClass ?? '').startsWith('PXEClient');
 }
 
+/**
+ * What the firmware prints when its DHCP phase ends without a boot offer it can use. EDK2 has one
+ * message for all such endings, "PXE-E16: No valid offer received" (lab captures
+ * fail-no-bootfile-uefi, fail-option60-on-dhcp, fail-option43-hex-text-uefi,
+ * fail-proxy-option60-not-pxeclient-uefi); PXE 2.1 ROMs name the step that failed (PXE-E53 no
+ * boot file, PXE-E55 no answer on port 4011).
+ */
+export function dhcpPhaseMessage(c: ClientRecord, pxeRomMessage: string | undefined): string | undefined {
+  return isEdk2PxeClient(c) ? 'PXE-E16' : pxeRomMessage;
+}
+
 /** The client's reads (PXE never writes: WRQ transfers are reported but not diagnosed), in time order. */
 export function allTransfers(c: ClientRecord): TransferRecord[] {
   const out: TransferRecord[] = [];

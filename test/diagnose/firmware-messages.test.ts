@@ -33,3 +33,40 @@ describe('firmware messages by firmware', () => {
     expect(tftpErrorFor(bios, 1, 'File not found', 'tftp-file-not-found')).toBe('PXE-E3B');
   });
 });
+
+describe('the end of a failed DHCP phase', () => {
+  /** An address offer with no boot information at all: no-boot-file. */
+  function noBootFileFor(c: ClientSpec): string | undefined {
+    const s = new Scenario();
+    s.dora(c, srv, 0x62, '192.0.2.100');
+    const f = s.run().findings.find((x) => x.id === 'no-boot-file');
+    expect(f).toBeDefined();
+    return f!.firmwareMessage;
+  }
+
+  /** 4011 requests nobody answers: proxy-request-unanswered. */
+  function unanswered4011For(c: ClientSpec): string | undefined {
+    const s = new Scenario();
+    const pxe: Host = { mac: '02:00:00:00:02:01', ip: '192.0.2.2' };
+    s.discover(c, 0x63);
+    s.reply(pxe, c, 0x63, 2, { siaddr: pxe.ip, vendorClass: 'PXEClient' });
+    s.reply(srv, c, 0x63, 2, { yiaddr: '192.0.2.100' });
+    s.request(c, 0x63, srv.ip, '192.0.2.100');
+    s.reply(srv, c, 0x63, 5, { yiaddr: '192.0.2.100' });
+    s.proxyRequest(c, '192.0.2.100', pxe, 0x64);
+    s.wait(1);
+    s.proxyRequest(c, '192.0.2.100', pxe, 0x64);
+    s.wait(4);
+    const f = s.run().findings.find((x) => x.id === 'proxy-request-unanswered');
+    expect(f).toBeDefined();
+    return f!.firmwareMessage;
+  }
+
+  it('EDK2 says PXE-E16 whatever went wrong (lab: fail-no-bootfile-uefi, fail-option60-on-dhcp); PXE ROMs name the step', () => {
+    expect(noBootFileFor(edk2)).toBe('PXE-E16');
+    expect(noBootFileFor(bios)).toBe('PXE-E53');
+    expect(unanswered4011For(edk2)).toBe('PXE-E16');
+    expect(unanswered4011For(bios)).toBe('PXE-E55');
+    expect(unanswered4011For(ipxeEfi)).toBe('PXE-E55');
+  });
+});

@@ -145,7 +145,8 @@ describe('pxe-doctor analyze (built CLI) on lab captures of real firmware', () =
     expect(code).toBe(1);
     expect(json.findings.filter((f) => f.severity === 'error').map((f) => f.id)).toEqual(['option60-on-dhcp-server']);
     const f = json.findings.find((x) => x.id === 'option60-on-dhcp-server')!;
-    expect(f.firmwareMessage).toBe('PXE-E55');
+    // OVMF's console said "PXE-E16: No valid offer received." (fail-option60-on-dhcp.md).
+    expect(f.firmwareMessage).toBe('PXE-E16');
     if (hasTshark) {
       const offer = tsharkFrames(file, 'dhcp.option.dhcp == 2')[0]!;
       const req4011 = tsharkFrames(file, 'udp.dstport == 4011 && dhcp');

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { addressReplies, hasBootInfo, pxeAttempts } from '../helpers.js';
+import { addressReplies, dhcpPhaseMessage, hasBootInfo, pxeAttempts } from '../helpers.js';
+import { ZERO_IP } from '../../exchange/classify.js';
 
 /** PXE-E53: an address, but no boot file, no PXE offer, no proxy (catalog #4). Relayed clients get relay-missing-pxe-helper instead. */
 export const noBootFileRule: Rule = {
@@ -12,12 +13,15 @@ export const noBootFileRule: Rule = {
     if (addr.length === 0) return [];
     if (pxe.some(hasBootInfo)) return [];
     if (pxe.some((a) => a.relayed)) return [];
+    // Proxy offers did come, but the firmware cannot take them (option 60 is not "PXEClient"):
+    // proxy-offer-missing-option60 names them and the fix; "no proxyDHCP answered" would be false.
+    if (pxe.some((a) => a.offers.some((o) => o.kind === 'proxy-no-option60' && (o.bootFile || o.siaddr !== ZERO_IP || o.hasPxeOptions)))) return [];
     const servers = [...new Set(addr.map((r) => r.server))];
     return [
       finding(this.id, c, ctx, {
         severity: 'error',
         frames: addr.slice(0, 8).map((r) => r.frame),
-        firmwareMessage: 'PXE-E53',
+        firmwareMessage: dhcpPhaseMessage(c, 'PXE-E53'),
         title: `No boot file: ${servers.join(', ')} gave an address but no boot file, and no proxyDHCP answered`,
         cause:
           'The DHCP offers carry no boot file name (no option 67, empty file field), no PXEClient option 60, and no proxyDHCP offer arrived, so the firmware has nothing to download ("No boot filename received").',

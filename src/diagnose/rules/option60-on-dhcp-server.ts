@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { pxeAttempts } from '../helpers.js';
+import { dhcpPhaseMessage, pxeAttempts } from '../helpers.js';
 
 /**
  * KB 259670 / catalog #5, #7: the address offer carries option 60 "PXEClient" without option 43, so
@@ -27,7 +27,7 @@ export const option60OnDhcpServerRule: Rule = {
             finding(this.id, c, ctx, {
               severity: 'error',
               frames,
-              firmwareMessage: 'PXE-E55',
+              firmwareMessage: dhcpPhaseMessage(c, 'PXE-E55'),
               title: `DHCP server ${o.server} sends option 60 "PXEClient"; the client asks it on port 4011 and gets no answer`,
               cause: `The offer from ${o.server} grants an address and carries option 60 "${o.vendorClass}" without PXE option 43, which tells the firmware that this host is also the PXE boot server. The client sends its boot-server request to ${unanswered[0]!.server}:4011, where nothing answers${unanswered.some((p) => p.icmpFrames.length) ? ' (ICMP port unreachable)' : ''}. Legacy ROMs report PXE-E55; EDK2/UEFI gives up with "PXE-E16: No valid offer received".`,
               fix: 'Remove option 60 from the DHCP server (Microsoft KB 259670) and point clients at the real PXE server (ip helper-address or options 66/67 + next-server), or run a PXE/BINL service on UDP 4011 of that host and open udp/4011 in its firewall.',

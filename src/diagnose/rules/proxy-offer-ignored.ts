@@ -6,7 +6,8 @@ import { addressReplies, bootedAfter, proxyOffers, pxeAttempts } from '../helper
 /**
  * Catalog #6 / #20: the client got a valid proxy offer (and an address offer), yet never uses it:
  * it re-sends DISCOVER (old EDK2 dropping ProxyPxe10 offers), or takes the address and stops
- * (iPXE waits only 2 s for proxy offers) - no 4011 request, no TFTP.
+ * (iPXE stops waiting for proxy offers at its next DHCP retransmission, ~3 s: lab capture
+ * fail-proxy-offer-late-bios) - no 4011 request, no TFTP.
  */
 export const proxyOfferIgnoredRule: Rule = {
   id: 'proxy-offer-ignored',
@@ -36,7 +37,7 @@ export const proxyOfferIgnoredRule: Rule = {
             : `Client took an address but never used the proxy offer from ${first.server}`,
           cause: rediscover.length
             ? `A ${first.kind === 'proxy' ? 'proxy offer with option 43 (PXE boot menu/discovery control)' : 'proxy offer'} arrived, but the client sent no REQUEST and no 4011 request and re-sent DISCOVER: a known UEFI firmware behaviour with proxy offers that carry option 43 (EDK2 dropping cached ProxyPxe10 offers).`
-            : `The proxy offer came ${late.toFixed(1)} s after the first DISCOVER; the client completed DHCP with the address offer only and never asked for or downloaded a boot file (iPXE waits only 2 s for proxy offers).`,
+            : `The proxy offer came ${late.toFixed(1)} s after the first DISCOVER; the client completed DHCP with the address offer only and never asked for or downloaded a boot file (iPXE stops waiting for proxy offers after about 3 s, at its next DHCP retransmission).`,
           fix: rediscover.length
             ? 'Send a BINL-style proxy offer without option 43 so the client asks on UDP 4011 (dnsmasq >= 2.76 does this for UEFI, pixiecore too), or put options 66/67 + next-server on the DHCP server; update the firmware.'
             : 'Make the proxyDHCP answer faster than the DHCP server (or delay the DHCP server, dnsmasq dhcp-reply-delay), or put the boot file on the DHCP server.',

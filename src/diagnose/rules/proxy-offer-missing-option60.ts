@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { bootedAfter, pxeAttempts } from '../helpers.js';
+import { bootedAfter, dhcpPhaseMessage, pxeAttempts } from '../helpers.js';
 
 /** Catalog takeaway 8: EDK2 and iPXE honour a yiaddr-0 offer only with option 60 "PXEClient". */
 export const proxyOfferMissingOption60Rule: Rule = {
@@ -19,6 +19,7 @@ export const proxyOfferMissingOption60Rule: Rule = {
           finding(this.id, c, ctx, {
             severity: booted ? 'warning' : 'error',
             frames: [o.frame],
+            firmwareMessage: booted ? undefined : dhcpPhaseMessage(c, undefined),
             title: `Proxy offer from ${o.server} has no option 60 "PXEClient": firmware ignores it`,
             cause: `The offer has yiaddr 0.0.0.0 (a proxyDHCP offer)${o.bootFile ? ` with boot file ${o.bootFile}` : ''} but ${o.vendorClass ? `option 60 "${o.vendorClass}"` : 'no option 60'}; EDK2 and iPXE only accept proxy offers whose option 60 begins with "PXEClient".`,
             fix: 'Configure the proxyDHCP to send option 60 = "PXEClient" in its offers (dnsmasq and pixiecore do this by default).',

@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { bootedAfter, pxeAttempts } from '../helpers.js';
+import { bootedAfter, dhcpPhaseMessage, pxeAttempts } from '../helpers.js';
 
 /** PXE-E55: a request to a boot server on UDP 4011 gets no answer, or ICMP port unreachable. */
 export const proxyRequestUnansweredRule: Rule = {
@@ -22,7 +22,7 @@ export const proxyRequestUnansweredRule: Rule = {
           finding(this.id, c, ctx, {
             severity: booted ? 'warning' : 'error',
             frames: [p.frame, ...p.repeatFrames.slice(0, 6), ...p.icmpFrames.slice(0, 3)],
-            firmwareMessage: 'PXE-E55',
+            firmwareMessage: dhcpPhaseMessage(c, 'PXE-E55'),
             title: `Boot server ${p.server} does not answer on UDP 4011 (${1 + p.repeatFrames.length} request${p.repeatFrames.length ? 's' : ''}${p.icmpFrames.length ? ', ICMP port unreachable' : ''})`,
             cause: `The client asked ${p.server}:4011 for its boot file (ProxyDHCP/boot-server request from port ${p.sport}) and ${p.icmpFrames.length ? 'the host answered ICMP port unreachable: nothing listens on udp/4011' : 'no answer came: the service is not running there or a firewall drops udp/4011'}.`,
             fix: 'Run the PXE/proxyDHCP service on that host and allow udp/4011 (not tcp) through its firewall, or stop advertising that host as boot server (option 60 / 43.8 / siaddr).',
