@@ -33,9 +33,7 @@ import type {
   AttemptRole,
   ClientEventLine,
   ClientRecord,
-  ProxyRequestRecord,
   ReplyRecord,
-  RequestRecord,
   TransferRecord,
 } from './types.js';
 

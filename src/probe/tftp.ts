@@ -7,7 +7,6 @@
  *  - full: the whole file, ACKing every block; size and rate measured.
  * Retransmission follows RFC 1350 §2 (resend the last packet on timeout); our TID is a fresh port.
  */
-import type dgram from 'node:dgram';
 import { decodeTftp, encodeTftp } from '../decode/tftp/codec.js';
 import type { TftpPacket } from '../decode/tftp/types.js';
 import type { Inbox } from './inbox.js';

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { CaptureSummary, CaptureWarning, Frame, FrameSink } from '../../src/capture/frame.js';
 import { CaptureParser } from '../../src/capture/parser.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
+import { captureFiles } from '../helpers/capture-files.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const PUBLIC = path.join(ROOT, 'fixtures/public');
@@ -63,16 +64,7 @@ export function parseBytes(bytes: Uint8Array, chunk = bytes.length || 1): ParseR
 
 /** Every capture-looking file under fixtures/public (by name), sorted. */
 export function publicCaptureFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.(pcap|pcapng|snoop|cap)$/.test(e.name)) out.push(p);
-    }
-  };
-  walk(PUBLIC);
-  return out.sort();
+  return captureFiles(PUBLIC, /\.(pcap|pcapng|snoop|cap)$/);
 }
 
 export function magicOf(file: string): string {

@@ -18,6 +18,7 @@ import { encodeDhcp } from '../../src/decode/dhcp/codec.js';
 import { dhcpOpt } from '../../src/decode/dhcp/options.js';
 import { encodeTftp } from '../../src/decode/tftp/codec.js';
 import { ethernet, icmpUnreachable, ipv4, udp, udpIpv4 } from './packets.js';
+import { captureFiles } from '../helpers/capture-files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pxj-select-'));
@@ -51,18 +52,6 @@ async function dissectFile(file: string, useSelect: boolean): Promise<{ events: 
   return { events, stats: d.stats, frames: useSelect ? selected : summary.frames };
 }
 
-function captureFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (p: string): void => {
-    for (const e of fs.readdirSync(p, { withFileTypes: true })) {
-      const q = path.join(p, e.name);
-      if (e.isDirectory()) walk(q);
-      else if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(e.name)) out.push(q);
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out.sort();
-}
 
 async function expectSame(file: string): Promise<{ full: number; selected: number } | undefined> {
   let full;

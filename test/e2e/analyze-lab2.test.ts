@@ -7,28 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { AnalysisJson } from '../../src/report/schema.js';
+import { join } from 'node:path';
+import { analyzeCli, hasTshark, lab, labDir, present, root, tsharkFrames } from '../helpers/analyze-cli.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const bin = join(root, 'bin/pxe-doctor.js');
-const labDir = join(root, 'fixtures/captures');
-
-function analyze(file: string): { code: number | null; json: AnalysisJson } {
-  const r = spawnSync(process.execPath, [bin, 'analyze', file, '--json'], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
-  expect(r.stderr, r.stderr).toBe('');
-  return { code: r.status, json: JSON.parse(r.stdout) as AnalysisJson };
-}
-
-const hasTshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0 || Boolean(process.env['CI']);
-function tsharkFrames(file: string, filter: string): number[] {
-  const r = spawnSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 60_000 });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout.split('\n').filter(Boolean).map(Number);
-}
-
-const lab = (name: string) => join(labDir, name);
-const present = (name: string) => (existsSync(lab(name)) ? it : it.skip);
+const analyze = analyzeCli;
 const UEFI = '52:54:00:ef:00:01';
 
 describe('pxe-doctor analyze (built CLI) on the second set of lab captures', () => {

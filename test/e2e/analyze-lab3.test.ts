@@ -6,34 +6,12 @@
  * cross-checked with tshark (the oracle) when it is installed, and always in CI.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AnalysisJson } from '../../src/report/schema.js';
+import { analyzeCli, hasTshark, lab, present, root, tsharkFields, tsharkFrames } from '../helpers/analyze-cli.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const bin = join(root, 'bin/pxe-doctor.js');
-const labDir = join(root, 'fixtures/captures');
-
-function analyze(file: string): { code: number | null; json: AnalysisJson } {
-  const r = spawnSync(process.execPath, [bin, 'analyze', file, '--json'], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
-  expect(r.stderr, r.stderr).toBe('');
-  return { code: r.status, json: JSON.parse(r.stdout) as AnalysisJson };
-}
-
-const hasTshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0 || Boolean(process.env['CI']);
-function tsharkFields(file: string, filter: string, fields: string[]): string[][] {
-  const args = ['-r', file, '-Y', filter, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
-  const r = spawnSync('tshark', args, { encoding: 'utf8', timeout: 60_000 });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
-}
-function tsharkFrames(file: string, filter: string): number[] {
-  return tsharkFields(file, filter, ['frame.number']).map((row) => Number(row[0]));
-}
-
-const lab = (name: string) => join(labDir, name);
-const present = (name: string) => (existsSync(lab(name)) ? it : it.skip);
+const analyze = analyzeCli;
 const byFrame = (a: number, b: number) => a - b;
 
 describe('pxe-doctor analyze (built CLI) on the third set of lab captures', () => {

@@ -9,33 +9,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { AnalysisJson } from '../../src/report/schema.js';
+import { analyzeCli, hasTshark, labDir, root, runCli, tsharkFrames } from '../helpers/analyze-cli.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const bin = join(root, 'bin/pxe-doctor.js');
-const labDir = join(root, 'fixtures/captures');
 const usec = join(root, 'fixtures/public/netboot/usec.pcap');
-
-function run(args: string[], input?: Uint8Array) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, input, env: { ...process.env, NO_COLOR: '1' }, encoding: 'buffer', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
-}
-
-function analyze(file: string, extra: string[] = []): { code: number | null; json: AnalysisJson; stderr: string } {
-  const r = run(['analyze', file, '--json', ...extra]);
-  expect(r.stderr, r.stderr).toBe('');
-  return { code: r.code, json: JSON.parse(r.stdout) as AnalysisJson, stderr: r.stderr };
-}
-
-// tshark is the oracle for evidence frames; in CI (where it is installed) the checks must run.
-const hasTshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0 || Boolean(process.env['CI']);
-/** Frame numbers tshark selects with a display filter (the oracle for evidence frames). */
-function tsharkFrames(file: string, filter: string): number[] {
-  const r = spawnSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 60_000 });
-  return r.stdout.split('\n').filter(Boolean).map(Number);
-}
+const run = runCli;
+const analyze = analyzeCli;
 
 const labCaptures = existsSync(labDir) ? readdirSync(labDir).filter((f) => /\.(pcap|pcapng)$/.test(f)) : [];
 const okCaptures = labCaptures.filter((f) => f.startsWith('ok-'));

@@ -15,6 +15,7 @@ import { CaptureFormatError } from '../../src/capture/errors.js';
 import { Dissector } from '../../src/decode/dissect.js';
 import { Analyzer, analyzeCapture } from '../../src/pipeline.js';
 import type { AnalysisJson } from '../../src/report/schema.js';
+import { captureFiles } from '../helpers/capture-files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pxj-blocks-'));
@@ -41,18 +42,6 @@ async function plainAnalysis(file: string): Promise<{ clients: AnalysisJson['cli
   return { clients: a.clients, findings: a.findings, stats: d.stats };
 }
 
-function captureFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (p: string): void => {
-    for (const e of fs.readdirSync(p, { withFileTypes: true })) {
-      const q = path.join(p, e.name);
-      if (e.isDirectory()) walk(q);
-      else if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(e.name)) out.push(q);
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out.sort();
-}
 
 async function expectSame(file: string): Promise<boolean> {
   let plain;
