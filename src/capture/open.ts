@@ -84,18 +84,18 @@ async function readFile(path: string, sink: FrameSink, opts: ReadCaptureOptions)
     // everything downstream work on the oldest one. The parser copies a record that straddles two
     // reads, so a buffer is free for its next read once push() returns.
     const parser = new CaptureParser(sink);
-    const slots: { buf: Uint8Array; pos: number; read: Promise<number> | undefined }[] = [];
+    const slots: ReadSlot[] = [];
     let next = 0;
     // A pipe or a device given as a path (`<(zcat x.pcap)`) cannot be read at positions: one read
     // at a time from its current position then.
     const positional = st.isFile();
-    const issue = (slot: { buf: Uint8Array; pos: number; read: Promise<number> | undefined }): void => {
+    const issue = (slot: ReadSlot): void => {
       slot.pos = next;
       slot.read = readAt(fh, slot.buf, positional ? next : null, path);
       next += slot.buf.length;
     };
     try {
-      const first = { buf: new Uint8Array(READ_SIZE), pos: 0, read: undefined as Promise<number> | undefined };
+      const first: ReadSlot = { buf: new Uint8Array(READ_SIZE), pos: 0, read: undefined };
       issue(first);
       const n0 = await first.read!;
       first.read = undefined;
@@ -112,7 +112,7 @@ async function readFile(path: string, sink: FrameSink, opts: ReadCaptureOptions)
       // The first read came back full: the file is large enough to be worth reading ahead.
       if (positional && n0 === READ_SIZE) {
         for (let k = 1; k < READ_AHEAD; k++) {
-          const s = { buf: new Uint8Array(READ_SIZE), pos: 0, read: undefined as Promise<number> | undefined };
+          const s: ReadSlot = { buf: new Uint8Array(READ_SIZE), pos: 0, read: undefined };
           issue(s);
           slots.push(s);
         }
@@ -121,7 +121,7 @@ async function readFile(path: string, sink: FrameSink, opts: ReadCaptureOptions)
       let n = n0;
       let k = 0;
       for (;;) {
-        const slot = slots[k] as (typeof slots)[number];
+        const slot = slots[k] as ReadSlot;
         if (slot.read !== undefined) {
           n = await slot.read;
           slot.read = undefined;
@@ -157,10 +157,17 @@ async function readFile(path: string, sink: FrameSink, opts: ReadCaptureOptions)
       // Never close the file under a read still in flight (a throw from the sink, an early stop).
       await settle(slots);
     }
-        return parser.end();
+    return parser.end();
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+/** A read buffer, the file position of its read, and that read while it is in flight. */
+interface ReadSlot {
+  buf: Uint8Array;
+  pos: number;
+  read: Promise<number> | undefined;
 }
 
 async function readAt(fh: fs.promises.FileHandle, buf: Uint8Array, position: number | null, path: string): Promise<number> {
@@ -172,7 +179,7 @@ async function readAt(fh: fs.promises.FileHandle, buf: Uint8Array, position: num
 }
 
 /** Waits for every read still in flight (their results or errors no longer matter). */
-async function settle(slots: { read: Promise<number> | undefined }[]): Promise<void> {
+async function settle(slots: ReadSlot[]): Promise<void> {
   for (const s of slots) {
     if (s.read === undefined) continue;
     await s.read.catch(() => 0);
