@@ -13,10 +13,11 @@ import { SCHEMA_VERSION } from './schema.js';
 /** Output is handed over in chunks of about this many characters (one write per chunk). */
 const CHUNK = 1 << 16;
 
+/** What JSON.stringify([[client]], null, 2) puts around the client, two levels deep. */
 const CLIENT_OPEN = '[\n  [\n    ';
 const CLIENT_CLOSE = '\n  ]\n]';
 
-/** `JSON.stringify(value, null, 2)` nested `depth` levels deep (two spaces per level). */
+/** `JSON.stringify(value, null, 2)` for a value whose own line starts at indentation `pad`. */
 function nested(value: unknown, pad: string): string {
   // JSON.stringify escapes newlines inside strings, so every '\n' here is between tokens.
   return JSON.stringify(value, null, 2).replace(/\n/g, `\n${pad}`);
