@@ -12,10 +12,11 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { AnalysisJson } from '../../src/report/schema.js';
-import { analyzeCli, hasTshark, labDir, root, runCli, tsharkFrames } from '../helpers/analyze-cli.js';
+import { analyzeCli, hasTshark, labDir, root, tsharkFrames } from '../helpers/analyze-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const usec = join(root, 'fixtures/public/netboot/usec.pcap');
-const run = runCli;
+const run = (args: string[], input?: Uint8Array) => runCli(args, { input });
 const analyze = analyzeCli;
 
 const labCaptures = existsSync(labDir) ? readdirSync(labDir).filter((f) => /\.(pcap|pcapng)$/.test(f)) : [];

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, runCli } from '../check/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 
 /**
  * The project's own regression suite: every lab capture in fixtures/captures against the

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, runCli } from '../check/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import { launchChromium, SKIP_BROWSER, type Browser } from '../report/chromium.js';
 
 /** JUnit XML from `check DIR --junit`, parsed back by a real XML parser (Chromium's DOMParser). */

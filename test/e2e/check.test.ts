@@ -2,7 +2,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, runCli, isOneLineError } from '../check/run-cli.js';
+import { ROOT, runCli, isOneLineError } from '../helpers/run-cli.js';
 
 const CAPTURES = path.join(ROOT, 'fixtures/captures');
 const NO_BOOTFILE = path.join(CAPTURES, 'fail-no-bootfile.pcap');

@@ -2,7 +2,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, runCli, isOneLineError } from '../check/run-cli.js';
+import { ROOT, runCli, isOneLineError } from '../helpers/run-cli.js';
 import type { AnalysisJson } from '../../src/report/schema.js';
 
 /** `analyze --diagram` and `analyze --html` through the built CLI, on lab captures. */

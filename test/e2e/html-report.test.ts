@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, runCli } from '../check/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import { launchChromium, SKIP_BROWSER, type Browser } from '../report/chromium.js';
 import type { AnalysisJson } from '../../src/report/schema.js';
 

@@ -4,19 +4,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { AnalysisJson } from '../../src/report/schema.js';
+import { ROOT, runCli } from './run-cli.js';
 
-export const root = resolve(import.meta.dirname, '../..');
-export const bin = join(root, 'bin/pxe-doctor.js');
+export const root = ROOT;
 export const labDir = join(root, 'fixtures/captures');
-
-/** `pxe-doctor ARGS` with NO_COLOR, optional stdin; its exit code and output. */
-export function runCli(args: string[], input?: Uint8Array): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, input, env: { ...process.env, NO_COLOR: '1' }, encoding: 'buffer', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
-}
 
 /** `pxe-doctor analyze FILE --json [EXTRA]`: nothing on stderr, the parsed report. */
 export function analyzeCli(file: string, extra: string[] = []): { code: number | null; json: AnalysisJson; stderr: string } {

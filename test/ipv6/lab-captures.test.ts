@@ -6,7 +6,7 @@
  * DHCPv6 and HTTP records.
  */
 import { describe, it, expect } from 'vitest';
-import { runCli } from '../check/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import type { AnalysisJson, ClientJson } from '../../src/report/schema.js';
 import type { DecodeRecord } from '../../src/report/decode-line.js';
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, runCli } from '../check/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import type { AnalysisJson } from '../../src/report/schema.js';
 
 function hasCommand(cmd: string): boolean {

@@ -12,13 +12,15 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliRun {
+/** `pxe-doctor ARGS` (NO_COLOR, a clean environment); `input` is its stdin. */
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: Uint8Array } = {}): CliRun {
   if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npx tsc -p .` (npm test builds first)');
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...opts.env },
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 60_000,
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
