@@ -41,7 +41,7 @@ export class TransferIndex {
   private readonly owned = new Set<Endpoint>();
 
   /** Numeric identity of an address string (its IPv4 value, else 2^32 + a hash). */
-  number(address: string): number {
+  private number(address: string): number {
     let n = this.addressNumbers.get(address);
     if (n === undefined) {
       n = addressNumber(address);
@@ -183,7 +183,7 @@ function boundOn(e: Endpoint, serverPort: number): TransferRecord | undefined {
 }
 
 /** IPv4 text -> its 32-bit value; anything else -> 2^32 + FNV-1a of the text (never equal to an IPv4 value). */
-export function addressNumber(address: string): number {
+function addressNumber(address: string): number {
   let value = 0;
   let part = 0;
   let digits = 0;
