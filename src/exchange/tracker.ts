@@ -63,8 +63,13 @@ const MAX_MESSAGES_PER_ATTEMPT = 256;
 const MAX_REPEATS = 32;
 /** Bytes of block 1 kept to judge the NBP (DOS + PE header fit easily). */
 const HEAD_BYTES = 512;
-/** A TFTP endpoint idle this long is no longer matched to new packets. */
+/** A TFTP endpoint idle this long is no longer matched to new packets (checked every TRANSFER_SWEEP s). */
 const TRANSFER_IDLE = 60;
+/**
+ * Seconds of packet time between two sweeps of the TFTP endpoints: the walk over every endpoint
+ * cost 0.1 s in all on the 10 000-client bench when it ran at every 5 s tick.
+ */
+const TRANSFER_SWEEP = 30;
 
 interface ClientState {
   rec: ClientRecord;
@@ -89,6 +94,7 @@ export class ExchangeTracker {
   readonly guidOwners = new Map<string, Set<string>>();
   origin: number | undefined;
   lastTs = 0;
+  private lastTransferSweep = -Infinity;
   firstFrame = 0;
   lastFrame = 0;
   private readonly opts: TrackerOptions;
@@ -187,7 +193,10 @@ export class ExchangeTracker {
 
   /** Hand over and forget clients idle past the expiry; forget idle TFTP endpoints. */
   expire(now: number): void {
-    this.transfers.expire(now, TRANSFER_IDLE);
+    if (now - this.lastTransferSweep >= TRANSFER_SWEEP) {
+      this.lastTransferSweep = now;
+      this.transfers.expire(now, TRANSFER_IDLE);
+    }
     for (const [mac, s] of this.clients) {
       const quiet = now - s.rec.lastTs;
       if (quiet > this.idleExpiry || (quiet > this.bootDoneAfter && bootCompleted(s.rec))) {

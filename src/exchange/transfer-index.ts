@@ -118,9 +118,14 @@ export class TransferIndex {
   expire(now: number, idle: number): void {
     for (const e of this.all) {
       if (e.newest !== undefined && now - e.newest.lastTs > idle) this.disown(e);
+      const bound = e.bound;
       let kept = 0;
-      for (const t of e.bound) if (now - t.lastTs <= idle) e.bound[kept++] = t;
-      e.bound.length = kept;
+      for (let i = 0; i < bound.length; i++) {
+        const t = bound[i] as TransferRecord;
+        if (now - t.lastTs <= idle) bound[kept++] = t;
+      }
+      // Setting an array's length is a call into V8's runtime even when nothing changes: only on a change.
+      if (kept !== bound.length) bound.length = kept;
       this.dropIfEmpty(e);
     }
   }
