@@ -120,7 +120,12 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
 }
 
 /** One-line verdict for the text report. */
-export function verdict(c: ClientJson, findings: Finding[]): string {
+/** What verdict() reads of a client. */
+export type VerdictClient = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorClass' | 'arch' | 'methods' | 'closestMethod'> & {
+  transfers: Pick<TransferJson, 'outcome'>[];
+};
+
+export function verdict(c: VerdictClient, findings: Finding[]): string {
   const errors = findings.filter((f) => f.client === c.mac && f.severity === 'error');
   if (c.methods && c.closestMethod) {
     // Several boot methods (issue 10): name the one that came closest and how it ended.

@@ -10,7 +10,8 @@ import { analyzeCapture } from '../../src/pipeline.js';
 import { verdict } from '../../src/report/json.js';
 import type { AnalysisJson, ClientJson } from '../../src/report/schema.js';
 import type { Finding } from '../../src/diagnose/finding.js';
-import { LARGE_REPORT_CLIENTS, renderText } from '../../src/report/text.js';
+import { LARGE_REPORT_CLIENTS, renderText, textClient } from '../../src/report/text.js';
+import { readdirSync } from 'node:fs';
 
 const captures = join(resolve(import.meta.dirname, '../..'), 'fixtures/captures');
 const TEMPLATE_CAPTURES = [
@@ -182,6 +183,24 @@ describe('text report with 10 000 clients', () => {
       for (const line of findingsPart.split('\n')) {
         // Indented lines are the wrapped texts (cause, fix, one line per client); headings are not wrapped.
         if (line.startsWith('  ')) expect(line.length, line).toBeLessThanOrEqual(width);
+      }
+    }
+  });
+
+  it('renders the same from the slim client the plain report keeps (textClient) as from the whole client', async () => {
+    // Every fixture capture (small layout, the boot-method section included) and the large layout.
+    const reports: AnalysisJson[] = [multiply(templates, LARGE_REPORT_CLIENTS + 20)];
+    for (const name of readdirSync(captures).filter((n) => /\.pcap(ng)?$/.test(n))) reports.push(await analyzeCapture(join(captures, name)));
+    expect(reports.length).toBeGreaterThan(30);
+    expect(reports.some((a) => a.clients.some((c) => c.methods !== undefined))).toBe(true);
+    for (const a of reports) {
+      const slim = { ...a, clients: a.clients.map(textClient) };
+      for (const color of [false, true]) expect(renderText(slim, { color, width: 100 })).toBe(renderText(a, { color, width: 100 }));
+      // The slim client holds no timeline, offer or transfer detail.
+      for (const c of slim.clients) {
+        expect(c.timeline).toBeUndefined();
+        for (const o of c.offers) expect(Object.keys(o)).toEqual(['kind']);
+        for (const t of c.transfers) expect(Object.keys(t)).toEqual(['outcome']);
       }
     }
   });
