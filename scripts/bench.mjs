@@ -10,7 +10,7 @@
  * 1. Generates OUT/bench-SIZE-Nc.pcap and .pcapng (scripts/gen-bench-capture.mjs) unless they
  *    exist: the 1 GiB files are made once and reused.
  * 2. Reads each file once to warm the page cache, then times on the SAME file:
- *    - a bare read (node, fs.readSync into a 4 MiB buffer: the floor for any reader),
+ *    - a bare read (node, fs.readSync into a 128 KiB buffer, the analyzer's read: the floor for any reader),
  *    - `pxe-doctor analyze --json` (the built CLI, stdout to /dev/null; one extra run checks the JSON:
  *      every generated client is found and frames match the generator's manifest),
  *    - `tcpdump -nr FILE` with the BPF filter for the DHCP/PXE/TFTP well-known ports and ICMP (BPF
@@ -191,7 +191,7 @@ async function best(label, n, fn) {
   return bestRun;
 }
 
-const BARE_READ = "const fs=require('fs');const fd=fs.openSync(process.argv[1],'r');const b=new Uint8Array(4<<20);let n=0,r;while((r=fs.readSync(fd,b,0,b.length,null))>0)n+=r;process.stdout.write(String(n));";
+const BARE_READ = "const fs=require('fs');const fd=fs.openSync(process.argv[1],'r');const b=new Uint8Array(128<<10);let n=0,r;while((r=fs.readSync(fd,b,0,b.length,null))>0)n+=r;process.stdout.write(String(n));";
 const BPF = 'udp port 67 or udp port 68 or udp port 4011 or udp port 69 or icmp';
 
 // ---------- run ----------
