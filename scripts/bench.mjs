@@ -15,6 +15,7 @@
  *      every generated client is found and frames match the generator's manifest),
  *    - `tcpdump -nr FILE` with the BPF filter for the DHCP/PXE/TFTP well-known ports and ICMP (BPF
  *      cannot follow TFTP's ephemeral-port DATA, so tcpdump does less work than we do),
+ *    - `pxe-doctor analyze --json - < FILE` (the pcap only): stdin read like a file,
  *    - `tshark -r FILE -Y "dhcp || tftp"` on the whole file, or with --tshark-slice on its first
  *      SLICE bytes (cut at a record boundary) extrapolated to the whole file: the output says which.
  * 3. With --scale (default 4G; first client count only): generates a larger pcap with the same
@@ -147,13 +148,15 @@ function sampleProc(pid, acc) {
 const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /** Runs cmd with stdout to `stdoutFile` (default /dev/null); resolves { wall, cpu, maxRss, code, exact }. */
-function measure(cmd, argv, { node = false, stdoutFile = '/dev/null' } = {}) {
+function measure(cmd, argv, { node = false, stdoutFile = '/dev/null', stdinFile = undefined } = {}) {
   return new Promise((resolve, reject) => {
     const out = fs.openSync(stdoutFile, 'w');
+    const inp = stdinFile === undefined ? 'ignore' : fs.openSync(stdinFile, 'r');
     const fullArgv = node ? ['--import', NODE_HOOK, ...argv] : argv;
     const t0 = process.hrtime.bigint();
-    const child = spawn(node ? process.execPath : cmd, fullArgv, { stdio: ['ignore', out, 'pipe', ...(node ? ['pipe'] : [])] });
+    const child = spawn(node ? process.execPath : cmd, fullArgv, { stdio: [inp, out, 'pipe', ...(node ? ['pipe'] : [])] });
     fs.closeSync(out);
+    if (inp !== 'ignore') fs.closeSync(inp);
     const acc = { maxRss: 0, cpu: 0 };
     let report = '';
     let stderr = '';
@@ -237,6 +240,8 @@ async function benchOne(clients, withScale) {
     row('pxe-doctor analyze --json', file, fileBytes, m.frames, await best('analyze', runs, () => measure(cli, [cli, 'analyze', '--json', file], { node: true })));
     if (haveTcpdump) row(`tcpdump -nr (BPF)`, file, fileBytes, m.frames, await best('tcpdump', runs, () => measure('tcpdump', ['-nr', file, BPF])));
   }
+  // stdin redirected from the file (`analyze --json - < FILE`): fd 0 is read like the file.
+  row('pxe-doctor analyze --json - <', m.pcap, m.pcapBytes, m.frames, await best('analyze stdin', runs, () => measure(cli, [cli, 'analyze', '--json', '-'], { node: true, stdinFile: m.pcap })));
 
   let tsharkNote = '';
   if (haveTshark) {
@@ -302,7 +307,9 @@ async function benchOne(clients, withScale) {
   }
   const ng = find('pxe-doctor', m.pcapng);
   if (ng) console.log(`  pcapng: ${fmt(mb(m.pcapngBytes) / ng.wall / 1000)} GB/s wall`);
-  const rss = rows.filter((x) => x.tool.startsWith('pxe-doctor') && x.file.endsWith('.pcap'));
+  const viaStdin = rows.find((r) => r.tool.endsWith(' - <'));
+  if (viaStdin) console.log(`  stdin (- < FILE): ${fmt(mb(m.pcapBytes) / viaStdin.wall / 1000)} GB/s wall, peak RSS ${fmt(viaStdin.maxRss / 2 ** 20, 0)} MB`);
+  const rss = rows.filter((x) => x.tool === 'pxe-doctor analyze --json' && x.file.endsWith('.pcap'));
   console.log(`  peak RSS: ${rss.map((r) => `${fmt(r.maxRss / 2 ** 20, 0)} MB at ${fmt(r.bytes / 2 ** 30, 1)} GiB`).join(', ')} (target < 150 MB, not growing)`);
   if (tsharkNote) console.log(`  ${tsharkNote}.`);
 }
