@@ -7,7 +7,7 @@
  * quiet for `settleAfter` seconds (nothing a rule concludes from can still change quickly), and
  * again at the end for anything new.
  */
-import type { Frame, FrameSink } from './capture/frame.js';
+import type { Clock, Frame, FrameSink } from './capture/frame.js';
 import { readCapture } from './capture/open.js';
 import { Dissector } from './decode/dissect.js';
 import type { TftpBlock } from './decode/dissect.js';
@@ -164,9 +164,10 @@ export class Analyzer {
    * without an event when the tracker already follows its transfer. False: push() the frame's
    * event instead (dissect it as usual).
    */
-  tftpBlock(frame: number, ts: number, interfaceId: number, b: TftpBlock, buf: Uint8Array): boolean {
+  tftpBlock(frame: number, clock: Clock, interfaceId: number, b: TftpBlock, buf: Uint8Array): boolean {
+    const ts = clock[0] as number;
     if (ts - this.lastTick >= 5) this.tick(ts);
-    return this.tracker.tftpBlock(frame, ts, interfaceId, b.src, b.sport, b.dst, b.dport, b.opcode, b.block, b.length, buf, b.payloadOffset);
+    return this.tracker.tftpBlock(frame, clock, interfaceId, b, buf);
   }
 
   /** Let time pass: expire idle clients and report findings of clients quiet for settleAfter seconds. */
@@ -281,16 +282,17 @@ export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): 
   const sink: FrameSink = {
     // Asked for every record before a Frame is built: most traffic is rejected here, straight from
     // the read buffer, with no allocation (the dissector still counts it in its statistics).
-    select(data, start, end, linkType, ts, index, interfaceId) {
+    select(data, start, end, linkType, clock, index, interfaceId) {
+      const ts = clock[0] as number;
       if (first === undefined) {
         first = ts;
         analyzer.setCaptureStart(ts);
       }
       if (ts > (latest[0] as number)) latest[0] = ts;
-      if (!dissector.select(data, start, end, linkType, ts)) return false;
+      if (!dissector.select(data, start, end, linkType, clock)) return false;
       // The blocks of every TFTP transfer (most of a PXE capture's packets) are counted from the
       // buffer, with no Frame or event, once their transfer is known.
-      if (dissector.peekTftpBlock(data, end) && analyzer.tftpBlock(index, ts, interfaceId, dissector.tftpBlock, data)) {
+      if (dissector.peekTftpBlock(data, end) && analyzer.tftpBlock(index, clock, interfaceId, dissector.tftpBlock, data)) {
         dissector.takeTftpBlock();
         return false;
       }

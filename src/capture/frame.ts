@@ -19,6 +19,9 @@ export interface Frame {
   origLen: number;
 }
 
+/** A one-element cell holding a record's time in epoch seconds (see FrameSink.select). */
+export type Clock = Float64Array;
+
 /** A problem in the capture file itself: reported, never thrown past the reader. */
 export interface CaptureWarning {
   /** Byte offset in the (decompressed) capture stream where the damage starts. */
@@ -49,6 +52,9 @@ export interface FrameSink {
    * that wants a few packets of a huge capture reject the rest with no allocation at all.
    * `index` and `interfaceId` are what the Frame would carry: a consumer may also take the record
    * whole from here (e.g. a TFTP block it can account for without a Frame) and return false.
+   * The record's time is `clock[0]` (epoch seconds): a cell the reader rewrites per record rather
+   * than a number argument, because V8 makes a new heap number for each double passed to a call it
+   * does not inline, and this is called for every record of the capture.
    */
-  select?(data: Uint8Array, start: number, end: number, linkType: number, ts: number, index: number, interfaceId: number): boolean;
+  select?(data: Uint8Array, start: number, end: number, linkType: number, clock: Clock, index: number, interfaceId: number): boolean;
 }

@@ -10,7 +10,7 @@
  *
  * References: pcap = draft-ietf-opsawg-pcap; pcapng = draft-ietf-opsawg-pcapng (sections 4.1-4.4, 4.6).
  */
-import type { CaptureSummary, CaptureWarning, Frame, FrameSink } from './frame.js';
+import type { CaptureSummary, CaptureWarning, Clock, Frame, FrameSink } from './frame.js';
 import { CaptureFormatError } from './errors.js';
 
 /** Largest captured length we accept (libpcap/wiretap WTAP_MAX_PACKET_SIZE_STANDARD). */
@@ -103,6 +103,9 @@ export class CaptureParser {
   private ifSnaplen: number[] = [];
   /** Timestamp of the last packet, for SPBs which carry none (see spb()). */
   private lastTs = 0;
+
+  /** The record's time handed to select() (FrameSink.select: a cell, not a number argument). */
+  private readonly clock: Clock = new Float64Array(1);
 
   /** The sink has a select() pre-filter (checked once, not per record). */
   private readonly selects: boolean;
@@ -311,7 +314,8 @@ export class CaptureParser {
     const sec = v.getUint32(off, le);
     const sub = v.getUint32(off + 4, le);
     const ts = this.nanos ? sec + Math.round(sub / 1000) / 1_000_000 : sec + sub / 1_000_000;
-    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 16, off + size, this.pcapLinkType, ts, this.frames + 1, 0)) {
+    this.clock[0] = ts;
+    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 16, off + size, this.pcapLinkType, this.clock, this.frames + 1, 0)) {
       this.frames++;
       return size;
     }
@@ -456,7 +460,8 @@ export class CaptureParser {
     const ts = pcapngSeconds(hi, lo, this.ifDivisor[ifId] as number) + (this.ifOffset[ifId] as number);
     this.lastTs = ts;
     const linkType = this.ifLinkType[ifId] as number;
-    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 28, off + 28 + caplen, linkType, ts, this.frames + 1, ifId)) {
+    this.clock[0] = ts;
+    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 28, off + 28 + caplen, linkType, this.clock, this.frames + 1, ifId)) {
       this.frames++;
       return len;
     }
@@ -485,7 +490,8 @@ export class CaptureParser {
     }
     const linkType = this.ifLinkType[0] as number;
     // No timestamp in an SPB; reuse the last one so relative times stay monotonic.
-    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 12, off + 12 + caplen, linkType, this.lastTs, this.frames + 1, 0)) {
+    this.clock[0] = this.lastTs;
+    if (this.selects && !(this.sink.select as NonNullable<FrameSink['select']>)(b, off + 12, off + 12 + caplen, linkType, this.clock, this.frames + 1, 0)) {
       this.frames++;
       return len;
     }

@@ -12,7 +12,7 @@
  * timeout) are queued: read them with drain() after each dissect() (live use), or they come out of
  * flush() at the end of the capture. Nothing is lost if only dissect()+flush() are used.
  */
-import type { Frame } from '../capture/frame.js';
+import type { Clock, Frame } from '../capture/frame.js';
 import { formatMac } from './bytes.js';
 import { decodeDhcp } from './dhcp/codec.js';
 import type { PacketEvent, PacketMeta } from './events.js';
@@ -27,7 +27,7 @@ import { DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT } from './dhcp6/types.js';
 import { HttpBootEndpoints, parseHttpHead, parseTcpHeader } from './http.js';
 import { Ipv6Next, ipv6String, newIpv6Header, parseIpv6, type Ipv6Header } from './ipv6.js';
 import type { DhcpMessage } from './dhcp/types.js';
-import { TftpConversations, type ConversationOptions } from './tftp-conversations.js';
+import { TftpConversations, type ConversationOptions, type ConversationQuery } from './tftp-conversations.js';
 
 export const DHCP_SERVER_PORT = 67;
 export const DHCP_CLIENT_PORT = 68;
@@ -138,6 +138,8 @@ export class Dissector {
   private selectedConversation = false;
   /** What peekTftpBlock() found (reused): addresses as 32-bit numbers, the payload's offset in the record's buffer. */
   readonly tftpBlock: TftpBlock = { src: 0, sport: 0, dst: 0, dport: 0, opcode: 0, block: 0, length: 0, payloadOffset: 0 };
+  /** An IPv6 datagram's hashed ends for the conversation table (reused by select()). */
+  private readonly query6: ConversationQuery = { src: 0, sport: 0, dst: 0, dport: 0 };
   /**
    * Formatted addresses, by value: a PXE boot repeats the same two endpoints in every TFTP block,
    * so the strings of an event's meta are made once, not per packet. Cleared when full (bounded).
@@ -220,7 +222,7 @@ export class Dissector {
    * rejected here, counted in `stats` exactly as dissect() counts them, with no Frame built and
    * nothing allocated. Everything else (other link types, odd headers, fragments) returns true.
    */
-  select(data: Uint8Array, start: number, end: number, linkType: number, ts: number): boolean {
+  select(data: Uint8Array, start: number, end: number, linkType: number, clock: Clock): boolean {
     this.selectedConversation = false;
     // With fragments pending, every IPv4 frame's time may expire them: let dissect() see it all.
     if (linkType !== LinkType.Ethernet || this.frags.pendingCount > 0) return true;
@@ -232,14 +234,14 @@ export class Dissector {
       c.otherNetwork++;
       return false;
     }
-    if (kind === Prefilter.Ipv6) return this.selectIpv6(data, t.netOffset, end, ts);
+    if (kind === Prefilter.Ipv6) return this.selectIpv6(data, t.netOffset, end, clock);
     if (kind !== Prefilter.Ipv4) return true;
     let udp = false;
     if (t.protocol === IpProto.Udp && t.hasPorts) {
       // The same test as udp(); a conversation match binds the server port once, so dissect()
       // matching again agrees.
       if (isDhcpPort(t.sport) || isDhcpPort(t.dport) || t.sport === TFTP_PORT || t.dport === TFTP_PORT) return true;
-      if (this.convs.match(t.src, t.sport, t.dst, t.dport, ts)) {
+      if (this.convs.matchQuery(t, clock)) {
         this.selectedConversation = !t.truncated;
         return true;
       }
@@ -299,7 +301,7 @@ export class Dissector {
    * select() for IPv6 in its plain form: UDP or TCP right after the fixed header. Extension
    * headers, ICMPv6 (router discovery is counted), DHCPv6 and TFTP go to dissect().
    */
-  private selectIpv6(b: Uint8Array, o: number, end: number, ts: number): boolean {
+  private selectIpv6(b: Uint8Array, o: number, end: number, clock: Clock): boolean {
     if (o + 40 > end || (b[o] as number) >> 4 !== 6) return true;
     const next = b[o + 6] as number;
     if (next !== Ipv6Next.Udp && next !== Ipv6Next.Tcp) return true;
@@ -321,7 +323,13 @@ export class Dissector {
     const sport = ((b[p] as number) << 8) | (b[p + 1] as number);
     const dport = ((b[p + 2] as number) << 8) | (b[p + 3] as number);
     const dhcp6 = sport === DHCP6_SERVER_PORT || dport === DHCP6_SERVER_PORT || (sport === DHCP6_CLIENT_PORT && dport === DHCP6_CLIENT_PORT);
-    if (dhcp6 || sport === TFTP_PORT || dport === TFTP_PORT || this.convs.match(hashIpv6(b, o + 8), sport, hashIpv6(b, o + 24), dport, ts)) return true;
+    if (dhcp6 || sport === TFTP_PORT || dport === TFTP_PORT) return true;
+    const q = this.query6;
+    q.src = hashIpv6(b, o + 8);
+    q.sport = sport;
+    q.dst = hashIpv6(b, o + 24);
+    q.dport = dport;
+    if (this.convs.matchQuery(q, clock)) return true;
     c.frames++;
     c.ipv6++;
     c.udp++;

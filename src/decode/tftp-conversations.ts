@@ -44,6 +44,14 @@ export interface ConversationOptions {
   maxPortsPerClient?: number;
 }
 
+/** The two ends of a UDP datagram (addresses as numbers), as matchQuery() reads them. */
+export interface ConversationQuery {
+  src: number;
+  sport: number;
+  dst: number;
+  dport: number;
+}
+
 export class TftpConversations {
   readonly idleTimeout: number;
   readonly maxConversations: number;
@@ -52,6 +60,9 @@ export class TftpConversations {
   /** Client endpoints by client port: what match() looks in. */
   private readonly byPort: (ClientEndpoint[] | undefined)[] = new Array<ClientEndpoint[] | undefined>(65536);
   private lastSweep = -Infinity;
+  /** match()'s arguments as matchQuery() takes them (reused). */
+  private readonly query: ConversationQuery = { src: 0, sport: 0, dst: 0, dport: 0 };
+  private readonly clock = new Float64Array(1);
   /** RRQ/WRQs that opened (or re-armed) a conversation. */
   opened = 0;
   /** Client endpoints dropped because the table was full. */
@@ -107,12 +118,43 @@ export class TftpConversations {
    * port on the server's first reply from it). Allocation-free.
    */
   match(src: number, sport: number, dst: number, dport: number, ts: number): boolean {
+    const q = this.query;
+    q.src = src;
+    q.sport = sport;
+    q.dst = dst;
+    q.dport = dport;
+    this.clock[0] = ts;
+    return this.matchQuery(q, this.clock);
+  }
+
+  /**
+   * match() for the reader's pre-filter, called for every UDP datagram of the capture not on a
+   * well-known port: the addresses (IPv4 values above 2^31 are not small integers) and the time
+   * come in objects, not as number arguments, for which V8 would make a heap number per call.
+   * `clock[0]` is the packet's time.
+   */
+  matchQuery(q: ConversationQuery, clock: Float64Array): boolean {
     if (this.byClient.size === 0) return false;
+    const ts = clock[0] as number;
     // Idle ends are found within 30 s of packet time: precision the 120 s timeout does not need, and a
     // sweep walks every endpoint.
     if (ts - this.lastSweep > 30) this.sweep(ts);
+    const src = q.src;
+    const sport = q.sport;
+    const dst = q.dst;
+    const dport = q.dport;
     // Server -> client: a port already bound, else the first reply binds the awaited wildcard.
-    let c = this.endpoint(dst, dport);
+    // (The endpoint lookups are written out here rather than calls with the addresses as arguments.)
+    let c: ClientEndpoint | undefined;
+    let list = this.byPort[dport];
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        if ((list[i] as ClientEndpoint).address === dst) {
+          c = list[i];
+          break;
+        }
+      }
+    }
     if (c !== undefined) {
       let wildcard: ServerPort | undefined;
       for (const p of c.ports) {
@@ -132,7 +174,16 @@ export class TftpConversations {
       }
     }
     // Client -> server (ACKs, ERRORs), only to a bound server port.
-    c = this.endpoint(src, sport);
+    c = undefined;
+    list = this.byPort[sport];
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        if ((list[i] as ClientEndpoint).address === src) {
+          c = list[i];
+          break;
+        }
+      }
+    }
     if (c !== undefined) {
       for (const p of c.ports) {
         if (p.server === dst && p.port === dport && p.port !== 0) {

@@ -13,6 +13,8 @@ import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
 import type { TimelineEntry } from './types.js';
 import { TransferIndex } from './transfer-index.js';
+import type { Clock } from '../capture/frame.js';
+import type { TftpBlock } from '../decode/dissect.js';
 import {
   ZERO_IP,
   bootFileOf,
@@ -754,23 +756,27 @@ export class ExchangeTracker {
    * about the capture needs the per-event path (several interfaces). Returns false otherwise: the
    * caller then dissects the frame and push()es the event.
    */
-  tftpBlock(frame: number, ts: number, interfaceId: number, src: number, sport: number, dst: number, dport: number, opcode: number, block: number, length: number, buf: Uint8Array, payloadOffset: number): boolean {
+  tftpBlock(frame: number, clock: Clock, interfaceId: number, b: TftpBlock, buf: Uint8Array): boolean {
     if (this.multiInterface || interfaceId !== this.firstInterface) return false;
-    let t = this.transfers.boundByNumber(dst, dport, sport);
+    // The block and its time come in objects, not number arguments: IPv4 values above 2^31 and
+    // times are doubles, and V8 makes a heap number for each one passed to a call it does not inline.
+    let t = this.transfers.boundTo(b, true);
     let fromServer = true;
     if (t === undefined) {
-      t = this.transfers.boundByNumber(src, sport, dport);
+      t = this.transfers.boundTo(b, false);
       if (t === undefined) return false;
       fromServer = false;
     }
+    const ts = clock[0] as number;
+    const opcode = b.opcode;
     // What push() does for every event.
     if (ts > this.lastTs) this.lastTs = ts;
     this.lastFrame = frame;
     this.touchTransfer(t, frame, ts);
     // A bound transfer has had its first reply (binding happens on it): nothing else to note.
     if (fromServer) t.firstReplyFrame ??= frame;
-    if (opcode === 3) this.tftpData(t, block, length, frame, ts, false, buf, payloadOffset);
-    else this.tftpAck(t, block, frame);
+    if (opcode === 3) this.tftpData(t, b.block, b.length, frame, ts, false, buf, b.payloadOffset);
+    else this.tftpAck(t, b.block, frame);
     return true;
   }
 

@@ -63,15 +63,18 @@ export class TransferIndex {
   }
 
   /**
-   * bound() for an IPv4 client given as its 32-bit value (a packet read in place): IPv4 numbers
-   * are exact, so no string is needed to confirm the hit.
+   * bound() for an IPv4 datagram read in place (its addresses as 32-bit values, which are exact, so
+   * no string is needed to confirm the hit): the transfer whose client is its destination
+   * (`toClient`, a DATA from the server) or its source (an ACK). The datagram comes as an object:
+   * an address above 2^31 passed as a number argument would be a new heap number per packet.
    */
-  boundByNumber(address: number, port: number, serverPort: number): TransferRecord | undefined {
-    const list = this.byPort[port];
+  boundTo(d: { src: number; sport: number; dst: number; dport: number }, toClient: boolean): TransferRecord | undefined {
+    const address = toClient ? d.dst : d.src;
+    const list = this.byPort[toClient ? d.dport : d.sport];
     if (list === undefined) return undefined;
     for (let i = 0; i < list.length; i++) {
       const e = list[i] as Endpoint;
-      if (e.address === address) return boundOn(e, serverPort);
+      if (e.address === address) return boundOn(e, toClient ? d.sport : d.dport);
     }
     return undefined;
   }

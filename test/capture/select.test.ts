@@ -24,8 +24,8 @@ function parseSelected(bytes: Uint8Array, keep: (i: number) => boolean, chunk = 
   const sink: FrameSink = {
     frame: c.sink.frame,
     warning: c.sink.warning,
-    select(data, start, end, linkType, ts) {
-      seen.push({ bytes: data.slice(start, end), linkType, ts });
+    select(data, start, end, linkType, clock) {
+      seen.push({ bytes: data.slice(start, end), linkType, ts: clock[0]! });
       return keep(seen.length - 1);
     },
   };

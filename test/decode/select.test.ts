@@ -41,8 +41,8 @@ async function dissectFile(file: string, useSelect: boolean): Promise<{ events: 
     },
   };
   if (useSelect) {
-    sink.select = (data, start, end, linkType, ts) => {
-      const keep = d.select(data, start, end, linkType, ts);
+    sink.select = (data, start, end, linkType, clock) => {
+      const keep = d.select(data, start, end, linkType, clock);
       if (keep) selected++;
       return keep;
     };

@@ -84,9 +84,9 @@ describe('TFTP blocks counted from the read buffer', () => {
     const a = new Analyzer();
     let taken = 0;
     await readCapture(file, {
-      select(data, start, end, linkType, ts, index, interfaceId) {
-        if (!d.select(data, start, end, linkType, ts)) return false;
-        if (d.peekTftpBlock(data, end) && a.tftpBlock(index, ts, interfaceId, d.tftpBlock, data)) {
+      select(data, start, end, linkType, clock, index, interfaceId) {
+        if (!d.select(data, start, end, linkType, clock)) return false;
+        if (d.peekTftpBlock(data, end) && a.tftpBlock(index, clock, interfaceId, d.tftpBlock, data)) {
           d.takeTftpBlock();
           taken++;
           return false;
