@@ -31,6 +31,9 @@ export type TextClient = VerdictClient &
 /** An analysis as the text report reads it (full clients are TextClients too). */
 export type TextAnalysis = Omit<AnalysisJson, 'clients'> & { clients: TextClient[] };
 
+/** The optional fields of a client that TextClient keeps as they are (absent stays absent). */
+const TEXT_CLIENT_OPTIONAL = ['guid', 'arch', 'archName', 'vendorClass', 'bootServer', 'bootFile', 'methods', 'closestMethod'] as const satisfies readonly (keyof TextClient)[];
+
 /** The part of a client the text report reads (without its timeline). */
 export function textClient(c: ClientJson): TextClient {
   const t: TextClient = {
@@ -40,14 +43,8 @@ export function textClient(c: ClientJson): TextClient {
     offers: c.offers.map((o) => ({ kind: o.kind })),
     transfers: c.transfers.map((x) => ({ outcome: x.outcome })),
   };
-  if (c.guid !== undefined) t.guid = c.guid;
-  if (c.arch !== undefined) t.arch = c.arch;
-  if (c.archName !== undefined) t.archName = c.archName;
-  if (c.vendorClass !== undefined) t.vendorClass = c.vendorClass;
-  if (c.bootServer !== undefined) t.bootServer = c.bootServer;
-  if (c.bootFile !== undefined) t.bootFile = c.bootFile;
-  if (c.methods !== undefined) t.methods = c.methods;
-  if (c.closestMethod !== undefined) t.closestMethod = c.closestMethod;
+  const kept = t as Record<string, unknown>;
+  for (const k of TEXT_CLIENT_OPTIONAL) if (c[k] !== undefined) kept[k] = c[k];
   return t;
 }
 
