@@ -70,7 +70,6 @@ export async function readCapture(input: string, sink: FrameSink, opts: ReadCapt
 
 async function readFile(path: string, sink: FrameSink, opts: ReadCaptureOptions): Promise<CaptureSummary> {
   let fh: fs.promises.FileHandle;
-  let size: number;
   try {
     fh = await fs.promises.open(path, 'r');
   } catch (err) {
@@ -84,8 +83,7 @@ async function readFile(path: string, sink: FrameSink, opts: ReadCaptureOptions)
       throw describeFsError(path, err);
     }
     if (st.isDirectory()) throw new CaptureFormatError(`cannot read ${path}: is a directory`);
-    size = st.isFile() ? st.size : NaN;
-    const total = Number.isNaN(size) ? undefined : size;
+    const total = st.isFile() ? st.size : undefined;
 
     const buf = new Uint8Array(READ_SIZE);
     // A pipe or a device given as a path (`<(zcat x.pcap)`) cannot be read at positions, and a
@@ -139,10 +137,6 @@ function drained(w: Writable): Promise<void> {
   });
 }
 
-/**
- * Stream input (stdin, or a gzip file): chunks are handed to the parser as they come; if the first
- * chunk has the gzip magic, everything goes through a streaming gunzip first.
- */
 /** What the stream reader takes over from a reader that already started (readStdin). */
 interface StreamStart {
   /** Bytes already read from the input (the progress count). */
@@ -200,6 +194,11 @@ function readStdinChunk(buf: Uint8Array): number | undefined {
   }
 }
 
+/**
+ * Stream input (a pipe given as a path, gzip data, a stdin that is not ours to read directly):
+ * chunks are handed to the parser as they come; if the first chunk has the gzip magic, everything
+ * goes through a streaming gunzip first.
+ */
 async function readStream(
   label: string,
   stream: Readable,
