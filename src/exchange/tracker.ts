@@ -751,7 +751,7 @@ export class ExchangeTracker {
 
   /**
    * A TFTP DATA or ACK read in place from the capture buffer (Dissector.peekTftpBlock): addresses
-   * as 32-bit IPv4 numbers, the payload at `payloadOffset` in `buf`. Accounted for exactly as
+   * as 32-bit IPv4 numbers, the payload at `b.payloadOffset` in `buf`, its time in `clock[0]`. Accounted for exactly as
    * onTftp() would, when it belongs to a transfer whose server port is already bound and nothing
    * about the capture needs the per-event path (several interfaces). Returns false otherwise: the
    * caller then dissects the frame and push()es the event.
@@ -768,14 +768,13 @@ export class ExchangeTracker {
       fromServer = false;
     }
     const ts = clock[0] as number;
-    const opcode = b.opcode;
     // What push() does for every event.
     if (ts > this.lastTs) this.lastTs = ts;
     this.lastFrame = frame;
     this.touchTransfer(t, frame, ts);
     // A bound transfer has had its first reply (binding happens on it): nothing else to note.
     if (fromServer) t.firstReplyFrame ??= frame;
-    if (opcode === 3) this.tftpData(t, b.block, b.length, frame, ts, false, buf, b.payloadOffset);
+    if (b.opcode === 3) this.tftpData(t, b.block, b.length, frame, ts, false, buf, b.payloadOffset);
     else this.tftpAck(t, b.block, frame);
     return true;
   }
