@@ -144,17 +144,7 @@ export class TftpConversations {
     const dst = q.dst;
     const dport = q.dport;
     // Server -> client: a port already bound, else the first reply binds the awaited wildcard.
-    // (The endpoint lookups are written out here rather than calls with the addresses as arguments.)
-    let c: ClientEndpoint | undefined;
-    let list = this.byPort[dport];
-    if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) {
-        if ((list[i] as ClientEndpoint).address === dst) {
-          c = list[i];
-          break;
-        }
-      }
-    }
+    let c = this.endpoint(dst, dport);
     if (c !== undefined) {
       let wildcard: ServerPort | undefined;
       for (const p of c.ports) {
@@ -174,16 +164,7 @@ export class TftpConversations {
       }
     }
     // Client -> server (ACKs, ERRORs), only to a bound server port.
-    c = undefined;
-    list = this.byPort[sport];
-    if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) {
-        if ((list[i] as ClientEndpoint).address === src) {
-          c = list[i];
-          break;
-        }
-      }
-    }
+    c = this.endpoint(src, sport);
     if (c !== undefined) {
       for (const p of c.ports) {
         if (p.server === dst && p.port === dport && p.port !== 0) {

@@ -125,8 +125,8 @@ describe('analysis of traffic that is not PXE', () => {
     // The client of the RRQ is the one client; the other million records made nothing.
     expect(got.clients).toBe(1);
     // 16 bytes per record would be >= 16 collections more than for 1000 records (session 2's build,
-    // which passed each record's time as a number: 32 more). Measured now: 1-2 more, for ~0.3 MB of
-    // stray allocations over the million records (0.3 bytes each) plus the reads' views.
-    expect(got.minor - got.base).toBeLessThanOrEqual(4);
+    // which passed each record's time as a number: 32 more). Measured now: 2-3 more, for well under
+    // a byte per record of stray allocations (sampling heap profiler) plus the reads' views.
+    expect(got.minor - got.base).toBeLessThanOrEqual(6);
   });
 });
