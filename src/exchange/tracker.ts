@@ -751,10 +751,10 @@ export class ExchangeTracker {
 
   /**
    * A TFTP DATA or ACK read in place from the capture buffer (Dissector.peekTftpBlock): addresses
-   * as 32-bit IPv4 numbers, the payload at `b.payloadOffset` in `buf`, its time in `clock[0]`. Accounted for exactly as
-   * onTftp() would, when it belongs to a transfer whose server port is already bound and nothing
-   * about the capture needs the per-event path (several interfaces). Returns false otherwise: the
-   * caller then dissects the frame and push()es the event.
+   * as 32-bit IPv4 numbers, the payload at `b.payloadOffset` in `buf`, its time in `clock[0]`.
+   * Accounted for exactly as onTftp() would, when it belongs to a transfer whose server port is
+   * already bound and nothing about the capture needs the per-event path (several interfaces).
+   * Returns false otherwise: the caller then dissects the frame and push()es the event.
    */
   tftpBlock(frame: number, clock: Clock, interfaceId: number, b: TftpBlock, buf: Uint8Array): boolean {
     if (this.multiInterface || interfaceId !== this.firstInterface) return false;
