@@ -67,7 +67,7 @@ const skipTshark = has('skip-tshark');
 // --cli: time another build (e.g. a copy of the tree before a change) on the same files.
 const cli = path.resolve(String(flag('cli', path.join(repo, 'bin/pxe-doctor.js'))));
 if (!fs.existsSync(cli)) die(`${cli} does not exist`);
-if (!fs.existsSync(path.join(repo, 'dist/cli/main.js'))) die('build first (npm run bench builds; or npx tsc -p .)');
+if (!fs.existsSync(path.join(repo, 'dist/pxe-doctor.mjs'))) die('build first (npm run bench builds; or npm run build)');
 
 function which(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;

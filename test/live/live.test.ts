@@ -96,7 +96,7 @@ describe.skipIf(unavailable !== undefined)('pxe-doctor live in network namespace
   let bootBin: Buffer;
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) throw new Error('build first: npx tsc -p .');
+    if (!existsSync(join(REPO, 'dist', 'pxe-doctor.mjs'))) throw new Error('build first: npm run build');
     lab.create();
     spawnSync('mkdir', ['-p', tftpRoot]);
     // A BIOS NBP stand-in (no PE/COFF "MZ" header, matching the BIOS client arch 0).
