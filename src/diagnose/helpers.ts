@@ -1,6 +1,6 @@
 /** Questions several rules ask about a client record. */
 import type { AttemptRecord, ClientRecord, ReplyRecord, TransferRecord } from '../exchange/types.js';
-import { ZERO_IP, expectedNbp, isProxyKind, nbpKindFromHead, nbpKindFromName } from '../exchange/classify.js';
+import { ZERO_IP, expectedNbp, isProxyKind, nbpKindFromName } from '../exchange/classify.js';
 import { offeredBootFile } from '../exchange/tracker.js';
 
 /** Attempts run by PXE firmware or an iPXE stage (not syslinux.efi's or an OS's own DHCP). */
@@ -123,13 +123,13 @@ export function judgeNbp(a: AttemptRecord): NbpJudgement | undefined {
   const expectations = a.arch.map(expectedNbp).filter((e) => e !== undefined);
   if (expectations.length === 0) return undefined;
   const nbps = a.transfers.filter((t) => t.role === 'nbp');
-  const withHead = nbps.find((t) => t.head);
+  const withHead = nbps.find((t) => t.headKind);
   const offer = offeredBootFile(a);
   const file = withHead?.file ?? nbps[0]?.file ?? offer?.bootFile;
   if (!file) return undefined;
   const wantsBios = expectations.every((e) => e.kind === 'bios');
-  if (withHead?.head) {
-    const k = nbpKindFromHead(withHead.head);
+  if (withHead?.headKind) {
+    const k = withHead.headKind;
     if (k.kind === 'bios') return { file, actual: 'a BIOS NBP (no PE/COFF header)', judged: 'header', fits: expectations.some((e) => e.kind === 'bios'), wantsBios, nbps, withHead, offer };
     const fits = k.machine === 'unknown' ? expectations.some((e) => e.kind === 'pe') : expectations.some((e) => e.kind === 'pe' && e.machines.includes(k.machine));
     return { file, actual: `a PE/COFF image for ${k.machine}`, judged: 'header', fits, wantsBios, nbps, withHead, offer };

@@ -4,7 +4,7 @@
  * config search, iPXE binaries, and the PE/COFF machine of an NBP.
  */
 import type { DhcpMessage } from '../decode/dhcp/types.js';
-import type { OfferKind } from './types.js';
+import type { NbpHeadKind, OfferKind } from './types.js';
 
 export const ZERO_IP = '0.0.0.0';
 
@@ -120,16 +120,21 @@ const PE_MACHINES: Record<number, string> = {
   0x6264: 'loongarch64',
 };
 
-/** What the first bytes of an NBP say: a PE/COFF image for one machine, or a BIOS NBP (raw real-mode code). */
-export function nbpKindFromHead(head: Uint8Array): { kind: 'pe'; machine: string; machineCode: number } | { kind: 'bios' } {
-  if (head.length >= 0x40 && head[0] === 0x4d && head[1] === 0x5a) {
-    const peOff = (head[0x3c] as number) | ((head[0x3d] as number) << 8) | ((head[0x3e] as number) << 16) | ((head[0x3f] as number) << 24);
-    if (peOff >= 0 && peOff + 6 <= head.length && head[peOff] === 0x50 && head[peOff + 1] === 0x45 && head[peOff + 2] === 0 && head[peOff + 3] === 0) {
-      const code = (head[peOff + 4] as number) | ((head[peOff + 5] as number) << 8);
+/**
+ * What the first bytes of an NBP, bytes[start, end), say: a PE/COFF image for one machine, or a
+ * BIOS NBP (raw real-mode code).
+ */
+export function nbpKindFromHead(bytes: Uint8Array, start = 0, end = bytes.length): NbpHeadKind {
+  const length = Math.min(end, bytes.length) - start;
+  const at = (i: number): number => bytes[start + i] as number;
+  if (length >= 0x40 && at(0) === 0x4d && at(1) === 0x5a) {
+    const peOff = at(0x3c) | (at(0x3d) << 8) | (at(0x3e) << 16) | (at(0x3f) << 24);
+    if (peOff >= 0 && peOff + 6 <= length && at(peOff) === 0x50 && at(peOff + 1) === 0x45 && at(peOff + 2) === 0 && at(peOff + 3) === 0) {
+      const code = at(peOff + 4) | (at(peOff + 5) << 8);
       return { kind: 'pe', machine: PE_MACHINES[code] ?? `0x${code.toString(16)}`, machineCode: code };
     }
-    // An MZ header whose PE header lies past the bytes we kept: still an EFI image, machine unknown.
-    if (peOff >= head.length) return { kind: 'pe', machine: 'unknown', machineCode: 0 };
+    // An MZ header whose PE header lies past the bytes given: still an EFI image, machine unknown.
+    if (peOff >= length) return { kind: 'pe', machine: 'unknown', machineCode: 0 };
   }
   return { kind: 'bios' };
 }

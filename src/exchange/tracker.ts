@@ -27,6 +27,7 @@ import {
   isPxeRequest,
   isProxyKind,
   messageTypeLabel,
+  nbpKindFromHead,
   printableName,
   baseName,
 } from './classify.js';
@@ -63,7 +64,7 @@ const MAX_TIMELINE = 2000;
 /** Requests, offers, ACKs, NAKs and 4011 requests kept per DHCP round (each list). */
 const MAX_MESSAGES_PER_ATTEMPT = 256;
 const MAX_REPEATS = 32;
-/** Bytes of block 1 kept to judge the NBP (DOS + PE header fit easily). */
+/** Bytes of block 1 read to judge the NBP (DOS + PE header fit easily). */
 const HEAD_BYTES = 512;
 /** A TFTP endpoint idle this long is no longer matched to new packets (checked every TRANSFER_SWEEP s). */
 const TRANSFER_IDLE = 60;
@@ -809,7 +810,7 @@ export class ExchangeTracker {
       t.dataPackets++;
       t.lastDataFrame = frame;
       t.lastDataLen = length;
-      if (abs === 1 && !t.head) t.head = buf.slice(payloadOffset, payloadOffset + Math.min(length, HEAD_BYTES));
+      if (abs === 1 && !t.headKind) t.headKind = nbpKindFromHead(buf, payloadOffset, payloadOffset + Math.min(length, HEAD_BYTES));
       if (fragmented) t.fragmentedData++;
       // RFC 1350 §6: a DATA shorter than the block size ends the transfer.
       if (length < t.blksize && !t.finished) {

@@ -82,6 +82,9 @@ export interface ProxyRequestRecord {
   icmpFrames: number[];
 }
 
+/** What the first bytes of an NBP say: a PE/COFF image for one machine, or a BIOS NBP (raw real-mode code). */
+export type NbpHeadKind = { kind: 'pe'; machine: string; machineCode: number } | { kind: 'bios' };
+
 export type TransferOutcome = 'complete' | 'error' | 'incomplete' | 'no-response' | 'tsize-probe' | 'not-found-probe' | 'not-captured' | 'capture-ended';
 
 export interface TransferRecord {
@@ -130,8 +133,12 @@ export interface TransferRecord {
   fragmentFrames: number[];
   /** DATA frames that were reassembled from IP fragments. */
   fragmentedData: number;
-  /** First bytes of block 1 (PE/COFF header or BIOS NBP). */
-  head?: Uint8Array;
+  /**
+   * What the first bytes of block 1 say the file is (PE/COFF machine or BIOS NBP), judged when
+   * block 1 arrives: the bytes themselves are not kept (they made every client in flight 512 bytes
+   * and two objects bigger).
+   */
+  headKind?: NbpHeadKind;
   role: 'nbp' | 'config' | 'kernel' | 'other';
   outcome: TransferOutcome;
   /** Index of the attempt (DHCP round) the transfer belongs to, -1 when no DHCP was seen. */

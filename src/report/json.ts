@@ -1,7 +1,7 @@
 /** ClientRecord + findings -> the `analyze --json` shapes (src/report/schema.ts). */
 import type { Finding } from '../diagnose/finding.js';
 import type { ClientRecord, TransferRecord } from '../exchange/types.js';
-import { archLabel, isProxyKind, nbpKindFromHead, printableName } from '../exchange/classify.js';
+import { archLabel, isProxyKind, printableName } from '../exchange/classify.js';
 import { bootTarget, clientStage, firmwareGuess, primaryAttempt } from '../exchange/summary.js';
 import type { BootMethodJson, ClientJson, TransferJson } from './schema.js';
 import { bootMethods, closestMethod, outcomeRank } from '../exchange/boot-methods.js';
@@ -37,8 +37,8 @@ export function transferJson(t: TransferRecord): TransferJson {
   if (t.missingBlocks > 0) out.missingBlocks = t.missingBlocks;
   if (t.wrapped) out.wrapped = true;
   if (t.fragmentedData > 0) out.fragmentedData = t.fragmentedData;
-  if (t.head && t.role === 'nbp') {
-    const k = nbpKindFromHead(t.head);
+  if (t.headKind && t.role === 'nbp') {
+    const k = t.headKind;
     out.format = k.kind === 'pe' ? `PE/COFF ${k.machine}` : 'BIOS NBP (no PE/COFF header)';
   }
   if (t.error) {
