@@ -11,7 +11,7 @@ import { BootSideResolver, httpDirection, recordBsdp, recordDhcp6, recordHttp } 
 import { dhcp6MessageTypeName, innerMessage } from '../decode/dhcp6/codec.js';
 import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
-import type { TimelineEntry } from './types.js';
+import type { TimelineEntry, TimelineStep } from './types.js';
 import { TransferIndex } from './transfer-index.js';
 import type { Clock } from '../capture/frame.js';
 import type { TftpBlock } from '../decode/dissect.js';
@@ -77,7 +77,7 @@ const TRANSFER_SWEEP = 30;
 interface ClientState {
   rec: ClientRecord;
   /** Timeline entries of the current attempt by fold key (retransmissions fold into one entry). */
-  fold: Map<string, TimelineEntry>;
+  fold: Map<string, TimelineStep>;
 }
 
 export class ExchangeTracker {
@@ -274,9 +274,9 @@ export class ExchangeTracker {
     this.opts.onEvent?.({ time: this.rel(ts), frame, client: mac, text });
   }
 
-  private addTimeline(s: ClientState, foldKey: string | undefined, entry: TimelineEntry): TimelineEntry | undefined {
-    if (foldKey !== undefined) {
-      const prev = s.fold.get(foldKey);
+  private addTimeline(s: ClientState, key: string | undefined, entry: TimelineStep): TimelineStep | undefined {
+    if (key !== undefined) {
+      const prev = s.fold.get(key);
       if (prev) {
         prev.repeats ??= [];
         if (prev.repeats.length < MAX_REPEATS) prev.repeats.push(entry.time);
@@ -288,7 +288,7 @@ export class ExchangeTracker {
       return undefined;
     }
     s.rec.timeline.push(entry);
-    if (foldKey !== undefined) s.fold.set(foldKey, entry);
+    if (key !== undefined) s.fold.set(key, entry);
     return entry;
   }
 
@@ -506,14 +506,9 @@ export class ExchangeTracker {
     if (msg.vendorClass) details.push(msg.vendorClass);
     if (msg.userClass?.length) details.push(`user class ${msg.userClass.join(',')}`);
     if (relayLeg) details.push(`relayed by ${msg.giaddr}`);
-    this.addTimeline(s, `${label}|${msg.xid}|${meta.src}|${to}|${relayLeg}`, {
-      frame: meta.frame,
-      time: this.rel(meta.ts),
-      from: meta.src === ZERO_IP ? s.rec.mac : meta.src,
-      to,
-      kind: label,
-      label: details.length ? `${label} (${details.join('; ')})` : label,
-    });
+    const step: TimelineStep = { frame: meta.frame, time: this.rel(meta.ts), from: meta.src === ZERO_IP ? s.rec.mac : meta.src, to, kind: label };
+    if (details.length) step.details = details.join('; ');
+    this.addTimeline(s, `${label}|${msg.xid}|${meta.src}|${to}|${relayLeg}`, step);
     if (!relayLeg) this.emit(s.rec.mac, meta.frame, meta.ts, text);
   }
 
@@ -588,16 +583,8 @@ export class ExchangeTracker {
     }
     if (type === undefined && msg.yiaddr !== ZERO_IP) this.learnIp(s, msg.yiaddr);
     const label = type === 2 && isProxyKind(r.kind) ? 'PROXY-OFFER' : messageTypeLabel(type, 2);
-    const text = describeReply(label, r);
-    this.addTimeline(s, undefined, {
-      frame: meta.frame,
-      time: this.rel(meta.ts),
-      from: meta.src,
-      to: meta.dst,
-      kind: label,
-      label: text,
-    });
-    this.emit(s.rec.mac, meta.frame, meta.ts, text);
+    this.addTimeline(s, undefined, { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: label, reply: r });
+    if (this.opts.onEvent) this.emit(s.rec.mac, meta.frame, meta.ts, describeReply(label, r));
   }
 
   private onProxyRequest(s: ClientState, ev: DhcpEvent): void {
@@ -638,9 +625,8 @@ export class ExchangeTracker {
       a.proxyRequests.push({ frame: meta.frame, ts: meta.ts, xid: msg.xid, server: meta.src, sport: meta.dport, repeatFrames: [], repeatTimes: [], answer: r, icmpFrames: [] });
     }
     const label = `4011-${messageTypeLabel(msg.messageType, 2)}`;
-    const text = describeReply(label, r);
-    this.addTimeline(s, undefined, { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: label, label: text });
-    this.emit(s.rec.mac, meta.frame, meta.ts, text);
+    this.addTimeline(s, undefined, { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: label, reply: r });
+    if (this.opts.onEvent) this.emit(s.rec.mac, meta.frame, meta.ts, describeReply(label, r));
   }
 
   // ---------------------------------------------------------------- ICMP, fragments
@@ -965,6 +951,14 @@ function describeReply(label: string, r: ReplyRecord): string {
   if (r.vendorClass) parts.push(`option 60 ${r.vendorClass}`);
   if (r.hasPxeOptions) parts.push('option 43');
   return `${label} from ${r.server}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/** A timeline line as reported, its label written now if the tracker left it to be (TimelineStep). */
+export function timelineEntry(step: TimelineStep): TimelineEntry {
+  const label = step.label ?? (step.reply ? describeReply(step.kind, step.reply) : step.details !== undefined ? `${step.kind} (${step.details})` : step.kind);
+  const entry: TimelineEntry = { frame: step.frame, time: step.time, from: step.from, to: step.to, kind: step.kind, label };
+  if (step.repeats) entry.repeats = step.repeats;
+  return entry;
 }
 
 export function transferLabel(t: TransferRecord): string {

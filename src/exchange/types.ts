@@ -143,7 +143,7 @@ export interface TransferRecord {
   outcome: TransferOutcome;
   /** Index of the attempt (DHCP round) the transfer belongs to, -1 when no DHCP was seen. */
   attempt: number;
-  timeline?: TimelineEntry;
+  timeline?: TimelineStep;
 }
 
 /** Who is doing DHCP in an attempt: the firmware, an iPXE loaded as NBP, the NBP itself (syslinux.efi, an OS), or a plain DHCP client. */
@@ -194,7 +194,7 @@ export interface ClientRecord {
   /** Transfers seen with no DHCP of this client in the capture. */
   orphanTransfers: TransferRecord[];
   ips: string[];
-  timeline: TimelineEntry[];
+  timeline: TimelineStep[];
   /** Timeline entries not kept because of the per-client cap. */
   timelineDropped: number;
   attemptsDropped: number;
@@ -316,6 +316,28 @@ export type Stage =
   | 'tftp' // NBP download started
   | 'nbp' // NBP downloaded completely
   | 'second-stage'; // NBP ran: iPXE/pxelinux DHCP or its own TFTP files after the NBP
+
+/**
+ * One line of a client's timeline as the tracker keeps it: a TimelineEntry whose label may be
+ * left to be written when the client is reported (timelineEntry in tracker.ts). A reply's line
+ * keeps the reply it shows, a request's line the details it shows: label strings held for every
+ * client in flight were a fifth of what the young generation copied and promoted.
+ */
+export interface TimelineStep {
+  frame: number;
+  time: number;
+  from: string;
+  to: string;
+  kind: string;
+  /** The text, when written at once (transfers, 4011 requests, ICMP, DHCPv6, HTTP). */
+  label?: string;
+  /** The reply this line shows (OFFER, ACK, NAK, 4011 answer): its label is describeReply(kind, reply). */
+  reply?: ReplyRecord;
+  /** A request's details ("PXEClient:Arch:00000:UNDI:002001; relayed by 10.0.0.1"): label "kind (details)", or kind alone without. */
+  details?: string;
+  /** Number of folded repeats (retransmissions) and their times. */
+  repeats?: number[];
+}
 
 /** One line of a client's ladder diagram / timeline. */
 export interface TimelineEntry {

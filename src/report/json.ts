@@ -5,6 +5,7 @@ import { archLabel, isProxyKind, printableName } from '../exchange/classify.js';
 import { bootTarget, clientStage, firmwareGuess, primaryAttempt } from '../exchange/summary.js';
 import type { BootMethodJson, ClientJson, TransferJson } from './schema.js';
 import { bootMethods, closestMethod, outcomeRank } from '../exchange/boot-methods.js';
+import { timelineEntry } from '../exchange/tracker.js';
 
 function round(n: number, digits = 6): number {
   const f = 10 ** digits;
@@ -81,7 +82,7 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
     offers: offers.slice(0, 200),
     transfers: transfers.slice(0, 500).map(transferJson),
     findings: mine.map((f) => f.id),
-    timeline: c.timeline,
+    timeline: c.timeline.map(timelineEntry),
     firstFrame: c.firstFrame,
     lastFrame: c.lastFrame,
   };
