@@ -336,7 +336,7 @@ export class ExchangeTracker {
     if (m.bootfileUrl !== undefined) parts.push(`boot file URL ${printableName(m.bootfileUrl)}`);
     else if (!r.fromClient && (m.msgType === 2 || m.msgType === 7) && r.round.method !== 'DHCPv6') parts.push('no boot file URL');
     const label = parts.join(', ');
-    this.addTimeline(s, `dhcp6|${m.msgType}|${m.transactionId}|${ev.meta.src}`, {
+    this.addTimeline(s, foldKey('dhcp6', m.msgType, m.transactionId, ev.meta.src), {
       frame: ev.meta.frame,
       time: this.rel(ev.meta.ts),
       from: ev.meta.src,
@@ -355,7 +355,7 @@ export class ExchangeTracker {
     const r = recordHttp(s.rec, ev, towardsServer);
     if (!r?.label) return;
     const f = r.fetch;
-    this.addTimeline(s, r.kind === 'TCP-SYN' ? `tcp-syn|${f.client}:${f.clientPort}` : undefined, {
+    this.addTimeline(s, r.kind === 'TCP-SYN' ? foldKey('tcp-syn', f.client, f.clientPort) : undefined, {
       frame: ev.meta.frame,
       time: this.rel(ev.meta.ts),
       from: ev.meta.src,
@@ -508,7 +508,7 @@ export class ExchangeTracker {
     if (relayLeg) details.push(`relayed by ${msg.giaddr}`);
     const step: TimelineStep = { frame: meta.frame, time: this.rel(meta.ts), from: meta.src === ZERO_IP ? s.rec.mac : meta.src, to, kind: label };
     if (details.length) step.details = details.join('; ');
-    this.addTimeline(s, `${label}|${msg.xid}|${meta.src}|${to}|${relayLeg}`, step);
+    this.addTimeline(s, foldKey(label, msg.xid, meta.src, to, relayLeg), step);
     if (!relayLeg) this.emit(s.rec.mac, meta.frame, meta.ts, text);
   }
 
@@ -607,7 +607,7 @@ export class ExchangeTracker {
       a.proxyRequests.push({ frame: meta.frame, ts: meta.ts, xid: msg.xid, server: meta.dst, sport: meta.sport, secs: clientSecs(msg), repeatFrames: [], repeatTimes: [], icmpFrames: [] });
     }
     const text = `4011-REQUEST to ${meta.dst} (from port ${meta.sport})`;
-    this.addTimeline(s, `4011|${meta.dst}|${meta.sport}`, { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: '4011-REQUEST', label: text });
+    this.addTimeline(s, foldKey('4011', meta.dst, meta.sport), { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: '4011-REQUEST', label: text });
     this.emit(s.rec.mac, meta.frame, meta.ts, prev ? `${text} (retry ${prev.repeatFrames.length})` : text);
   }
 
@@ -643,7 +643,7 @@ export class ExchangeTracker {
       const p = a?.proxyRequests.filter((x) => x.server === q.dst).pop();
       if (p && p.icmpFrames.length < MAX_REPEATS) p.icmpFrames.push(frame);
       s.rec.lastTs = Math.max(s.rec.lastTs, ev.meta.ts);
-      this.addTimeline(s, `icmp|${q.dst}|4011`, { frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: 'ICMP', label: `ICMP port unreachable: ${q.dst}:4011` });
+      this.addTimeline(s, foldKey('icmp', q.dst, 4011), { frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: 'ICMP', label: `ICMP port unreachable: ${q.dst}:4011` });
       this.emit(s.rec.mac, frame, ev.meta.ts, `ICMP port unreachable from ${ev.meta.src} for 4011`);
       return;
     }
@@ -652,7 +652,7 @@ export class ExchangeTracker {
       if (t.icmpFrames.length < MAX_REPEATS) t.icmpFrames.push(frame);
       const s = this.clients.get(t.clientMac);
       if (s) {
-        this.addTimeline(s, `icmp|${q.dst}|${q.dport}`, { frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: 'ICMP', label: `ICMP port unreachable: ${q.dst}:${q.dport} (TFTP)` });
+        this.addTimeline(s, foldKey('icmp', q.dst, q.dport), { frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: 'ICMP', label: `ICMP port unreachable: ${q.dst}:${q.dport} (TFTP)` });
         this.emit(s.rec.mac, frame, ev.meta.ts, `ICMP port unreachable from ${ev.meta.src} for TFTP ${printableName(t.file)}`);
       }
     }
@@ -930,6 +930,15 @@ export class ExchangeTracker {
     if (t.timeline) t.timeline.label = transferLabel(t);
     if (this.opts.onEvent) this.emit(t.clientMac, frame, ts, `TFTP ${t.timeline?.label ?? transferLabel(t)}`);
   }
+}
+
+/**
+ * The key a timeline line folds retransmissions under, its parts joined by '|'. Joined, not a
+ * template literal: the key is kept for the client's life, and join() makes one flat string where
+ * concatenation makes a rope of one object per part.
+ */
+function foldKey(...parts: (string | number | boolean)[]): string {
+  return parts.join('|');
 }
 
 /**
