@@ -74,6 +74,9 @@ const TRANSFER_IDLE = 60;
  */
 const TRANSFER_SWEEP = 30;
 
+/** The anomalies of every reply that has none: one shared empty list, not one per reply kept. */
+const NO_ANOMALIES: readonly string[] = [];
+
 interface ClientState {
   rec: ClientRecord;
   /** Timeline entries of the current attempt by fold key (retransmissions fold into one entry). */
@@ -85,8 +88,11 @@ export class ExchangeTracker {
   private readonly ipToMac = new Map<string, string>();
   /** TFTP transfers by client endpoint and bound server port (numeric keys: looked up per DATA/ACK). */
   private readonly transfers = new TransferIndex();
-  /** Network legs (source > port @ interface) each reply was seen on, to fold relay/interface copies. */
-  private readonly legs = new WeakMap<ReplyRecord, string[]>();
+  /**
+   * Network legs (source, port, interface) each reply was seen on, to fold relay/interface copies:
+   * the one leg most replies have, or the list of them once a copy came on another leg.
+   */
+  private readonly legs = new WeakMap<ReplyRecord, string | string[]>();
   private firstInterface: number | undefined;
   private multiInterface = false;
   /** Routed packets seen lately (multi-interface captures only), to drop their copy from the other segment. */
@@ -336,7 +342,7 @@ export class ExchangeTracker {
     if (m.bootfileUrl !== undefined) parts.push(`boot file URL ${printableName(m.bootfileUrl)}`);
     else if (!r.fromClient && (m.msgType === 2 || m.msgType === 7) && r.round.method !== 'DHCPv6') parts.push('no boot file URL');
     const label = parts.join(', ');
-    this.addTimeline(s, foldKey('dhcp6', m.msgType, m.transactionId, ev.meta.src), {
+    this.addTimeline(s, flatKey('dhcp6', m.msgType, m.transactionId, ev.meta.src), {
       frame: ev.meta.frame,
       time: this.rel(ev.meta.ts),
       from: ev.meta.src,
@@ -355,7 +361,7 @@ export class ExchangeTracker {
     const r = recordHttp(s.rec, ev, towardsServer);
     if (!r?.label) return;
     const f = r.fetch;
-    this.addTimeline(s, r.kind === 'TCP-SYN' ? foldKey('tcp-syn', f.client, f.clientPort) : undefined, {
+    this.addTimeline(s, r.kind === 'TCP-SYN' ? flatKey('tcp-syn', f.client, f.clientPort) : undefined, {
       frame: ev.meta.frame,
       time: this.rel(ev.meta.ts),
       from: ev.meta.src,
@@ -508,7 +514,7 @@ export class ExchangeTracker {
     if (relayLeg) details.push(`relayed by ${msg.giaddr}`);
     const step: TimelineStep = { frame: meta.frame, time: this.rel(meta.ts), from: meta.src === ZERO_IP ? s.rec.mac : meta.src, to, kind: label };
     if (details.length) step.details = details.join('; ');
-    this.addTimeline(s, foldKey(label, msg.xid, meta.src, to, relayLeg), step);
+    this.addTimeline(s, flatKey(label, msg.xid, meta.src, to, relayLeg), step);
     if (!relayLeg) this.emit(s.rec.mac, meta.frame, meta.ts, text);
   }
 
@@ -536,7 +542,7 @@ export class ExchangeTracker {
       hasPxeOptions: msg.options.some((o) => o.code === 43),
       discoveryControl: msg.pxe?.discoveryControl,
       from4011,
-      anomalies: msg.anomalies.slice(0, 8),
+      anomalies: msg.anomalies.length === 0 ? NO_ANOMALIES : msg.anomalies.slice(0, 8),
       copies: 0,
     };
   }
@@ -555,7 +561,7 @@ export class ExchangeTracker {
     // The same reply seen again on another leg (relay -> client after server -> relay, or the other
     // interface of a merged capture) is a copy, not a new offer. A second reply on the same leg is
     // new: isc-dhcpd and dnsmasq answer each retransmitted DISCOVER.
-    const leg = `${meta.src}>${meta.dport}@${meta.interfaceId}`;
+    const leg = flatKey(meta.src, meta.dport, meta.interfaceId);
     const dup = list.find(
       (o) =>
         o.xid === r.xid &&
@@ -564,17 +570,18 @@ export class ExchangeTracker {
         o.bootFile === r.bootFile &&
         o.messageType === r.messageType &&
         r.ts - o.ts < 1 &&
-        !(this.legs.get(o)?.includes(leg) ?? true),
+        this.seenOnOtherLeg(o, leg),
     );
     if (dup) {
       dup.copies++;
       const seen = this.legs.get(dup)!;
-      if (!seen.includes(leg)) seen.push(leg);
+      if (typeof seen === 'string') this.legs.set(dup, [seen, leg]);
+      else seen.push(leg);
       if (msg.giaddr !== ZERO_IP) dup.giaddr = msg.giaddr;
       return;
     }
-    // An array, not a Set: one or two legs per reply, and a Set per reply is ~10x the memory.
-    this.legs.set(r, [leg]);
+    // A string, not a list: most replies are seen on one leg only.
+    this.legs.set(r, leg);
     if (list.length >= MAX_MESSAGES_PER_ATTEMPT) return; // a flood: the first replies tell the story
     list.push(r);
     if (type === 5 && msg.yiaddr !== ZERO_IP) {
@@ -585,6 +592,13 @@ export class ExchangeTracker {
     const label = type === 2 && isProxyKind(r.kind) ? 'PROXY-OFFER' : messageTypeLabel(type, 2);
     this.addTimeline(s, undefined, { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: label, reply: r });
     if (this.opts.onEvent) this.emit(s.rec.mac, meta.frame, meta.ts, describeReply(label, r));
+  }
+
+  /** Reply `r` was seen on some leg, but not on `leg`. */
+  private seenOnOtherLeg(r: ReplyRecord, leg: string): boolean {
+    const seen = this.legs.get(r);
+    if (seen === undefined) return false;
+    return typeof seen === 'string' ? seen !== leg : !seen.includes(leg);
   }
 
   private onProxyRequest(s: ClientState, ev: DhcpEvent): void {
@@ -607,7 +621,7 @@ export class ExchangeTracker {
       a.proxyRequests.push({ frame: meta.frame, ts: meta.ts, xid: msg.xid, server: meta.dst, sport: meta.sport, secs: clientSecs(msg), repeatFrames: [], repeatTimes: [], icmpFrames: [] });
     }
     const text = `4011-REQUEST to ${meta.dst} (from port ${meta.sport})`;
-    this.addTimeline(s, foldKey('4011', meta.dst, meta.sport), { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: '4011-REQUEST', label: text });
+    this.addTimeline(s, flatKey('4011', meta.dst, meta.sport), { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: '4011-REQUEST', label: text });
     this.emit(s.rec.mac, meta.frame, meta.ts, prev ? `${text} (retry ${prev.repeatFrames.length})` : text);
   }
 
@@ -643,7 +657,7 @@ export class ExchangeTracker {
       const p = a?.proxyRequests.filter((x) => x.server === q.dst).pop();
       if (p && p.icmpFrames.length < MAX_REPEATS) p.icmpFrames.push(frame);
       s.rec.lastTs = Math.max(s.rec.lastTs, ev.meta.ts);
-      this.addTimeline(s, foldKey('icmp', q.dst, 4011), { frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: 'ICMP', label: `ICMP port unreachable: ${q.dst}:4011` });
+      this.addTimeline(s, flatKey('icmp', q.dst, 4011), { frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: 'ICMP', label: `ICMP port unreachable: ${q.dst}:4011` });
       this.emit(s.rec.mac, frame, ev.meta.ts, `ICMP port unreachable from ${ev.meta.src} for 4011`);
       return;
     }
@@ -652,7 +666,7 @@ export class ExchangeTracker {
       if (t.icmpFrames.length < MAX_REPEATS) t.icmpFrames.push(frame);
       const s = this.clients.get(t.clientMac);
       if (s) {
-        this.addTimeline(s, foldKey('icmp', q.dst, q.dport), { frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: 'ICMP', label: `ICMP port unreachable: ${q.dst}:${q.dport} (TFTP)` });
+        this.addTimeline(s, flatKey('icmp', q.dst, q.dport), { frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: 'ICMP', label: `ICMP port unreachable: ${q.dst}:${q.dport} (TFTP)` });
         this.emit(s.rec.mac, frame, ev.meta.ts, `ICMP port unreachable from ${ev.meta.src} for TFTP ${printableName(t.file)}`);
       }
     }
@@ -933,11 +947,11 @@ export class ExchangeTracker {
 }
 
 /**
- * The key a timeline line folds retransmissions under, its parts joined by '|'. Joined, not a
- * template literal: the key is kept for the client's life, and join() makes one flat string where
- * concatenation makes a rope of one object per part.
+ * A key kept as long as a client's record (a timeline line's fold key, a reply's network leg): its
+ * parts joined by '|'. Joined, not a template literal: join() makes one flat string where
+ * concatenation makes a rope of one string object per part.
  */
-function foldKey(...parts: (string | number | boolean)[]): string {
+function flatKey(...parts: (string | number | boolean)[]): string {
   return parts.join('|');
 }
 

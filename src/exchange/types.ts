@@ -44,7 +44,7 @@ export interface ReplyRecord {
   discoveryControl?: number;
   /** True for the answer to a port-4011 request. */
   from4011: boolean;
-  anomalies: string[];
+  anomalies: readonly string[];
   /** Identical copies (relay legs, second interface) folded into this one. */
   copies: number;
 }
