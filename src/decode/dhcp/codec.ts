@@ -312,8 +312,8 @@ function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
         a.push('option 93 odd length');
         break;
       }
-      const arch: number[] = [];
-      for (let i = 0; i < d.length; i += 2) arch.push(((d[i] as number) << 8) | (d[i + 1] as number));
+      const arch = new Array<number>(d.length / 2);
+      for (let i = 0; i < d.length; i += 2) arch[i / 2] = ((d[i] as number) << 8) | (d[i + 1] as number);
       m.clientArch = arch;
       break;
     }
