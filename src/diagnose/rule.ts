@@ -8,7 +8,7 @@ export interface RuleContext {
   /** Time of the last packet seen so far. */
   captureEnd: number;
   /** GUID (lowercase) -> MACs that sent it, over the whole run so far. */
-  guidOwners: Map<string, Set<string>>;
+  guidOwners: ReadonlyMap<string, readonly string[]>;
   /** False while a live capture is still running: rules must not conclude on a silence that may still end. */
   final: boolean;
 }

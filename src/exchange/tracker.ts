@@ -99,8 +99,11 @@ export class ExchangeTracker {
   private readonly recentPackets = new Map<string, { iface: number; ts: number }>();
   /** MAC -> sessions seen (a client that expired and came back starts session 2). */
   private readonly sessions = new Map<string, number>();
-  /** GUID -> MACs that sent it (kept for the whole run: one small entry per client). */
-  readonly guidOwners = new Map<string, Set<string>>();
+  /**
+   * GUID -> MACs that sent it, first seen first (kept for the whole run: one small entry per
+   * client, so a list of exact length rather than a Set, ~3x the memory for the one MAC most have).
+   */
+  readonly guidOwners = new Map<string, string[]>();
   origin: number | undefined;
   lastTs = 0;
   private lastTransferSweep = -Infinity;
@@ -445,9 +448,9 @@ export class ExchangeTracker {
       a.guid ??= msg.clientGuid;
       const g = msg.clientGuid.toLowerCase();
       if (!s.rec.guids.includes(g) && s.rec.guids.length < 8) s.rec.guids = appended(s.rec.guids, g);
-      let owners = this.guidOwners.get(g);
-      if (!owners) this.guidOwners.set(g, (owners = new Set()));
-      if (owners.size < 64) owners.add(s.rec.mac);
+      const owners = this.guidOwners.get(g);
+      if (!owners) this.guidOwners.set(g, [s.rec.mac]);
+      else if (owners.length < 64 && !owners.includes(s.rec.mac)) this.guidOwners.set(g, appended(owners, s.rec.mac));
     }
     if (msg.giaddr !== ZERO_IP) a.relayed = true;
     if (a.ipxeVersion === undefined) {
