@@ -922,30 +922,37 @@ export class ExchangeTracker {
       attempt: a ? a.index : -1,
     };
     t.role = a ? roleInAttempt(a, t.file) : fileRoleByName(t.file);
+    // Listed in the first DHCP round (MAX_ATTEMPTS drops later rounds, never the first) or among
+    // the orphans, the transfer is settled when its client is handed over (settleClient), and its
+    // timeline line is labelled then, from it; a transfer that may drop out of the record keeps the
+    // label of its last step, as it always did.
+    let labelFromTransfer = false;
     if (a) {
-      if (a.transfers.length < MAX_TRANSFERS_PER_ATTEMPT) a.transfers = appended(a.transfers, t);
+      if (a.transfers.length < MAX_TRANSFERS_PER_ATTEMPT) {
+        a.transfers = appended(a.transfers, t);
+        labelFromTransfer = a.index === 0;
+      }
       a.lastTs = Math.max(a.lastTs, meta.ts);
-    } else if (s.rec.orphanTransfers.length < MAX_TRANSFERS_PER_ATTEMPT) s.rec.orphanTransfers = appended(s.rec.orphanTransfers, t);
+    } else if (s.rec.orphanTransfers.length < MAX_TRANSFERS_PER_ATTEMPT) {
+      s.rec.orphanTransfers = appended(s.rec.orphanTransfers, t);
+      labelFromTransfer = true;
+    }
     this.transfers.setEndpoint(t);
     const opts = Object.entries(options)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     const what = write ? 'WRQ' : 'RRQ';
-    t.timeline = this.addTimeline(s, undefined, {
-      frame: meta.frame,
-      time: this.rel(meta.ts),
-      from: clientIp,
-      to: server,
-      kind: 'TFTP-TRANSFER',
-      label: `${what} ${printableName(t.file)}${opts ? ` (${opts})` : ''}`,
-    });
+    const step: TimelineStep = { frame: meta.frame, time: this.rel(meta.ts), from: clientIp, to: server, kind: 'TFTP-TRANSFER' };
+    if (labelFromTransfer) step.transfer = t;
+    else step.label = `${what} ${printableName(t.file)}${opts ? ` (${opts})` : ''}`;
+    t.timeline = this.addTimeline(s, undefined, step);
     if (this.opts.onEvent) this.emit(mac, meta.frame, meta.ts, `TFTP ${what} ${printableName(t.file)} from ${server}${opts ? ` (${opts})` : ''}`);
     return t;
   }
 
   private transferDone(t: TransferRecord, frame: number, ts: number): void {
     settleTransfer(t, ts, undefined);
-    if (t.timeline) t.timeline.label = transferLabel(t);
+    if (t.timeline?.label !== undefined) t.timeline.label = transferLabel(t);
     if (this.opts.onEvent) this.emit(t.clientMac, frame, ts, `TFTP ${t.timeline?.label ?? transferLabel(t)}`);
   }
 }
@@ -992,7 +999,12 @@ function describeReply(label: string, r: ReplyRecord): string {
 
 /** A timeline line as reported, its label written now if the tracker left it to be (TimelineStep). */
 export function timelineEntry(step: TimelineStep): TimelineEntry {
-  const label = step.label ?? (step.reply ? describeReply(step.kind, step.reply) : step.details !== undefined ? `${step.kind} (${step.details})` : step.kind);
+  let label = step.label;
+  if (label === undefined) {
+    if (step.reply) label = describeReply(step.kind, step.reply);
+    else if (step.transfer) label = transferLabel(step.transfer);
+    else label = step.details !== undefined ? `${step.kind} (${step.details})` : step.kind;
+  }
   const entry: TimelineEntry = { frame: step.frame, time: step.time, from: step.from, to: step.to, kind: step.kind, label };
   if (step.repeats) entry.repeats = step.repeats;
   return entry;
@@ -1094,6 +1106,6 @@ function settleClient(rec: ClientRecord, now: number): void {
   all.push(...rec.orphanTransfers);
   for (const t of all) {
     settleTransfer(t, now, all);
-    if (t.timeline) t.timeline.label = transferLabel(t);
+    if (t.timeline?.label !== undefined) t.timeline.label = transferLabel(t);
   }
 }

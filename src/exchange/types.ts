@@ -320,8 +320,9 @@ export type Stage =
 /**
  * One line of a client's timeline as the tracker keeps it: a TimelineEntry whose label may be
  * left to be written when the client is reported (timelineEntry in tracker.ts). A reply's line
- * keeps the reply it shows, a request's line the details it shows: label strings held for every
- * client in flight were a fifth of what the young generation copied and promoted.
+ * keeps the reply it shows, a request's line the details it shows, a transfer's line (mostly) its
+ * transfer: label strings held for every client in flight were a fifth of what the young
+ * generation copied and promoted.
  */
 export interface TimelineStep {
   frame: number;
@@ -329,10 +330,12 @@ export interface TimelineStep {
   from: string;
   to: string;
   kind: string;
-  /** The text, when written at once (transfers, 4011 requests, ICMP, DHCPv6, HTTP). */
+  /** The text, when written as the steps came (4011 requests, ICMP, DHCPv6, HTTP, some transfers). */
   label?: string;
   /** The reply this line shows (OFFER, ACK, NAK, 4011 answer): its label is describeReply(kind, reply). */
   reply?: ReplyRecord;
+  /** The transfer this line shows, settled when its client is handed over: its label is transferLabel(transfer). */
+  transfer?: TransferRecord;
   /** A request's details ("PXEClient:Arch:00000:UNDI:002001; relayed by 10.0.0.1"): label "kind (details)", or kind alone without. */
   details?: string;
   /** Number of folded repeats (retransmissions) and their times. */
