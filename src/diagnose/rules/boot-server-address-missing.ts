@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { bootedAfter, pxeAttempts } from '../helpers.js';
+import { bootedAfter, bootReplies, pxeAttempts } from '../helpers.js';
 
 /** Catalog #8 / lab pitfall 10: 66/67 without siaddr; iPXE and many ROMs use only siaddr (next-server). */
 export const bootServerAddressMissingRule: Rule = {
@@ -10,7 +10,7 @@ export const bootServerAddressMissingRule: Rule = {
     const out: Finding[] = [];
     const seen = new Set<string>();
     for (const a of pxeAttempts(c)) {
-      const replies = [...a.offers, ...a.acks, ...a.proxyRequests.flatMap((p) => (p.answer ? [p.answer] : []))];
+      const replies = bootReplies(a);
       for (const r of replies) {
         if (!r.bootFile || r.siaddr !== '0.0.0.0' || seen.has(r.server)) continue;
         // A proxy's own 4011 answer without siaddr still names the server by its source; only flag DHCP/proxy offers.

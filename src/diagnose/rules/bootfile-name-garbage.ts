@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { allTransfers, hasGarbageBytes } from '../helpers.js';
+import { allTransfers, bootReplies, flatMap, hasGarbageBytes } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
 /** Catalog #12: old ROMs read option 67 as a C string and send the name plus the bytes after it. */
@@ -9,7 +9,7 @@ export const bootfileNameGarbageRule: Rule = {
   id: 'bootfile-name-garbage',
   check(c, ctx) {
     const out: Finding[] = [];
-    const offered = c.attempts.flatMap((a) => [...a.offers, ...a.acks, ...a.proxyRequests.flatMap((p) => (p.answer ? [p.answer] : []))]).filter((r) => r.bootFile);
+    const offered = flatMap(c.attempts, bootReplies).filter((r) => r.bootFile);
     const seen = new Set<string>();
     for (const t of allTransfers(c)) {
       if (seen.has(t.file)) continue;

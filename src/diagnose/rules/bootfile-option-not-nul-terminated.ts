@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { pxeAttempts } from '../helpers.js';
+import { bootReplies, pxeAttempts } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
 /** Catalog takeaway 7 / #12: option 67 without a trailing NUL, and the name is not in the file field either. */
@@ -11,7 +11,7 @@ export const bootfileOptionNotNulTerminatedRule: Rule = {
     const out: Finding[] = [];
     const seen = new Set<string>();
     for (const a of pxeAttempts(c)) {
-      for (const r of [...a.offers, ...a.acks, ...a.proxyRequests.flatMap((p) => (p.answer ? [p.answer] : []))]) {
+      for (const r of bootReplies(a)) {
         if (r.bootFileSource !== 'option67' || r.bootFileNulTerminated !== false || seen.has(r.server)) continue;
         if (r.fileField === r.bootFile) continue; // old ROMs read the file field, which has the name
         seen.add(r.server);

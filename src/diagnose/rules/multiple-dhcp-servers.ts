@@ -1,15 +1,16 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
+import { flatMap } from '../helpers.js';
 import { ZERO_IP } from '../../exchange/classify.js';
 
 /** Catalog #22: several servers grant addresses to one client; NAKs between them (PXE-E21 / intermittent boots). */
 export const multipleDhcpServersRule: Rule = {
   id: 'multiple-dhcp-servers',
   check(c, ctx) {
-    const grants = c.attempts.flatMap((a) => [...a.offers, ...a.acks]).filter((r) => r.yiaddr !== ZERO_IP);
-    const naks = c.attempts.flatMap((a) => a.naks);
+    const grants = flatMap(c.attempts, (a) => [...a.offers, ...a.acks]).filter((r) => r.yiaddr !== ZERO_IP);
+    const naks = flatMap(c.attempts, (a) => a.naks);
     const servers = [...new Set(grants.map((r) => r.server))];
-    const ackServers = new Set(c.attempts.flatMap((a) => a.acks).filter((r) => r.yiaddr !== ZERO_IP).map((r) => r.server));
+    const ackServers = new Set(flatMap(c.attempts, (a) => a.acks).filter((r) => r.yiaddr !== ZERO_IP).map((r) => r.server));
     const foreignNaks = naks.filter((n) => !ackServers.has(n.server) || servers.length > 1);
     if (servers.length < 2 && foreignNaks.length === 0) return [];
     const everBound = ackServers.size > 0;

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { addressReplies, proxyOffers, pxeAttempts, requestFrames } from '../helpers.js';
+import { addressReplies, flatMap, proxyOffers, pxeAttempts, requestFrames } from '../helpers.js';
 
 /** PXE-E52: proxy offers arrive but nobody offers an address (catalog #3). */
 export const noAddressOfferRule: Rule = {
@@ -8,14 +8,14 @@ export const noAddressOfferRule: Rule = {
   check(c, ctx) {
     const pxe = pxeAttempts(c);
     if (pxe.length === 0) return [];
-    const proxies = pxe.flatMap(proxyOffers);
+    const proxies = flatMap(pxe, proxyOffers);
     if (proxies.length === 0) return [];
     if (c.attempts.some((a) => addressReplies(a).length > 0)) return [];
     const servers = [...new Set(proxies.map((p) => p.server))];
     return [
       finding(this.id, c, ctx, {
         severity: 'error',
-        frames: [...requestFrames(pxe.flatMap((a) => a.discovers), 4), ...proxies.map((p) => p.frame)],
+        frames: [...requestFrames(flatMap(pxe, (a) => a.discovers), 4), ...proxies.map((p) => p.frame)],
         firmwareMessage: 'PXE-E52',
         title: `Only proxyDHCP offers (from ${servers.join(', ')}), no DHCP offer with an address`,
         cause: 'The PXE service answers, but the address-granting DHCP server does not: it is down, out of addresses, or not relayed to this segment.',

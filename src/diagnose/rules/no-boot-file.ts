@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { addressReplies, dhcpPhaseMessage, hasBootInfo, pxeAttempts } from '../helpers.js';
+import { addressReplies, dhcpPhaseMessage, flatMap, hasBootInfo, pxeAttempts } from '../helpers.js';
 import { ZERO_IP } from '../../exchange/classify.js';
 
 /** PXE-E53: an address, but no boot file, no PXE offer, no proxy (catalog #4). Relayed clients get relay-missing-pxe-helper instead. */
@@ -9,7 +9,7 @@ export const noBootFileRule: Rule = {
   check(c, ctx) {
     const pxe = pxeAttempts(c);
     if (pxe.length === 0) return [];
-    const addr = pxe.flatMap(addressReplies);
+    const addr = flatMap(pxe, addressReplies);
     if (addr.length === 0) return [];
     if (pxe.some(hasBootInfo)) return [];
     if (pxe.some((a) => a.relayed)) return [];

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { pxeAttempts, requestFrames } from '../helpers.js';
+import { flatMap, pxeAttempts, requestFrames } from '../helpers.js';
 
 /** PXE-E51: DISCOVERs and not a single reply of any kind (catalog #1). */
 export const noDhcpOfferRule: Rule = {
@@ -9,10 +9,10 @@ export const noDhcpOfferRule: Rule = {
     const pxe = pxeAttempts(c);
     if (pxe.length === 0) return [];
     if (c.attempts.some((a) => a.offers.length > 0 || a.acks.length > 0 || a.naks.length > 0 || a.proxyRequests.some((p) => p.answer))) return [];
-    const discovers = pxe.flatMap((a) => a.discovers);
+    const discovers = flatMap(pxe, (a) => a.discovers);
     if (discovers.length === 0) return [];
     const frames = requestFrames(discovers, 12);
-    const times = discovers.flatMap((d) => [d.ts, ...d.repeatTimes]);
+    const times = flatMap(discovers, (d) => [d.ts, ...d.repeatTimes]);
     const last = Math.max(...times);
     // A lone DISCOVER at the very end of the capture proves nothing yet.
     if (times.length < 2 && (!ctx.final || ctx.captureEnd - last < 4)) return [];

@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { dhcpPhaseMessage, pxeAttempts } from '../helpers.js';
+import { dhcpPhaseMessage, flatMap, pxeAttempts } from '../helpers.js';
 
 /**
  * KB 259670 / catalog #5, #7: the address offer carries option 60 "PXEClient" without option 43, so
@@ -21,7 +21,7 @@ export const option60OnDhcpServerRule: Rule = {
         const answered = reqs.some((p) => p.answer);
         if (answered) continue;
         const unanswered = reqs.filter((p) => !p.answer);
-        const frames = [o.frame, ...unanswered.flatMap((p) => [p.frame, ...p.repeatFrames.slice(0, 4), ...p.icmpFrames.slice(0, 2)])];
+        const frames = [o.frame, ...flatMap(unanswered, (p) => [p.frame, ...p.repeatFrames.slice(0, 4), ...p.icmpFrames.slice(0, 2)])];
         if (unanswered.length > 0) {
           out.push(
             finding(this.id, c, ctx, {

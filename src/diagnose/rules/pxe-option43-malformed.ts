@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { bootedAfter, dhcpPhaseMessage, isEdk2PxeClient, pxeAttempts } from '../helpers.js';
+import { bootedAfter, bootReplies, dhcpPhaseMessage, isEdk2PxeClient, pxeAttempts } from '../helpers.js';
 
 /**
  * Catalog #39: option 43 in a PXEClient reply that does not parse as PXE sub-options (typically the
@@ -14,7 +14,7 @@ export const pxeOption43MalformedRule: Rule = {
     const out: Finding[] = [];
     const seen = new Set<string>();
     for (const a of pxeAttempts(c)) {
-      for (const r of [...a.offers, ...a.acks, ...a.proxyRequests.flatMap((p) => (p.answer ? [p.answer] : []))]) {
+      for (const r of bootReplies(a)) {
         if (!r.hasPxeOptions || !r.vendorClass?.startsWith('PXEClient') || seen.has(r.server)) continue;
         const problems = r.anomalies.filter((x) => x.startsWith('option 43'));
         if (problems.length === 0) continue;

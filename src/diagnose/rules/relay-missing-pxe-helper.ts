@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { addressReplies, hasBootInfo, pxeAttempts } from '../helpers.js';
+import { addressReplies, flatMap, hasBootInfo, pxeAttempts } from '../helpers.js';
 
 /** Catalog #24: relayed DHCP, the address comes back through the relay, no proxy/boot offer does. */
 export const relayMissingPxeHelperRule: Rule = {
@@ -8,7 +8,7 @@ export const relayMissingPxeHelperRule: Rule = {
   check(c, ctx) {
     const pxe = pxeAttempts(c);
     if (pxe.length === 0 || !pxe.some((a) => a.relayed)) return [];
-    const addr = pxe.flatMap(addressReplies);
+    const addr = flatMap(pxe, addressReplies);
     if (addr.length === 0) return [];
     if (pxe.some(hasBootInfo)) return [];
     const relays = [...new Set(addr.map((r) => r.giaddr).filter((g) => g !== '0.0.0.0'))];

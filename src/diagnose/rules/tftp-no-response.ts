@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { allTransfers, isEdk2PxeClient } from '../helpers.js';
+import { allTransfers, flatMap, isEdk2PxeClient } from '../helpers.js';
 
 /** PXE-E32: RRQs that are never answered, or answered with ICMP port unreachable (catalog #9, #10). */
 export const tftpNoResponseRule: Rule = {
@@ -21,13 +21,13 @@ export const tftpNoResponseRule: Rule = {
       const first = list[0]!;
       // The same file fetched later anyway (a retry that worked): a delay, not the stop.
       const recovered = list.every((t) => all.some((x) => x.rrqTs > t.rrqTs && x.file === t.file && x.outcome === 'complete'));
-      const icmp = list.flatMap((t) => t.icmpFrames);
+      const icmp = flatMap(list, (t) => t.icmpFrames);
       const rrqs = list.reduce((n, t) => n + 1 + t.rrqRepeats.length, 0);
       const files = [...new Set(list.map((t) => t.file))];
       out.push(
         finding(this.id, c, ctx, {
           severity: recovered ? 'warning' : 'error',
-          frames: [...list.flatMap((t) => [t.rrqFrame, ...t.rrqRepeats.slice(0, 4)]).slice(0, 10), ...icmp.slice(0, 3)],
+          frames: [...flatMap(list, (t) => [t.rrqFrame, ...t.rrqRepeats.slice(0, 4)]).slice(0, 10), ...icmp.slice(0, 3)],
           // EDK2: PXE-E18 after its retries, PXE-E99 at once on ICMP port unreachable (lab-notes 13).
           firmwareMessage: isEdk2PxeClient(c) ? (icmp.length ? 'PXE-E99' : 'PXE-E18') : 'PXE-E32',
           title: `TFTP server ${server} does not answer (${rrqs} RRQ${rrqs > 1 ? 's' : ''} for ${files.join(', ')}${icmp.length ? ', ICMP port unreachable' : ''})`,
