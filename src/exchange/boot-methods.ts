@@ -14,6 +14,7 @@ import type { Dhcp6Message } from '../decode/dhcp6/types.js';
 import { isBsdpVendorClass } from '../decode/dhcp/bsdp.js';
 import { TcpFlag, isHttpClientVendorClass, parseBootUrl } from '../decode/http.js';
 import { ZERO_IP } from './classify.js';
+import { clientTransfers } from './records.js';
 import type {
   AttemptRecord,
   BootSideRecord,
@@ -481,7 +482,7 @@ export function bootMethods(c: ClientRecord): BootMethodRecord[] {
   const v4 = c.attempts.filter((a) => attemptMethod(a) !== undefined);
   if (!side && !v4.some((a) => attemptMethod(a) !== 'PXEv4')) return [];
   const out: BootMethodRecord[] = [];
-  const allTransfers = [...c.attempts.flatMap((a) => a.transfers), ...c.orphanTransfers];
+  const allTransfers = clientTransfers(c);
   const fetches = side?.http ?? [];
   // Start times of every method, to bound which downloads belong to which.
   const starts: number[] = [...v4.map((a) => a.firstTs), ...(side?.dhcp6 ?? []).map((r) => r.firstTs)].sort((x, y) => x - y);

@@ -2,6 +2,7 @@
 import type { Stage } from './types.js';
 import { ZERO_IP, isProxyKind } from './classify.js';
 import { offeredBootFile } from './tracker.js';
+import { clientTransfers } from './records.js';
 import type { AttemptRecord, ClientRecord, TransferRecord } from './types.js';
 
 const ORDER: Stage[] = ['none', 'discover', 'offer', 'bound', 'proxy', 'tftp', 'nbp', 'second-stage'];
@@ -12,7 +13,7 @@ export function stageRank(s: Stage): number {
 
 /** The NBP the client downloaded (the first complete one), else the first NBP it asked for. */
 export function nbpTransfer(c: ClientRecord): TransferRecord | undefined {
-  const all = [...c.attempts.flatMap((a) => a.transfers), ...c.orphanTransfers];
+  const all = clientTransfers(c);
   return all.find((t) => t.role === 'nbp' && t.outcome === 'complete') ?? all.find((t) => t.role === 'nbp' && t.outcome !== 'tsize-probe') ?? all.find((t) => t.role === 'nbp');
 }
 
@@ -45,7 +46,7 @@ export function clientStage(c: ClientRecord): Stage {
   if (nbpDoneAt !== undefined) {
     // The NBP ran: its own DHCP (syslinux.efi), an iPXE stage, or further files (config, kernel, modules).
     const after = c.attempts.some((a) => a.firstTs > nbpDoneAt! && (a.role === 'ipxe-stage' || a.role === 'nbp-dhcp')) ||
-      [...c.attempts.flatMap((a) => a.transfers), ...c.orphanTransfers].some((t) => t.rrqTs > nbpDoneAt! && t.role !== 'nbp');
+      clientTransfers(c).some((t) => t.rrqTs > nbpDoneAt! && t.role !== 'nbp');
     if (after) best = 'second-stage';
   }
   return best;

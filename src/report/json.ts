@@ -6,6 +6,7 @@ import { bootTarget, clientStage, firmwareGuess, primaryAttempt } from '../excha
 import type { BootMethodJson, ClientJson, TransferJson } from './schema.js';
 import { bootMethods, closestMethod, outcomeRank } from '../exchange/boot-methods.js';
 import { timelineEntry } from '../exchange/tracker.js';
+import { clientTransfers } from '../exchange/records.js';
 
 function round(n: number, digits = 6): number {
   const f = 10 ** digits;
@@ -53,7 +54,7 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
   const a = primaryAttempt(c);
   const stage = clientStage(c);
   const { bootFile, bootServer } = bootTarget(c);
-  const transfers = [...c.attempts.flatMap((x) => x.transfers), ...c.orphanTransfers].sort((x, y) => x.rrqFrame - y.rrqFrame);
+  const transfers = clientTransfers(c).sort((x, y) => x.rrqFrame - y.rrqFrame);
   const nbpDone = transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete');
   const offers: ClientJson['offers'] = [];
   for (const at of c.attempts) {

@@ -2,6 +2,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { judgeNbp } from '../helpers.js';
+import { clientTransfers } from '../../exchange/records.js';
 import type { AttemptRecord, ClientRecord } from '../../exchange/types.js';
 import { formatBytes, printableName } from '../../exchange/classify.js';
 
@@ -19,7 +20,7 @@ interface NextStep {
  * first: any later TFTP/HTTP request, or a DHCP round of the NBP itself or of an iPXE stage.
  */
 function nextFirmwareStep(c: ClientRecord, a: AttemptRecord, after: number, nbpRrq: number): NextStep | undefined {
-  const transfers = [...c.attempts.flatMap((x) => x.transfers), ...c.orphanTransfers];
+  const transfers = clientTransfers(c);
   const steps: NextStep[] = [];
   for (const x of c.attempts) {
     if (x === a || x.firstTs <= after) continue;
