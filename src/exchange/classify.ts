@@ -235,6 +235,8 @@ export function archLabel(arch: number[] | undefined): string | undefined {
 /** GUIDs WDS bans (all zero / all FF) plus malformed ones. */
 export function guidProblem(guid: string | undefined): 'missing' | 'zero' | 'ff' | undefined {
   if (guid === undefined) return 'missing';
+  // Most GUIDs are real ones: a single character other than 0, f or '-' settles it (this runs for every client).
+  if (/[^0fF-]/.test(guid)) return undefined;
   const hex = guid.replace(/-/g, '').toLowerCase();
   if (/^0+$/.test(hex)) return 'zero';
   if (/^f+$/.test(hex)) return 'ff';

@@ -7,9 +7,10 @@ export const clientGuidDuplicateRule: Rule = {
   id: 'client-guid-duplicate',
   check(c, ctx) {
     for (const g of c.guids) {
-      if (guidProblem(g) !== undefined) continue;
-      const owners = [...(ctx.guidOwners.get(g) ?? [])].filter((m) => m !== c.mac);
+      // The owners first: most GUIDs have one, and then whether the GUID is a placeholder does not matter.
+      const owners = (ctx.guidOwners.get(g) ?? []).filter((m) => m !== c.mac);
       if (owners.length === 0) continue;
+      if (guidProblem(g) !== undefined) continue;
       const a = c.attempts.find((x) => x.guid?.toLowerCase() === g);
       return [
         finding(this.id, c, ctx, {

@@ -10,6 +10,8 @@ export const multipleDhcpServersRule: Rule = {
     const grants = flatMap(c.attempts, (a) => [...a.offers, ...a.acks]).filter((r) => r.yiaddr !== ZERO_IP);
     const naks = flatMap(c.attempts, (a) => a.naks);
     const servers = [...new Set(grants.map((r) => r.server))];
+    // The usual client: one server grants, none refuses (foreignNaks below are some of naks).
+    if (servers.length < 2 && naks.length === 0) return [];
     const ackServers = new Set(flatMap(c.attempts, (a) => a.acks).filter((r) => r.yiaddr !== ZERO_IP).map((r) => r.server));
     const foreignNaks = naks.filter((n) => !ackServers.has(n.server) || servers.length > 1);
     if (servers.length < 2 && foreignNaks.length === 0) return [];
