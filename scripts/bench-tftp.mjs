@@ -3,7 +3,7 @@
  * TFTP benchmark (not a test): `pxe-doctor serve` against dnsmasq's TFTP server on the same files,
  * over loopback inside network namespaces (pxs-bench-serve, pxs-bench-dnsmasq; needs root).
  *
- *   npx tsc -p . && node scripts/bench-tftp.mjs [--size-mb 100] [--concurrent 200] [--repeat 3]
+ *   npm run build && node scripts/bench-tftp.mjs [--size-mb 100] [--concurrent 200] [--repeat 3]
  *
  * Downloads a SIZE MB file with blksize 1468 and windowsize 1, 4 and 16 from each server, then
  * CONCURRENT simultaneous downloads of a 1 MB file, checks every byte (SHA-256), prints a table.
