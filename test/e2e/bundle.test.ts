@@ -51,6 +51,21 @@ describe('the bundled CLI (dist/pxe-doctor.mjs)', () => {
     }
   });
 
+  it('says in one line that a checkout must be built first', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pxe-unbuilt-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      cpSync(join(root, 'bin/pxe-doctor.js'), join(dir, 'bin/pxe-doctor.js'));
+      cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+      const r = node([join(dir, 'bin/pxe-doctor.js'), 'analyze', capture], dir);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('pxe-doctor: dist/pxe-doctor.mjs is missing: run `npm run build` first\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('ships the licence of every package it bundles', () => {
     const notices = readFileSync(join(root, 'dist/pxe-doctor.mjs.LICENSES.txt'), 'utf8');
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
