@@ -508,9 +508,6 @@ export class ExchangeTracker {
     }
     const label = messageTypeLabel(type, 1);
     const to = meta.dst;
-    let text = label;
-    if (type === 3 && msg.requestedIp) text += ` ${msg.requestedIp}`;
-    if (type === 1 && a.discovers.length === 1 && a.discovers[0]!.repeatFrames.length > 0) text += ` (retry ${a.discovers[0]!.repeatFrames.length})`;
     const details: string[] = [];
     if (msg.vendorClass) details.push(msg.vendorClass);
     if (msg.userClass?.length) details.push(`user class ${msg.userClass.join(',')}`);
@@ -518,7 +515,12 @@ export class ExchangeTracker {
     const step: TimelineStep = { frame: meta.frame, time: this.rel(meta.ts), from: meta.src === ZERO_IP ? s.rec.mac : meta.src, to, kind: label };
     if (details.length) step.details = details.join('; ');
     this.addTimeline(s, flatKey(label, msg.xid, meta.src, to, relayLeg), step);
-    if (!relayLeg) this.emit(s.rec.mac, meta.frame, meta.ts, text);
+    if (!relayLeg && this.opts.onEvent) {
+      let text = label;
+      if (type === 3 && msg.requestedIp) text += ` ${msg.requestedIp}`;
+      if (type === 1 && a.discovers.length === 1 && a.discovers[0]!.repeatFrames.length > 0) text += ` (retry ${a.discovers[0]!.repeatFrames.length})`;
+      this.emit(s.rec.mac, meta.frame, meta.ts, text);
+    }
   }
 
   private replyRecord(ev: DhcpEvent, from4011: boolean): ReplyRecord {
@@ -626,7 +628,7 @@ export class ExchangeTracker {
     }
     const text = `4011-REQUEST to ${meta.dst} (from port ${meta.sport})`;
     this.addTimeline(s, flatKey('4011', meta.dst, meta.sport), { frame: meta.frame, time: this.rel(meta.ts), from: meta.src, to: meta.dst, kind: '4011-REQUEST', label: text });
-    this.emit(s.rec.mac, meta.frame, meta.ts, prev ? `${text} (retry ${prev.repeatFrames.length})` : text);
+    if (this.opts.onEvent) this.emit(s.rec.mac, meta.frame, meta.ts, prev ? `${text} (retry ${prev.repeatFrames.length})` : text);
   }
 
   private onProxyAnswer(s: ClientState, ev: DhcpEvent): void {
@@ -938,15 +940,11 @@ export class ExchangeTracker {
       labelFromTransfer = true;
     }
     this.transfers.setEndpoint(t);
-    const opts = Object.entries(options)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
-    const what = write ? 'WRQ' : 'RRQ';
     const step: TimelineStep = { frame: meta.frame, time: this.rel(meta.ts), from: clientIp, to: server, kind: 'TFTP-TRANSFER' };
     if (labelFromTransfer) step.transfer = t;
-    else step.label = `${what} ${printableName(t.file)}${opts ? ` (${opts})` : ''}`;
+    else step.label = `${write ? 'WRQ' : 'RRQ'} ${printableName(t.file)}${requestOptionsText(options)}`;
     t.timeline = this.addTimeline(s, undefined, step);
-    if (this.opts.onEvent) this.emit(mac, meta.frame, meta.ts, `TFTP ${what} ${printableName(t.file)} from ${server}${opts ? ` (${opts})` : ''}`);
+    if (this.opts.onEvent) this.emit(mac, meta.frame, meta.ts, `TFTP ${write ? 'WRQ' : 'RRQ'} ${printableName(t.file)} from ${server}${requestOptionsText(options)}`);
     return t;
   }
 
@@ -983,6 +981,17 @@ function flatKey(...parts: (string | number | boolean)[]): string {
  */
 export function clientSecs(msg: Pick<DhcpMessage, 'secs' | 'anomalies'>): number {
   return msg.anomalies.includes('secs appears little-endian') ? ((msg.secs & 0xff) << 8) | (msg.secs >>> 8) : msg.secs;
+}
+
+/**
+ * " (blksize=1456 tsize=0)" for a request's options, '' without any. Built only for the lines that
+ * show it: most transfers are labelled from their record when their client is handed over.
+ */
+function requestOptionsText(options: Record<string, string>): string {
+  const opts = Object.entries(options)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return opts ? ` (${opts})` : '';
 }
 
 function describeReply(label: string, r: ReplyRecord): string {
