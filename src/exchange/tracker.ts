@@ -209,10 +209,11 @@ export class ExchangeTracker {
       this.lastTransferSweep = now;
       this.transfers.expire(now, TRANSFER_IDLE);
     }
-    for (const [mac, s] of this.clients) {
+    // Values, not entries: an entry is a new [key, value] array, for every client at every tick.
+    for (const s of this.clients.values()) {
       const quiet = now - s.rec.lastTs;
       if (quiet > this.idleExpiry || (quiet > this.bootDoneAfter && bootCompleted(s.rec))) {
-        this.clients.delete(mac);
+        this.clients.delete(s.rec.mac);
         this.release(s.rec);
       }
     }
@@ -220,8 +221,8 @@ export class ExchangeTracker {
 
   /** Hand over every remaining client (end of capture). */
   finish(): void {
-    for (const [mac, s] of this.clients) {
-      this.clients.delete(mac);
+    for (const s of this.clients.values()) {
+      this.clients.delete(s.rec.mac);
       this.release(s.rec);
     }
     this.transfers.clear();
