@@ -2,6 +2,7 @@
 import type { AttemptRecord, ClientRecord, ReplyRecord, TransferRecord } from '../exchange/types.js';
 import { ZERO_IP, expectedNbp, isProxyKind, nbpKindFromName } from '../exchange/classify.js';
 import { offeredBootFile } from '../exchange/tracker.js';
+import { clientTransfers } from '../exchange/records.js';
 
 /** Attempts run by PXE firmware or an iPXE stage (not syslinux.efi's or an OS's own DHCP). */
 export function pxeAttempts(c: ClientRecord): AttemptRecord[] {
@@ -38,10 +39,9 @@ export function dhcpPhaseMessage(c: ClientRecord, pxeRomMessage: string | undefi
 
 /** The client's reads (PXE never writes: WRQ transfers are reported but not diagnosed), in time order. */
 export function allTransfers(c: ClientRecord): TransferRecord[] {
-  const out: TransferRecord[] = [];
-  for (const a of c.attempts) for (const t of a.transfers) if (!t.write) out.push(t);
-  for (const t of c.orphanTransfers) if (!t.write) out.push(t);
-  return out.sort((x, y) => x.rrqTs - y.rrqTs);
+  return clientTransfers(c)
+    .filter((t) => !t.write)
+    .sort((x, y) => x.rrqTs - y.rrqTs);
 }
 
 /**

@@ -1,13 +1,13 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
-import { flatMap } from '../helpers.js';
+import { addressReplies, flatMap } from '../helpers.js';
 import { ZERO_IP } from '../../exchange/classify.js';
 
 /** Catalog #22: several servers grant addresses to one client; NAKs between them (PXE-E21 / intermittent boots). */
 export const multipleDhcpServersRule: Rule = {
   id: 'multiple-dhcp-servers',
   check(c, ctx) {
-    const grants = flatMap(c.attempts, (a) => [...a.offers, ...a.acks]).filter((r) => r.yiaddr !== ZERO_IP);
+    const grants = flatMap(c.attempts, addressReplies);
     const naks = flatMap(c.attempts, (a) => a.naks);
     const servers = [...new Set(grants.map((r) => r.server))];
     // The usual client: one server grants, none refuses (foreignNaks below are some of naks).
