@@ -45,8 +45,12 @@ async function main(argv: string[]): Promise<number> {
   const wanted = args.find((a) => !a.startsWith('-'));
   for (const [name, load] of Object.entries(registrations)) {
     if (wanted === undefined || wanted === name || wanted === 'help') {
-      const mod = await load().catch(() => undefined);
-      if (mod) mod.register(program);
+      // A command module that fails to load is a bug in the build, not an unknown command: it is
+      // reported as an internal error (exit 3) that names the command and the loader's cause.
+      const mod = await load().catch((cause: unknown) => {
+        throw new Error(`the ${name} command failed to load: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      });
+      mod.register(program);
     }
   }
   let code = 0;
@@ -75,7 +79,11 @@ main(process.argv)
     const debug = process.argv.includes('--debug');
     const e = err as Error;
     process.stderr.write(`pxe-doctor: internal error: ${e?.message ?? String(err)}\n`);
-    if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
+    if (debug && e?.stack) {
+      process.stderr.write(`${e.stack}\n`);
+      const cause = e.cause as Error | undefined;
+      if (cause?.stack) process.stderr.write(`caused by: ${cause.stack}\n`);
+    }
     else process.stderr.write('(run again with --debug for details, and please report it with the capture)\n');
     process.exitCode = 3;
   });
