@@ -2,7 +2,7 @@
  * The probe's UDP sockets and its record of every datagram it sent and received.
  *
  * Node's dgram has no SO_BINDTODEVICE and no IP_PKTINFO, so "send on interface X" is done with X's
- * IPv4 address, as `serve` does (src/responder/netif.ts): a socket bound to ADDR:68 sends the
+ * IPv4 address, as `serve` does (src/net/netif.ts): a socket bound to ADDR:68 sends the
  * DISCOVER to 255.255.255.255:67, and Linux routes a limited broadcast from a bound source address
  * out of the interface owning it (net/ipv4/route.c, ip_route_output_key_hash_rcu). Replies come as
  * broadcasts (we set the broadcast flag, RFC 2131 §4.1), which only a socket bound to 0.0.0.0:68
@@ -11,7 +11,7 @@
  * replies are matched by xid + chaddr, never by port alone.
  */
 import type dgram from 'node:dgram';
-import { bindUdp } from '../responder/udp.js';
+import { bindUdp } from '../net/udp.js';
 
 export interface Endpoint {
   address: string;

@@ -25,7 +25,7 @@ import type { Finding } from '../diagnose/finding.js';
 import { bootFileOf, classifyReply, expectedNbp, isAddressKind, nbpKindFromHead } from '../exchange/classify.js';
 import type { OfferKind } from '../exchange/types.js';
 import type { AnalysisJson } from '../report/schema.js';
-import type { NetInterface } from '../responder/netif.js';
+import type { NetInterface } from '../net/netif.js';
 import { Inbox } from './inbox.js';
 import { addressRequest, bootServerRequest, discover, guidString, randomGuid, randomMac, randomXid, release, type ClientIdentity, type ProbeArch } from './messages.js';
 import { ProbeError, ProbeSockets, type BootServerSocket, type ProbePacket } from './net.js';

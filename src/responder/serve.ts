@@ -8,7 +8,7 @@ import { decodeTftp } from '../decode/tftp/codec.js';
 import type { PacketEvent } from '../decode/events.js';
 import { DhcpLogic, type DhcpServeEvent, type Endpoint, type FullDhcpConfig } from './dhcp/logic.js';
 import { DhcpServer } from './dhcp/server.js';
-import type { NetInterface } from './netif.js';
+import type { NetInterface } from '../net/netif.js';
 import type { BootPolicyConfig, Machine } from './policy.js';
 import { TftpServer, type TftpServerEvent } from './tftp/server.js';
 

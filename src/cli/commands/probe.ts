@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .option('--no-color', 'no colors in the text output')
     .action(async (opts: ProbeCliOptions, cmd: Command) => {
       const { parseArch } = await import('../../probe/messages.js');
-      const { pickInterface } = await import('../../responder/netif.js');
+      const { pickInterface } = await import('../../net/netif.js');
       const { normalizeMac } = await import('../../pipeline.js');
 
       const archNames = opts.arch !== undefined && opts.arch.length > 0 ? opts.arch : ['bios', 'efi64'];

@@ -10,7 +10,7 @@ import { setExitCode } from '../exit.js';
 import { LeasePool } from '../../responder/dhcp/leases.js';
 import { BindError } from '../../responder/dhcp/server.js';
 import type { FullDhcpConfig } from '../../responder/dhcp/logic.js';
-import { ipToInt, isIpv4, pickInterface, sameSubnet, type NetInterface } from '../../responder/netif.js';
+import { ipToInt, isIpv4, pickInterface, sameSubnet, type NetInterface } from '../../net/netif.js';
 import { looksLikeIpxeBinary, parseBootSpec, readAllowList, type BootPolicyConfig } from '../../responder/policy.js';
 import { Responder, type ClientSummary } from '../../responder/serve.js';
 import { TftpRoot } from '../../responder/tftp/safe-path.js';

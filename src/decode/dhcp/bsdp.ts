@@ -21,32 +21,12 @@
  */
 import { ByteWriter, formatIpv4, latin1String } from '../bytes.js';
 import { latin1Bytes, toHex, walkSubOptions } from './suboptions.js';
+import type { BsdpImage, BsdpOptions } from './types.js';
+
+export type { BsdpImage, BsdpOptions };
 
 export const BSDP_VENDOR_CLASS = 'AAPLBSDPC';
 export const BsdpMessageType = { List: 1, Select: 2, Failed: 3 } as const;
-
-export interface BsdpImage {
-  id: number;
-  name: string;
-}
-
-export interface BsdpOptions {
-  messageType?: number; // 1
-  /** "1.1" etc. (major.minor from the two bytes). */
-  version?: string; // 2
-  serverId?: string; // 3
-  serverPriority?: number; // 4
-  replyPort?: number; // 5
-  bootImageListPath?: string; // 6
-  defaultImage?: number; // 7
-  selectedImage?: number; // 8
-  images?: BsdpImage[]; // 9
-  netboot10Firmware?: boolean; // 10
-  attributesFilter?: number[]; // 11
-  maxMessageSize?: number; // 12
-  /** Sub-options not named above: code -> hex. */
-  other?: { code: number; hex: string }[];
-}
 
 export function isBsdpVendorClass(vendorClass: string | undefined): boolean {
   return vendorClass !== undefined && vendorClass.startsWith(BSDP_VENDOR_CLASS);

@@ -1,5 +1,3 @@
-import type { BsdpOptions } from './bsdp.js';
-
 /** BOOTP/DHCP message as decoded from the wire (RFC 951, 2131, 2132). Plain owned data: safe to keep. */
 
 /** One option as it appeared on the wire (order and duplicates kept). `data` is an owned copy. */
@@ -25,6 +23,30 @@ export interface PxeVendorOptions {
   multicastAlloc?: string; // 11 (hex)
   credentialTypes?: number[]; // 12
   bootItem?: { type: number; layer: number }; // 71
+  /** Sub-options not named above: code -> hex. */
+  other?: { code: number; hex: string }[];
+}
+
+/** Apple BSDP option 43 sub-options (src/decode/dhcp/bsdp.ts has the codec and the table of codes). */
+export interface BsdpImage {
+  id: number;
+  name: string;
+}
+
+export interface BsdpOptions {
+  messageType?: number; // 1
+  /** "1.1" etc. (major.minor from the two bytes). */
+  version?: string; // 2
+  serverId?: string; // 3
+  serverPriority?: number; // 4
+  replyPort?: number; // 5
+  bootImageListPath?: string; // 6
+  defaultImage?: number; // 7
+  selectedImage?: number; // 8
+  images?: BsdpImage[]; // 9
+  netboot10Firmware?: boolean; // 10
+  attributesFilter?: number[]; // 11
+  maxMessageSize?: number; // 12
   /** Sub-options not named above: code -> hex. */
   other?: { code: number; hex: string }[];
 }

@@ -2,7 +2,7 @@
  * Address pool and lease table for full DHCP mode (RFC 2131 section 4.3).
  * In memory only: `serve` is a lab/diagnostic responder, not a site DHCP server.
  */
-import { intToIp, ipToInt } from '../netif.js';
+import { intToIp, ipToInt } from '../../net/netif.js';
 
 export interface Lease {
   address: string;

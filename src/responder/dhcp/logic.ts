@@ -15,7 +15,7 @@
 import type { DhcpMessageInit } from '../../decode/dhcp/codec.js';
 import { dhcpOpt } from '../../decode/dhcp/options.js';
 import { DhcpMessageType, type DhcpMessage, type DhcpOption } from '../../decode/dhcp/types.js';
-import { ipToInt, sameSubnet } from '../netif.js';
+import { ipToInt, sameSubnet } from '../../net/netif.js';
 import { bootFor, isAllowed, isEfiArch, isPxeClient, validate, type BootPolicyConfig, type Machine } from '../policy.js';
 import type { LeasePool } from './leases.js';
 

@@ -12,7 +12,7 @@
 import dgram from 'node:dgram';
 import { ByteWriter } from '../../decode/bytes.js';
 import { decodeDhcp, encodeDhcp } from '../../decode/dhcp/codec.js';
-import { bindUdp } from '../udp.js';
+import { bindUdp } from '../../net/udp.js';
 import { DHCP_SERVER_PORT, PXE_BOOT_SERVER_PORT, type DhcpLogic, type DhcpServeEvent, type Endpoint } from './logic.js';
 
 export interface DhcpServerOptions {

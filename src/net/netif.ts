@@ -1,5 +1,6 @@
 /**
- * The interface `serve` answers on: its IPv4 address, subnet, broadcast address and MTU.
+ * The interface `serve` answers on and `probe` asks from: its IPv4 address, subnet, broadcast
+ * address and MTU.
  *
  * Node's dgram has no SO_BINDTODEVICE and no IP_PKTINFO, so "answer on interface X" is done with
  * addresses: sockets bound to X's address send from it, and Linux routes a limited broadcast
