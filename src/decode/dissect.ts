@@ -28,6 +28,8 @@ import { HttpBootEndpoints, parseHttpHead, parseTcpHeader } from './http.js';
 import { Ipv6Next, ipv6String, newIpv6Header, parseIpv6, type Ipv6Header } from './ipv6.js';
 import type { DhcpMessage } from './dhcp/types.js';
 import { TftpConversations, type ConversationOptions, type ConversationQuery } from './tftp-conversations.js';
+import { BootpOp } from './dhcp/constants.js';
+import { TftpOpcode } from './tftp/constants.js';
 
 export const DHCP_SERVER_PORT = 67;
 export const DHCP_CLIENT_PORT = 68;
@@ -274,7 +276,7 @@ export class Dissector {
     // The UDP length must agree with the IP length; anything else is for the full decoder.
     if (ulen < 12 || u + ulen !== datagramEnd) return false;
     const opcode = ((data[u + 8] as number) << 8) | (data[u + 9] as number);
-    if (opcode !== 3 && !(opcode === 4 && ulen === 12)) return false;
+    if (opcode !== TftpOpcode.Data && !(opcode === TftpOpcode.Ack && ulen === 12)) return false;
     const b = this.tftpBlock;
     b.src = t.src;
     b.sport = t.sport;
@@ -401,12 +403,12 @@ export class Dissector {
       if (dhcp) {
         this.counts.dhcp++;
         const msg = decodeDhcp(payload);
-        if (msg.op === 2) this.watchBootUrl4(msg);
+        if (msg.op === BootpOp.Reply) this.watchBootUrl4(msg);
         return { kind: 'dhcp', meta, dhcp: msg };
       }
       const t = decodeTftp(payload);
       if (!t) return this.malformed(meta, 'tftp', `not a TFTP packet (opcode ${payload.length >= 2 ? ((payload[0] as number) << 8) | (payload[1] as number) : 'missing'})`);
-      if ((t.opcode === 1 || t.opcode === 2) && dport === TFTP_PORT) this.convs.open(src, sport, dst, frame.ts);
+      if ((t.opcode === TftpOpcode.Rrq || t.opcode === TftpOpcode.Wrq) && dport === TFTP_PORT) this.convs.open(src, sport, dst, frame.ts);
       this.counts.tftp++;
       return { kind: 'tftp', meta, tftp: t };
     } catch (e) {
@@ -512,7 +514,7 @@ export class Dissector {
       }
       const t = decodeTftp(payload);
       if (!t) return this.malformed(meta, 'tftp', `not a TFTP packet (opcode ${payload.length >= 2 ? ((payload[0] as number) << 8) | (payload[1] as number) : 'missing'})`);
-      if ((t.opcode === 1 || t.opcode === 2) && dport === TFTP_PORT) this.convs.open(hashIpv6(b, ip.srcOffset), sport, hashIpv6(b, ip.dstOffset), frame.ts);
+      if ((t.opcode === TftpOpcode.Rrq || t.opcode === TftpOpcode.Wrq) && dport === TFTP_PORT) this.convs.open(hashIpv6(b, ip.srcOffset), sport, hashIpv6(b, ip.dstOffset), frame.ts);
       this.counts.tftp++;
       return { kind: 'tftp', meta, tftp: t };
     } catch (e) {

@@ -11,7 +11,7 @@
 import type { Dhcp6Event, DhcpEvent, HttpEvent } from '../decode/events.js';
 import { innerMessage } from '../decode/dhcp6/codec.js';
 import type { Dhcp6Message } from '../decode/dhcp6/types.js';
-import { isBsdpVendorClass } from '../decode/dhcp/bsdp.js';
+import { BsdpMessageType, isBsdpVendorClass } from '../decode/dhcp/bsdp.js';
 import { TcpFlag, isHttpClientVendorClass, parseBootUrl } from '../decode/http.js';
 import { ZERO_IP } from './classify.js';
 import { clientTransfers } from './records.js';
@@ -25,6 +25,7 @@ import type {
   HttpFetchRecord,
   TransferRecord,
 } from './types.js';
+import { BootpOp } from '../decode/dhcp/constants.js';
 
 const MAX_ROUNDS = 32;
 const MAX_FETCHES = 64;
@@ -182,9 +183,9 @@ export function recordBsdp(c: ClientRecord, ev: DhcpEvent): BsdpRecord | undefin
   const b = ev.dhcp.bsdp;
   if (!b) return undefined;
   const side = bootSide(c);
-  const r: BsdpRecord = { frame: ev.meta.frame, ts: ev.meta.ts, fromClient: ev.dhcp.op === 1 };
+  const r: BsdpRecord = { frame: ev.meta.frame, ts: ev.meta.ts, fromClient: ev.dhcp.op === BootpOp.Request };
   if (b.messageType !== undefined) r.messageType = b.messageType;
-  const server = b.serverId ?? ev.dhcp.serverId ?? (ev.dhcp.op === 2 ? ev.meta.src : undefined);
+  const server = b.serverId ?? ev.dhcp.serverId ?? (ev.dhcp.op === BootpOp.Reply ? ev.meta.src : undefined);
   if (server) r.server = server;
   if (b.images) r.images = b.images.slice(0, 64);
   if (b.defaultImage !== undefined) r.defaultImage = b.defaultImage;
@@ -535,8 +536,8 @@ export function bootMethods(c: ClientRecord): BootMethodRecord[] {
       // BSDP over DHCPv4 INFORM: outcome from the BSDP packets of this attempt's time span.
       const bs = (side?.bsdp ?? []).filter((b) => b.ts >= a.firstTs && b.ts < until);
       const acks = bs.filter((b) => !b.fromClient);
-      const sel = acks.find((b) => b.messageType === 2);
-      const list = acks.find((b) => b.messageType === 1);
+      const sel = acks.find((b) => b.messageType === BsdpMessageType.Select);
+      const list = acks.find((b) => b.messageType === BsdpMessageType.List);
       if (sel) {
         rec.outcome = 'image-selected';
         frames.push(sel.frame);

@@ -6,7 +6,9 @@
 import type { DhcpMessage } from '../decode/dhcp/types.js';
 import type { NbpHeadKind, OfferKind } from './types.js';
 
-export const ZERO_IP = '0.0.0.0';
+import { ZERO_IP } from '../decode/dhcp/constants.js';
+
+export { ZERO_IP };
 
 /** EDK2 compares the first 9 bytes of option 60 with "PXEClient"; iPXE does the same (has_pxeclient). */
 export function isPxeClientClass(vendorClass: string | undefined): boolean {

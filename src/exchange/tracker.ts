@@ -39,6 +39,8 @@ import type {
   ReplyRecord,
   TransferRecord,
 } from './types.js';
+import { BootpOp, DhcpMessageType } from '../decode/dhcp/constants.js';
+import { TftpOpcode } from '../decode/tftp/constants.js';
 
 export interface TrackerOptions {
   onEvent?(e: ClientEventLine): void;
@@ -169,7 +171,7 @@ export class ExchangeTracker {
     if (ev.kind === 'dhcp') sig = `d|${ev.dhcp.xid}|${ev.dhcp.op}|${ev.dhcp.messageType}`;
     else if (ev.kind === 'tftp') {
       const p = ev.tftp;
-      sig = `t|${p.opcode}|${p.opcode === 3 || p.opcode === 4 ? p.block : p.opcode === 1 || p.opcode === 2 ? p.filename : p.opcode === 5 ? p.errorCode : ''}`;
+      sig = `t|${p.opcode}|${p.opcode === TftpOpcode.Data || p.opcode === TftpOpcode.Ack ? p.block : p.opcode === TftpOpcode.Rrq || p.opcode === TftpOpcode.Wrq ? p.filename : p.opcode === TftpOpcode.Error ? p.errorCode : ''}`;
     } else if (ev.kind === 'icmp-unreachable') sig = `i|${ev.icmp.quoted.src}:${ev.icmp.quoted.sport}>${ev.icmp.quoted.dst}:${ev.icmp.quoted.dport}`;
     // A link-local multicast Solicit crosses a bridged trunk unchanged (lab fail-tftp-replies-blocked).
     else if (ev.kind === 'dhcp6') sig = `6|${ev.dhcp6.msgType}|${ev.dhcp6.transactionId}`;
@@ -317,10 +319,10 @@ export class ExchangeTracker {
     if (!mac || /^[0:]*$/.test(mac)) return;
     if (msg.messageType !== undefined && msg.messageType >= 10 && msg.messageType <= 13) return;
     const s = this.client(mac, ev.meta.frame, ev.meta.ts);
-    if (msg.op === 1) {
+    if (msg.op === BootpOp.Request) {
       if (ev.meta.dport === 4011) this.onProxyRequest(s, ev);
       else this.onRequest(s, ev);
-    } else if (msg.op === 2) {
+    } else if (msg.op === BootpOp.Reply) {
       if (ev.meta.sport === 4011) this.onProxyAnswer(s, ev);
       else this.onReply(s, ev);
     }
@@ -379,7 +381,7 @@ export class ExchangeTracker {
   private onBsdp(s: ClientState, ev: DhcpEvent): void {
     const b = recordBsdp(s.rec, ev);
     if (!b) return;
-    const what = `BSDP ${ev.dhcp.op === 1 ? 'INFORM' : 'ACK'}[${bsdpMessageTypeName(b.messageType)}]`;
+    const what = `BSDP ${ev.dhcp.op === BootpOp.Request ? 'INFORM' : 'ACK'}[${bsdpMessageTypeName(b.messageType)}]`;
     const detail = b.images ? `, ${b.images.length} image(s)` : b.selectedImage !== undefined ? `, image ${b.selectedImage}` : '';
     this.emit(s.rec.mac, ev.meta.frame, ev.meta.ts, `${what}${detail}`);
   }
@@ -694,7 +696,7 @@ export class ExchangeTracker {
 
   private onTftp(ev: TftpEvent): void {
     const { meta, tftp: p } = ev;
-    if (p.opcode === 1 || p.opcode === 2) {
+    if (p.opcode === TftpOpcode.Rrq || p.opcode === TftpOpcode.Wrq) {
       this.onRrq(ev);
       return;
     }
@@ -717,7 +719,7 @@ export class ExchangeTracker {
     }
     if (!t) {
       // Transfer whose request is not in the capture (capture started late or a filter missed it).
-      if (!((p.opcode === 3 && p.block === 1) || p.opcode === 6)) return;
+      if (!((p.opcode === TftpOpcode.Data && p.block === 1) || p.opcode === TftpOpcode.Oack)) return;
       t = this.startTransfer(ev, meta.dst, meta.dport, meta.src, '(request not captured)', false, meta.dstMac);
       towardsClient = true;
     }
@@ -732,7 +734,7 @@ export class ExchangeTracker {
       }
     }
     switch (p.opcode) {
-      case 6: {
+      case TftpOpcode.Oack: {
         t.oack = { ...p.options };
         const bs = Number(p.options['blksize']);
         if (Number.isFinite(bs) && bs >= 8) t.blksize = bs;
@@ -742,13 +744,13 @@ export class ExchangeTracker {
         if (Number.isFinite(ws) && ws >= 1) t.windowsize = ws;
         break;
       }
-      case 3:
+      case TftpOpcode.Data:
         this.tftpData(t, p.block, p.length, meta.frame, ts, meta.fragmentFrames !== undefined && meta.fragmentFrames.length > 1, p.payload, 0);
         break;
-      case 4:
+      case TftpOpcode.Ack:
         this.tftpAck(t, p.block, meta.frame);
         break;
-      case 5: {
+      case TftpOpcode.Error: {
         t.error = { code: p.errorCode, message: p.errorMessage, frame: meta.frame, fromClient: !fromServer };
         this.forgetTransfer(t);
         this.transferDone(t, meta.frame, ts);
@@ -782,7 +784,7 @@ export class ExchangeTracker {
     this.touchTransfer(t, frame, ts);
     // A bound transfer has had its first reply (binding happens on it): nothing else to note.
     if (fromServer) t.firstReplyFrame ??= frame;
-    if (b.opcode === 3) this.tftpData(t, b.block, b.length, frame, ts, false, buf, b.payloadOffset);
+    if (b.opcode === TftpOpcode.Data) this.tftpData(t, b.block, b.length, frame, ts, false, buf, b.payloadOffset);
     else this.tftpAck(t, b.block, frame);
     return true;
   }
@@ -848,9 +850,9 @@ export class ExchangeTracker {
 
   private onRrq(ev: TftpEvent): void {
     const { meta, tftp: p } = ev;
-    if (p.opcode !== 1 && p.opcode !== 2) return;
+    if (p.opcode !== TftpOpcode.Rrq && p.opcode !== TftpOpcode.Wrq) return;
     const existing = this.transfers.endpoint(meta.src, meta.sport);
-    if (existing && existing.file === p.filename && existing.firstReplyFrame === undefined && existing.write === (p.opcode === 2)) {
+    if (existing && existing.file === p.filename && existing.firstReplyFrame === undefined && existing.write === (p.opcode === TftpOpcode.Wrq)) {
       if (existing.rrqRepeats.length < MAX_REPEATS) {
         existing.rrqRepeats.push(meta.frame);
         existing.rrqRepeatTimes.push(meta.ts);
@@ -871,7 +873,7 @@ export class ExchangeTracker {
       if (this.opts.onEvent) this.emit(existing.clientMac, meta.frame, meta.ts, `TFTP RRQ ${printableName(existing.file)} to ${existing.server} again (try ${1 + existing.rrqRepeats.length}, no answer yet)`);
       return;
     }
-    this.startTransfer(ev, meta.src, meta.sport, meta.dst, p.filename, p.opcode === 2, meta.srcMac, p.options);
+    this.startTransfer(ev, meta.src, meta.sport, meta.dst, p.filename, p.opcode === TftpOpcode.Wrq, meta.srcMac, p.options);
   }
 
   private startTransfer(
@@ -999,7 +1001,7 @@ function describeReply(label: string, r: ReplyRecord): string {
   const parts: string[] = [];
   if (r.yiaddr !== ZERO_IP) parts.push(`address ${r.yiaddr}`);
   if (r.bootFile) parts.push(`boot file ${printableName(r.bootFile)}`);
-  else if (r.messageType !== 6) parts.push('no boot file');
+  else if (r.messageType !== DhcpMessageType.Nak) parts.push('no boot file');
   if (r.siaddr !== ZERO_IP) parts.push(`next-server ${r.siaddr}`);
   if (r.tftpServerName) parts.push(`option 66 ${r.tftpServerName}`);
   if (r.vendorClass) parts.push(`option 60 ${r.vendorClass}`);

@@ -6,6 +6,7 @@
  */
 import { decodeDhcp } from '../decode/dhcp/codec.js';
 import type { ProbePacket, SocketRole } from './net.js';
+import { BootpOp } from '../decode/dhcp/constants.js';
 
 interface Waiter {
   match: (p: ProbePacket) => boolean;
@@ -45,7 +46,7 @@ export class Inbox {
   claims(p: ProbePacket, role: SocketRole): boolean {
     if (role === 'tftp') return this.tftpPorts.has(p.dst.port);
     const m = decodeDhcp(p.payload);
-    return m.op === 2 && this.xids.has(m.xid) && m.chaddr === this.mac;
+    return m.op === BootpOp.Reply && this.xids.has(m.xid) && m.chaddr === this.mac;
   }
 
   push(p: ProbePacket): void {

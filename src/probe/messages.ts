@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { DhcpMessageInit } from '../decode/dhcp/codec.js';
 import { dhcpOpt } from '../decode/dhcp/options.js';
 import type { DhcpOption } from '../decode/dhcp/types.js';
-import { DhcpMessageType } from '../decode/dhcp/types.js';
+import { DhcpMessageType } from '../decode/dhcp/constants.js';
 
 /** RFC 2131 §2: the broadcast bit, so servers answer a client without an address by broadcast. */
 export const BROADCAST_FLAG = 0x8000;

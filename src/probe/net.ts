@@ -12,6 +12,7 @@
  */
 import type dgram from 'node:dgram';
 import { bindUdp } from '../net/udp.js';
+import { ZERO_IP } from '../decode/dhcp/constants.js';
 
 export interface Endpoint {
   address: string;
@@ -75,7 +76,7 @@ export class ProbeSockets {
   }
 
   async open(): Promise<void> {
-    this.dhcpAny = await bind(68, '0.0.0.0');
+    this.dhcpAny = await bind(68, ZERO_IP);
     this.dhcpAny.on('message', (m, r) => this.received(m, r, { address: '255.255.255.255', port: 68 }, 'dhcp'));
     this.dhcpOwn = await bind(68, this.address);
     this.dhcpOwn.on('message', (m, r) => this.received(m, r, { address: this.address, port: 68 }, 'dhcp'));

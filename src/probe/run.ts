@@ -20,7 +20,7 @@
 import { decodeDhcp, encodeDhcp } from '../decode/dhcp/codec.js';
 import { archName } from '../decode/dhcp/options.js';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
-import { DhcpMessageType } from '../decode/dhcp/types.js';
+import { DhcpMessageType } from '../decode/dhcp/constants.js';
 import type { Finding } from '../diagnose/finding.js';
 import { bootFileOf, classifyReply, expectedNbp, isAddressKind, nbpKindFromHead } from '../exchange/classify.js';
 import type { OfferKind } from '../exchange/types.js';
@@ -31,6 +31,8 @@ import { addressRequest, bootServerRequest, discover, guidString, randomGuid, ra
 import { ProbeError, ProbeSockets, type BootServerSocket, type ProbePacket } from './net.js';
 import { ProbeRecorder } from './record.js';
 import { blksizeForMtu, tftpRead, type TftpReadResult } from './tftp.js';
+import { BootpOp, ZERO_IP } from '../decode/dhcp/constants.js';
+import { TftpErrorCode } from '../decode/tftp/constants.js';
 
 export interface ProbeConfig {
   iface: NetInterface;
@@ -126,7 +128,6 @@ export type BootPlan =
   | { via: '4011'; target: string; bootItemType?: number; reply: Reply; why: string }
   | { via: 'none'; why: string };
 
-const ZERO = '0.0.0.0';
 
 export async function runProbe(cfg: ProbeConfig): Promise<ProbeResult> {
   const recorder = new ProbeRecorder(`probe on ${cfg.iface.name}`, cfg.write);
@@ -159,7 +160,7 @@ export function toReply(p: ProbePacket): Reply {
 
 /** Where a reply says the boot file lives: siaddr, else option 66 when it is an address, else the server. */
 function bootServerOf(r: Reply): string {
-  if (r.msg.siaddr !== ZERO) return r.msg.siaddr;
+  if (r.msg.siaddr !== ZERO_IP) return r.msg.siaddr;
   const opt66 = r.msg.tftpServer?.trim();
   if (opt66 && /^\d{1,3}(\.\d{1,3}){3}$/.test(opt66)) return opt66;
   return r.server;
@@ -176,7 +177,7 @@ export function plan(offers: Reply[]): BootPlan {
   const proxyBinl = offers.find((o) => o.kind === 'proxy-binl');
   if (proxyBinl) return { via: '4011', target: bootServerOf(proxyBinl), reply: proxyBinl, why: `proxy offer from ${proxyBinl.server} without option 43: ask it on port 4011` };
   const binl = address.find((o) => o.kind === 'dhcp-binl');
-  if (binl) return { via: '4011', target: binl.msg.siaddr !== ZERO ? binl.msg.siaddr : binl.server, reply: binl, why: `address offer from ${binl.server} carries option 60 "PXEClient" without 43: the firmware asks ${binl.msg.siaddr !== ZERO ? binl.msg.siaddr : binl.server} on port 4011` };
+  if (binl) return { via: '4011', target: binl.msg.siaddr !== ZERO_IP ? binl.msg.siaddr : binl.server, reply: binl, why: `address offer from ${binl.server} carries option 60 "PXEClient" without 43: the firmware asks ${binl.msg.siaddr !== ZERO_IP ? binl.msg.siaddr : binl.server} on port 4011` };
   const boot = address.find((o) => o.kind === 'dhcp-boot' || (o.kind === 'bootp' && bootFileOf(o.msg).name !== ''));
   if (boot) return { via: 'reply', reply: boot, why: `address offer from ${boot.server} with boot file` };
   const ignored = offers.filter((o) => o.kind === 'proxy-no-option60');
@@ -193,7 +194,7 @@ function fromPxeOptions(r: Reply, what: string): BootPlan {
   if (file !== '') return { via: 'reply', reply: r, why: `${what} with boot file` };
   const type = pxe?.bootMenu?.[0]?.type ?? pxe?.bootServers?.[0]?.type;
   const listed = pxe?.bootServers?.find((b) => b.type === type)?.addresses[0];
-  const target = listed ?? (r.msg.siaddr !== ZERO ? r.msg.siaddr : r.server);
+  const target = listed ?? (r.msg.siaddr !== ZERO_IP ? r.msg.siaddr : r.server);
   return { via: '4011', target, ...(type !== undefined ? { bootItemType: type } : {}), reply: r, why: `${what}, no boot file: ask boot server ${target} on port 4011${type !== undefined ? ` for boot item ${type}` : ''}` };
 }
 
@@ -207,7 +208,7 @@ function offerJson(r: Reply, t0: number): ProbeOffer {
     server: r.server,
     src: r.src,
     kind: r.kind,
-    ...(r.msg.yiaddr !== ZERO ? { yiaddr: r.msg.yiaddr } : {}),
+    ...(r.msg.yiaddr !== ZERO_IP ? { yiaddr: r.msg.yiaddr } : {}),
     // siaddr alone is no boot server: dnsmasq and ISC put their own address there in every offer.
     ...(file !== '' || r.kind !== 'dhcp' ? { bootServer: bootServerOf(r) } : {}),
     ...(file !== '' ? { bootFile: file } : {}),
@@ -245,7 +246,7 @@ async function probeArch(cfg: ProbeConfig, arch: ProbeArch, id: ClientIdentity, 
   const isReply = (xid: number, types: number[]) => (p: ProbePacket) => {
     if (p.dst.port !== 68 && p.dst.port !== 4011) return false;
     const m = decodeDhcp(p.payload);
-    return m.op === 2 && m.xid === xid && m.chaddr === id.mac && (m.messageType === undefined ? types.includes(DhcpMessageType.Offer) : types.includes(m.messageType));
+    return m.op === BootpOp.Reply && m.xid === xid && m.chaddr === id.mac && (m.messageType === undefined ? types.includes(DhcpMessageType.Offer) : types.includes(m.messageType));
   };
 
   // 1. DISCOVER, collecting offers for the whole window like firmware does.
@@ -310,7 +311,7 @@ async function probeArch(cfg: ProbeConfig, arch: ProbeArch, id: ClientIdentity, 
     const r = p ? toReply(p) : undefined;
     if (r?.msg.messageType === DhcpMessageType.Ack) {
       ack = r;
-      lease = { yiaddr: r.msg.yiaddr !== ZERO ? r.msg.yiaddr : addressOffer.msg.yiaddr, server: r.server };
+      lease = { yiaddr: r.msg.yiaddr !== ZERO_IP ? r.msg.yiaddr : addressOffer.msg.yiaddr, server: r.server };
       step('request', true, `ACK from ${r.server}: ${lease.yiaddr}`, tReq);
     } else {
       failed = !step('request', false, r ? `NAK from ${r.server}` : `no ACK from ${addressOffer.server} in ${cfg.timeout} s`, tReq);
@@ -440,7 +441,7 @@ async function probeArch(cfg: ProbeConfig, arch: ProbeArch, id: ClientIdentity, 
 }
 
 function tftpFailure(r: TftpReadResult, server: string, file: string, timeout: number): string {
-  if (r.outcome === 'error') return `${file} on ${server}: ERROR ${r.errorCode ?? '?'} "${r.errorMessage ?? ''}"${r.errorCode === 1 ? ' (file not found, PXE-E3B)' : ''}`;
+  if (r.outcome === 'error') return `${file} on ${server}: ERROR ${r.errorCode ?? '?'} "${r.errorMessage ?? ''}"${r.errorCode === TftpErrorCode.FileNotFound ? ' (file not found, PXE-E3B)' : ''}`;
   if (r.outcome === 'no-response') return `${file}: no answer from ${server}:69 in ${timeout} s (${1 + r.retransmissions} requests, PXE-E32)`;
   return `${file} from ${server}: stopped after ${r.bytes} bytes (${r.blocks} blocks), no more data`;
 }

@@ -11,6 +11,7 @@ import { decodeTftp, encodeTftp } from '../decode/tftp/codec.js';
 import type { TftpPacket } from '../decode/tftp/types.js';
 import type { Inbox } from './inbox.js';
 import type { ProbePacket, ProbeSockets } from './net.js';
+import { TftpErrorCode, TftpOpcode } from '../decode/tftp/constants.js';
 
 export type TftpMode = 'size' | 'header' | 'full';
 
@@ -63,7 +64,7 @@ export async function tftpRead(
   };
   const from = (p: ProbePacket): boolean => p.src.address === server && p.dst.port === port && (serverPort === undefined || p.src.port === serverPort);
   try {
-    send({ opcode: 1, filename: file, mode: 'octet', options: { tsize: '0', blksize: String(opts.blksize) } }, 69);
+    send({ opcode: TftpOpcode.Rrq, filename: file, mode: 'octet', options: { tsize: '0', blksize: String(opts.blksize) } }, 69);
     let expected = 1;
     let tries = 0;
     for (;;) {
@@ -84,13 +85,13 @@ export async function tftpRead(
         serverPort = p.src.port;
         res.serverPort = serverPort;
       }
-      if (t.opcode === 5) {
+      if (t.opcode === TftpOpcode.Error) {
         res.outcome = 'error';
         res.errorCode = t.errorCode;
         res.errorMessage = t.errorMessage;
         return res;
       }
-      if (t.opcode === 6) {
+      if (t.opcode === TftpOpcode.Oack) {
         if (res.oack) continue; // duplicate OACK: our ACK 0 was lost and will be resent on timeout
         res.oack = true;
         const tsize = Number(t.options['tsize']);
@@ -99,17 +100,17 @@ export async function tftpRead(
         res.blksize = t.options['blksize'] !== undefined && Number.isInteger(bs) && bs >= 8 ? bs : 512;
         if (mode === 'size') {
           // RFC 2347: a client that does not want the transfer after the OACK answers ERROR 8.
-          send({ opcode: 5, errorCode: 8, errorMessage: 'tsize query' }, serverPort);
+          send({ opcode: TftpOpcode.Error, errorCode: TftpErrorCode.OptionNegotiation, errorMessage: 'tsize query' }, serverPort);
           res.outcome = 'ok';
           return res;
         }
-        send({ opcode: 4, block: 0 }, serverPort);
+        send({ opcode: TftpOpcode.Ack, block: 0 }, serverPort);
         continue;
       }
-      if (t.opcode === 3) {
+      if (t.opcode === TftpOpcode.Data) {
         if (t.block !== (expected & 0xffff)) {
           // A duplicate of a block we already have: our ACK was lost, ACK it again (RFC 1350 §2).
-          if (t.block === ((expected - 1) & 0xffff)) send({ opcode: 4, block: t.block }, serverPort);
+          if (t.block === ((expected - 1) & 0xffff)) send({ opcode: TftpOpcode.Ack, block: t.block }, serverPort);
           continue;
         }
         if (expected === 1) {
@@ -121,11 +122,11 @@ export async function tftpRead(
         expected++;
         if (mode !== 'full') {
           // Header read (or a server without option support answering the size query with data): stop here.
-          send({ opcode: 5, errorCode: mode === 'size' ? 8 : 0, errorMessage: mode === 'size' ? 'tsize query' : 'header read' }, serverPort);
+          send({ opcode: TftpOpcode.Error, errorCode: mode === 'size' ? 8 : 0, errorMessage: mode === 'size' ? 'tsize query' : 'header read' }, serverPort);
           res.outcome = 'ok';
           return res;
         }
-        send({ opcode: 4, block: t.block }, serverPort);
+        send({ opcode: TftpOpcode.Ack, block: t.block }, serverPort);
         if (t.length < res.blksize) {
           res.outcome = 'ok';
           return res;

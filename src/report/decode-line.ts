@@ -14,6 +14,8 @@ import { dhcp6MessageTypeName } from '../decode/dhcp6/codec.js';
 import type { Dhcp6Message } from '../decode/dhcp6/types.js';
 import { tcpFlagNames, type HttpMessageHead, type TcpSegment } from '../decode/http.js';
 import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
+import { BootpOp, ZERO_IP } from '../decode/dhcp/constants.js';
+import { TftpOpcode } from '../decode/tftp/constants.js';
 
 export interface DecodeRecord {
   frame: number;
@@ -173,17 +175,17 @@ function dhcpJson(m: DhcpMessage): DhcpJson {
 
 function tftpJson(t: TftpPacket): TftpJson {
   switch (t.opcode) {
-    case 1:
-    case 2:
+    case TftpOpcode.Rrq:
+    case TftpOpcode.Wrq:
       return { opcode: t.opcode, filename: t.filename, mode: t.mode, options: t.options };
-    case 3:
-      return { opcode: 3, block: t.block, length: t.length };
-    case 4:
-      return { opcode: 4, block: t.block };
-    case 5:
-      return { opcode: 5, errorCode: t.errorCode, errorMessage: t.errorMessage };
-    case 6:
-      return { opcode: 6, options: t.options };
+    case TftpOpcode.Data:
+      return { opcode: TftpOpcode.Data, block: t.block, length: t.length };
+    case TftpOpcode.Ack:
+      return { opcode: TftpOpcode.Ack, block: t.block };
+    case TftpOpcode.Error:
+      return { opcode: TftpOpcode.Error, errorCode: t.errorCode, errorMessage: t.errorMessage };
+    case TftpOpcode.Oack:
+      return { opcode: TftpOpcode.Oack, options: t.options };
   }
 }
 
@@ -237,13 +239,13 @@ function q(s: string): string {
 function dhcpSummary(m: DhcpMessage): string {
   const parts: string[] = [];
   if (m.messageType !== undefined) parts.push(`DHCP ${messageTypeName(m.messageType)}`);
-  else parts.push(m.op === 2 ? 'BOOTP REPLY' : m.op === 1 ? 'BOOTP REQUEST' : `BOOTP op ${m.op}`);
+  else parts.push(m.op === BootpOp.Reply ? 'BOOTP REPLY' : m.op === BootpOp.Request ? 'BOOTP REQUEST' : `BOOTP op ${m.op}`);
   parts.push(`xid 0x${m.xid.toString(16).padStart(8, '0')}`);
-  if (m.op === 1 && m.chaddr) parts.push(`chaddr ${m.chaddr}`);
-  if (m.ciaddr !== '0.0.0.0') parts.push(`ciaddr ${m.ciaddr}`);
-  if (m.yiaddr !== '0.0.0.0') parts.push(`yiaddr ${m.yiaddr}`);
-  if (m.siaddr !== '0.0.0.0') parts.push(`siaddr ${m.siaddr}`);
-  if (m.giaddr !== '0.0.0.0') parts.push(`giaddr ${m.giaddr}`);
+  if (m.op === BootpOp.Request && m.chaddr) parts.push(`chaddr ${m.chaddr}`);
+  if (m.ciaddr !== ZERO_IP) parts.push(`ciaddr ${m.ciaddr}`);
+  if (m.yiaddr !== ZERO_IP) parts.push(`yiaddr ${m.yiaddr}`);
+  if (m.siaddr !== ZERO_IP) parts.push(`siaddr ${m.siaddr}`);
+  if (m.giaddr !== ZERO_IP) parts.push(`giaddr ${m.giaddr}`);
   if (m.serverId !== undefined) parts.push(`server-id ${m.serverId}`);
   if (m.sname) parts.push(`sname ${q(m.sname)}`);
   if (m.file) parts.push(`file ${q(m.file)}`);
@@ -291,21 +293,21 @@ function tftpOptions(o: Record<string, string>): string {
 function tftpSummary(t: TftpPacket): string {
   let s: string;
   switch (t.opcode) {
-    case 1:
-    case 2:
+    case TftpOpcode.Rrq:
+    case TftpOpcode.Wrq:
       s = `TFTP ${tftpOpcodeName(t.opcode)} ${q(t.filename)} ${t.mode}`;
       if (Object.keys(t.options).length) s += ` ${tftpOptions(t.options)}`;
       break;
-    case 3:
+    case TftpOpcode.Data:
       s = `TFTP DATA block ${t.block} (${t.length} bytes)`;
       break;
-    case 4:
+    case TftpOpcode.Ack:
       s = `TFTP ACK block ${t.block}`;
       break;
-    case 5:
+    case TftpOpcode.Error:
       s = `TFTP ERROR ${t.errorCode} ${q(t.errorMessage).slice(1, -1)}`;
       break;
-    case 6:
+    case TftpOpcode.Oack:
       s = `TFTP OACK ${tftpOptions(t.options)}`.trimEnd();
       break;
   }

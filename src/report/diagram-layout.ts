@@ -6,6 +6,7 @@
 import type { ClientJson, TimelineEntry } from './schema.js';
 import type { Finding, Severity } from '../diagnose/finding.js';
 import { severityRank } from '../diagnose/finding.js';
+import { BROADCAST_IP, ZERO_IP } from '../decode/dhcp/constants.js';
 
 /** What a column does in the boot; one host can have several roles (dnsmasq: proxy + TFTP). */
 export type ParticipantRole = 'client' | 'dhcp' | 'relay' | 'proxy' | 'tftp' | 'http' | 'host';
@@ -90,12 +91,10 @@ const ROLE_OF_RECEIVER: Record<string, ParticipantRole> = {
 const SERVER_DHCP_KINDS = new Set(['OFFER', 'ACK', 'NAK', 'PROXY-OFFER']);
 const ROLE_ORDER: ParticipantRole[] = ['client', 'relay', 'dhcp', 'proxy', 'tftp', 'http', 'host'];
 const ALARMING = new Set(['NAK', 'ERROR', 'ICMP', 'DECLINE']);
-const BROADCAST = '255.255.255.255';
-const UNSPECIFIED = '0.0.0.0';
 
 export function isBroadcast(address: string): boolean {
   // IPv6 multicast (ff00::/8, e.g. ff02::1:2 All_DHCP_Relay_Agents_and_Servers) is drawn the same way.
-  return address === BROADCAST || /^ff[0-9a-f]{2}:/i.test(address);
+  return address === BROADCAST_IP || /^ff[0-9a-f]{2}:/i.test(address);
 }
 
 /** DHCPv6 messages only a client sends (RFC 8415 section 7.3) and the client side of HTTP boot (issue 10). */
@@ -117,8 +116,8 @@ const CLIENT_KINDS_V6_HTTP = new Set([
  * offered, and the source of what only a client sends directly (RRQ, the 4011 request; never relayed).
  */
 function clientAddresses(client: ClientJson): Set<string> {
-  const own = new Set<string>([client.mac, UNSPECIFIED]);
-  for (const o of client.offers) if (o.yiaddr && o.yiaddr !== UNSPECIFIED) own.add(o.yiaddr);
+  const own = new Set<string>([client.mac, ZERO_IP]);
+  for (const o of client.offers) if (o.yiaddr && o.yiaddr !== ZERO_IP) own.add(o.yiaddr);
   for (const e of client.timeline) {
     if (e.kind === 'RRQ' || e.kind === 'WRQ' || e.kind === '4011-REQUEST' || CLIENT_KINDS_V6_HTTP.has(e.kind)) own.add(e.from);
   }

@@ -7,6 +7,7 @@ import type { BootMethodJson, ClientJson, TransferJson } from './schema.js';
 import { bootMethods, closestMethod, outcomeRank } from '../exchange/boot-methods.js';
 import { timelineEntry } from '../exchange/tracker.js';
 import { clientTransfers } from '../exchange/records.js';
+import { ZERO_IP } from '../decode/dhcp/constants.js';
 
 function round(n: number, digits = 6): number {
   const f = 10 ** digits;
@@ -60,9 +61,9 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
   for (const at of c.attempts) {
     for (const o of at.offers) {
       const entry: ClientJson['offers'][number] = { server: o.server, kind: o.kind, frame: o.frame };
-      if (o.yiaddr !== '0.0.0.0') entry.yiaddr = o.yiaddr;
+      if (o.yiaddr !== ZERO_IP) entry.yiaddr = o.yiaddr;
       if (o.bootFile) entry.bootFile = printableName(o.bootFile);
-      const bs = o.siaddr !== '0.0.0.0' ? o.siaddr : (o.tftpServerName ?? (isProxyKind(o.kind) ? undefined : undefined));
+      const bs = o.siaddr !== ZERO_IP ? o.siaddr : (o.tftpServerName ?? (isProxyKind(o.kind) ? undefined : undefined));
       if (bs) entry.bootServer = bs;
       offers.push(entry);
     }
@@ -71,7 +72,7 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
       if (!o) continue;
       const entry: ClientJson['offers'][number] = { server: o.server, kind: 'boot-server-ack', frame: o.frame };
       if (o.bootFile) entry.bootFile = printableName(o.bootFile);
-      if (o.siaddr !== '0.0.0.0') entry.bootServer = o.siaddr;
+      if (o.siaddr !== ZERO_IP) entry.bootServer = o.siaddr;
       offers.push(entry);
     }
   }

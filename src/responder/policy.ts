@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
+import { DhcpOptionCode } from '../decode/dhcp/constants.js';
 
 /** Names accepted by --boot for the IANA "Processor Architecture Types" (RFC 4578 2.1, IANA registry). */
 export const ARCH_NAMES: Record<string, number[]> = {
@@ -124,7 +125,7 @@ export function isAllowed(m: Machine, cfg: BootPolicyConfig): boolean {
 /** Step 2: the machine behind a request. */
 export function validate(msg: DhcpMessage): Machine {
   const userClassIpxe = (msg.userClass ?? []).some((u) => u === 'iPXE');
-  const hasIpxeEncap = msg.options.some((o) => o.code === 175);
+  const hasIpxeEncap = msg.options.some((o) => o.code === DhcpOptionCode.IpxeEncap);
   return {
     mac: msg.chaddr.toLowerCase(),
     ...(msg.clientGuid !== undefined ? { guid: msg.clientGuid.toLowerCase() } : {}),

@@ -11,6 +11,7 @@ import { DhcpServer } from './dhcp/server.js';
 import type { NetInterface } from '../net/netif.js';
 import type { BootPolicyConfig, Machine } from './policy.js';
 import { TftpServer, type TftpServerEvent } from './tftp/server.js';
+import { BootpOp, ZERO_IP } from '../decode/dhcp/constants.js';
 
 export interface ServeConfig {
   iface: NetInterface;
@@ -102,7 +103,7 @@ export class Responder {
       if (this.cfg.tftpRoot !== undefined) {
         this.tftp = new TftpServer({
           root: this.cfg.tftpRoot,
-          address: this.cfg.restrictToSubnet ? this.cfg.iface.address : '0.0.0.0',
+          address: this.cfg.restrictToSubnet ? this.cfg.iface.address : ZERO_IP,
           port: this.cfg.ports?.tftp ?? 69,
           mtu: this.cfg.iface.mtu,
           ...(this.cfg.tftpDeadlineMs !== undefined ? { deadlineMs: this.cfg.tftpDeadlineMs } : {}),
@@ -126,11 +127,11 @@ export class Responder {
       const src = dir === 'in' ? remote : local;
       // A request on a wildcard socket: DHCP ones are the clients' broadcasts; TFTP ones were sent to us.
       const wildcardDst = kind === 'dhcp' ? '255.255.255.255' : this.cfg.iface.address;
-      const dst = dir === 'in' ? { address: local.address === '0.0.0.0' ? wildcardDst : local.address, port: local.port } : remote;
+      const dst = dir === 'in' ? { address: local.address === ZERO_IP ? wildcardDst : local.address, port: local.port } : remote;
       const meta = {
         frame: ++this.frame,
         ts: Date.now() / 1000,
-        src: src.address === '0.0.0.0' && dir === 'out' ? this.cfg.iface.address : src.address,
+        src: src.address === ZERO_IP && dir === 'out' ? this.cfg.iface.address : src.address,
         sport: src.port,
         dst: dst.address,
         dport: dst.port,
@@ -149,8 +150,8 @@ export class Responder {
   /** Which MAC uses which address: from the clients' own REQUESTs (option 50 / ciaddr), also in proxy mode. */
   private learn(payload: Uint8Array): void {
     const msg = decodeDhcp(payload);
-    if (msg.op !== 1) return;
-    const ip = msg.requestedIp ?? (msg.ciaddr !== '0.0.0.0' ? msg.ciaddr : undefined);
+    if (msg.op !== BootpOp.Request) return;
+    const ip = msg.requestedIp ?? (msg.ciaddr !== ZERO_IP ? msg.ciaddr : undefined);
     if (ip === undefined) return;
     const mac = msg.chaddr.toLowerCase();
     this.macByIp.set(ip, mac);
@@ -175,7 +176,7 @@ export class Responder {
       if (knownMac) c.mac = knownMac;
       this.clients.set(id, c);
     }
-    if (ip !== undefined && ip !== '0.0.0.0' && ip !== '255.255.255.255') {
+    if (ip !== undefined && ip !== ZERO_IP && ip !== '255.255.255.255') {
       c.ip = ip;
       if (knownMac) this.macByIp.set(ip, knownMac);
     }

@@ -8,6 +8,7 @@ import type { DhcpMessage, DhcpOption } from './types.js';
 import { ByteWriter, formatIpv4, formatMac, HEX_DIGIT_CODES, latin1Text, RecentText } from '../bytes.js';
 import { decodeBsdp, isBsdpVendorClass } from './bsdp.js';
 import { decodeIpxeEncap, decodePxeVendor, decodeRelayAgent, fromHex, latin1Bytes, toHex } from './suboptions.js';
+import { DhcpOptionCode, ZERO_IP } from './constants.js';
 
 /** Fixed BOOTP header: op..file (RFC 951), then the 4-byte magic cookie (RFC 2131 §3). */
 export const BOOTP_HEADER_LENGTH = 236;
@@ -82,11 +83,11 @@ function parseOptionRegion(
   const inOptionsArea = area === 'options';
   while (p < end) {
     const code = b[p] as number;
-    if (code === 0) {
+    if (code === DhcpOptionCode.Pad) {
       p++;
       continue;
     }
-    if (code === 255) return 'end';
+    if (code === DhcpOptionCode.End) return 'end';
     const len = p + 1 < end ? (b[p + 1] as number) : -1;
     if (len < 0 || p + 2 + len > end) {
       anomalies.push(`option ${code} runs past the end`);
@@ -201,7 +202,7 @@ function fillShortcuts(m: DhcpMessage): void {
     const o = options[i] as DhcpOption;
     if (seenCodes[o.code] !== 0) repeated = true;
     seenCodes[o.code] = 1;
-    if (o.code === 60) vendor = o.data;
+    if (o.code === DhcpOptionCode.VendorClass) vendor = o.data;
   }
   for (let i = 0; i < options.length; i++) seenCodes[(options[i] as DhcpOption).code] = 0;
   if (repeated) {
@@ -223,29 +224,29 @@ function fillShortcuts(m: DhcpMessage): void {
 function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
   const a = m.anomalies;
   switch (code) {
-    case 1:
-      if (fixed(d, 1, 4, a)) m.subnetMask = formatIpv4(d);
+    case DhcpOptionCode.SubnetMask:
+      if (fixed(d, code, 4, a)) m.subnetMask = formatIpv4(d);
       break;
-    case 3: {
-      const l = ipList(d, 3, a);
+    case DhcpOptionCode.Routers: {
+      const l = ipList(d, code, a);
       if (l) m.routers = l;
       break;
     }
-    case 6: {
-      const l = ipList(d, 6, a);
+    case DhcpOptionCode.DnsServers: {
+      const l = ipList(d, code, a);
       if (l) m.dnsServers = l;
       break;
     }
-    case 12:
+    case DhcpOptionCode.Hostname:
       m.hostname = optionText(d);
       break;
-    case 15:
+    case DhcpOptionCode.DomainName:
       m.domainName = optionText(d);
       break;
-    case 28:
-      if (fixed(d, 28, 4, a)) m.broadcastAddress = formatIpv4(d);
+    case DhcpOptionCode.BroadcastAddress:
+      if (fixed(d, code, 4, a)) m.broadcastAddress = formatIpv4(d);
       break;
-    case 43: {
+    case DhcpOptionCode.VendorSpecific: {
       // PXE sub-options when this packet says PXEClient; without option 60 (proxy ACKs on 4011
       // often omit it) only when the bytes parse cleanly as PXE sub-options.
       // Apple NetBoot: BSDP sub-options (src/decode/dhcp/bsdp.ts) when option 60 says AAPLBSDPC.
@@ -259,51 +260,51 @@ function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
       else m.vendorSpecificHex = toHex(d);
       break;
     }
-    case 50:
-      if (fixed(d, 50, 4, a)) m.requestedIp = formatIpv4(d);
+    case DhcpOptionCode.RequestedIp:
+      if (fixed(d, code, 4, a)) m.requestedIp = formatIpv4(d);
       break;
-    case 51:
-      if (fixed(d, 51, 4, a)) m.leaseTime = u32(d);
+    case DhcpOptionCode.LeaseTime:
+      if (fixed(d, code, 4, a)) m.leaseTime = u32(d);
       break;
-    case 52:
-      if (fixed(d, 52, 1, a)) m.overload = d[0] as number;
+    case DhcpOptionCode.Overload:
+      if (fixed(d, code, 1, a)) m.overload = d[0] as number;
       break;
-    case 53:
-      if (fixed(d, 53, 1, a)) m.messageType = d[0] as number;
+    case DhcpOptionCode.MessageType:
+      if (fixed(d, code, 1, a)) m.messageType = d[0] as number;
       break;
-    case 54:
-      if (fixed(d, 54, 4, a)) m.serverId = formatIpv4(d);
+    case DhcpOptionCode.ServerId:
+      if (fixed(d, code, 4, a)) m.serverId = formatIpv4(d);
       break;
-    case 55: {
+    case DhcpOptionCode.ParamRequestList: {
       const codes = new Array<number>(d.length);
       for (let i = 0; i < d.length; i++) codes[i] = d[i] as number;
       m.paramRequestList = codes;
       break;
     }
-    case 57:
-      if (fixed(d, 57, 2, a)) m.maxMessageSize = ((d[0] as number) << 8) | (d[1] as number);
+    case DhcpOptionCode.MaxMessageSize:
+      if (fixed(d, code, 2, a)) m.maxMessageSize = ((d[0] as number) << 8) | (d[1] as number);
       break;
-    case 61:
+    case DhcpOptionCode.ClientId:
       m.clientId = toHex(d);
       break;
-    case 66:
+    case DhcpOptionCode.TftpServer:
       m.tftpServer = optionText(d);
       break;
-    case 67:
+    case DhcpOptionCode.BootFile:
       m.bootFile = optionText(d);
       m.bootFileNulTerminated = d.length > 0 && d[d.length - 1] === 0;
       if (!m.bootFileNulTerminated) a.push('option 67 without trailing NUL');
       break;
-    case 77: {
+    case DhcpOptionCode.UserClass: {
       // iPXE sends 77 = "iPXE" raw, not in RFC 3004 form: keep it as one entry.
       const entries = parseRfc3004(d);
       m.userClass = entries ?? [latin1Text(d, 0, d.length)];
       break;
     }
-    case 82:
+    case DhcpOptionCode.RelayAgent:
       m.relayAgent = decodeRelayAgent(d, a);
       break;
-    case 93: {
+    case DhcpOptionCode.ClientArch: {
       if (d.length === 0) {
         a.push('option 93 empty');
         break;
@@ -317,10 +318,10 @@ function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
       m.clientArch = arch;
       break;
     }
-    case 94:
-      if (fixed(d, 94, 3, a)) m.clientNdi = { type: d[0] as number, major: d[1] as number, minor: d[2] as number };
+    case DhcpOptionCode.ClientNdi:
+      if (fixed(d, code, 3, a)) m.clientNdi = { type: d[0] as number, major: d[1] as number, minor: d[2] as number };
       break;
-    case 97:
+    case DhcpOptionCode.ClientGuid:
       // RFC 4578 §2.3: type 0 followed by a 16-byte UUID. Other types are still formatted.
       if (d.length !== 17) {
         a.push(`option 97 length ${d.length} (expected 17)`);
@@ -329,27 +330,27 @@ function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
       if (d[0] !== 0) a.push(`option 97 type ${d[0]} (expected 0)`);
       m.clientGuid = formatGuid(d, 1);
       break;
-    case 150: {
-      const l = ipList(d, 150, a);
+    case DhcpOptionCode.TftpServerAddresses: {
+      const l = ipList(d, code, a);
       if (l) m.tftpServerAddresses = l;
       break;
     }
-    case 175:
+    case DhcpOptionCode.IpxeEncap:
       m.ipxe = decodeIpxeEncap(d, a);
       break;
-    case 208:
+    case DhcpOptionCode.PxelinuxMagic:
       // RFC 5071 §4: the magic is F1:00:74:7E.
       (m.pxelinux ??= {}).magic = d.length === 4 && u32(d) === 0xf100747e;
       if (!m.pxelinux.magic) a.push('option 208 bad PXELINUX magic');
       break;
-    case 209:
+    case DhcpOptionCode.PxelinuxConfigFile:
       (m.pxelinux ??= {}).configFile = optionText(d);
       break;
-    case 210:
+    case DhcpOptionCode.PxelinuxPathPrefix:
       (m.pxelinux ??= {}).pathPrefix = optionText(d);
       break;
-    case 211:
-      if (fixed(d, 211, 4, a)) (m.pxelinux ??= {}).rebootTime = u32(d);
+    case DhcpOptionCode.PxelinuxRebootTime:
+      if (fixed(d, code, 4, a)) (m.pxelinux ??= {}).rebootTime = u32(d);
       break;
   }
 }
@@ -389,10 +390,10 @@ export function decodeDhcp(buf: Uint8Array): DhcpMessage {
     xid: n >= 8 ? u32(b, 4) : 0,
     secs: n >= 10 ? ((b[8] as number) << 8) | (b[9] as number) : 0,
     flags: n >= 12 ? ((b[10] as number) << 8) | (b[11] as number) : 0,
-    ciaddr: n >= 16 ? formatIpv4(b, 12) : '0.0.0.0',
-    yiaddr: n >= 20 ? formatIpv4(b, 16) : '0.0.0.0',
-    siaddr: n >= 24 ? formatIpv4(b, 20) : '0.0.0.0',
-    giaddr: n >= 28 ? formatIpv4(b, 24) : '0.0.0.0',
+    ciaddr: n >= 16 ? formatIpv4(b, 12) : ZERO_IP,
+    yiaddr: n >= 20 ? formatIpv4(b, 16) : ZERO_IP,
+    siaddr: n >= 24 ? formatIpv4(b, 20) : ZERO_IP,
+    giaddr: n >= 28 ? formatIpv4(b, 24) : ZERO_IP,
     chaddr: '',
     sname: '',
     file: '',
@@ -431,7 +432,7 @@ export function decodeDhcp(buf: Uint8Array): DhcpMessage {
     let overload = 0;
     for (let i = 0; i < options.length; i++) {
       const o = options[i] as DhcpOption;
-      if (o.code === 52 && o.data.length === 1) overload = o.data[0] as number;
+      if (o.code === DhcpOptionCode.Overload && o.data.length === 1) overload = o.data[0] as number;
     }
     const fileHoldsOptions = (overload & 1) !== 0 && n >= FILE_OFFSET + FILE_LENGTH;
     const snameHoldsOptions = (overload & 2) !== 0 && n >= SNAME_OFFSET + SNAME_LENGTH;
@@ -464,7 +465,7 @@ function macBytes(chaddr: string): Uint8Array {
 /** Writes options with RFC 3396 splitting: data over 255 bytes becomes several options of the same code. */
 function writeOptions(w: ByteWriter, options: DhcpOption[]): void {
   for (const o of options) {
-    if (o.code === 0 || o.code === 255) throw new Error(`option ${o.code} is pad/end and carries no data`);
+    if (o.code === DhcpOptionCode.Pad || o.code === DhcpOptionCode.End) throw new Error(`option ${o.code} is pad/end and carries no data`);
     if (o.data.length === 0) {
       w.u8(o.code).u8(0);
       continue;
@@ -511,10 +512,10 @@ export function encodeDhcp(msg: DhcpMessageInit, w: ByteWriter = new ByteWriter(
     .u32(msg.xid >>> 0)
     .u16(msg.secs ?? 0)
     .u16(msg.flags ?? 0)
-    .ipv4(msg.ciaddr ?? '0.0.0.0')
-    .ipv4(msg.yiaddr ?? '0.0.0.0')
-    .ipv4(msg.siaddr ?? '0.0.0.0')
-    .ipv4(msg.giaddr ?? '0.0.0.0')
+    .ipv4(msg.ciaddr ?? ZERO_IP)
+    .ipv4(msg.yiaddr ?? ZERO_IP)
+    .ipv4(msg.siaddr ?? ZERO_IP)
+    .ipv4(msg.giaddr ?? ZERO_IP)
     .bytes(chaddr)
     .zeros(16 - chaddr.length);
 
@@ -529,7 +530,7 @@ export function encodeDhcp(msg: DhcpMessageInit, w: ByteWriter = new ByteWriter(
   // Option 52 in the options area decides, as on decode: an overloaded field is written in option
   // form even when it carries no option (END + pad), so decode(encode(x)) sees what x saw.
   let overload = 0;
-  for (const o of inMain) if (o.code === 52 && o.data.length === 1) overload = o.data[0] as number;
+  for (const o of inMain) if (o.code === DhcpOptionCode.Overload && o.data.length === 1) overload = o.data[0] as number;
   if ((inFile.length > 0 && (overload & 1) === 0) || (inSname.length > 0 && (overload & 2) === 0)) {
     throw new Error('options placed in file/sname need option 52 (overload) in the options area');
   }

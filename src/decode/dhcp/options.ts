@@ -5,6 +5,7 @@
 import type { DhcpOption, PxeVendorOptions, RelayAgentInfo } from './types.js';
 import { ByteWriter } from '../bytes.js';
 import { encodeIpxeEncap, encodePxeVendor, encodeRelayAgent, fromHex, latin1Bytes } from './suboptions.js';
+import { DhcpOptionCode } from './constants.js';
 
 function opt(code: number, data: Uint8Array): DhcpOption {
   return { code, data };
@@ -34,75 +35,75 @@ function guidBytes(guid: string | Uint8Array): Uint8Array {
 /** Builders returning one DhcpOption each; strings are written byte-per-char (latin1). */
 export const dhcpOpt = {
   raw: (code: number, data: Uint8Array | string): DhcpOption => opt(code, typeof data === 'string' ? fromHex(data) : data.slice()),
-  subnetMask: (mask: string): DhcpOption => opt(1, ipBytes([mask])),
-  routers: (addrs: string[]): DhcpOption => opt(3, ipBytes(addrs)),
-  dnsServers: (addrs: string[]): DhcpOption => opt(6, ipBytes(addrs)),
-  hostname: (name: string): DhcpOption => opt(12, latin1Bytes(name)),
-  domainName: (name: string): DhcpOption => opt(15, latin1Bytes(name)),
-  broadcastAddress: (addr: string): DhcpOption => opt(28, ipBytes([addr])),
+  subnetMask: (mask: string): DhcpOption => opt(DhcpOptionCode.SubnetMask, ipBytes([mask])),
+  routers: (addrs: string[]): DhcpOption => opt(DhcpOptionCode.Routers, ipBytes(addrs)),
+  dnsServers: (addrs: string[]): DhcpOption => opt(DhcpOptionCode.DnsServers, ipBytes(addrs)),
+  hostname: (name: string): DhcpOption => opt(DhcpOptionCode.Hostname, latin1Bytes(name)),
+  domainName: (name: string): DhcpOption => opt(DhcpOptionCode.DomainName, latin1Bytes(name)),
+  broadcastAddress: (addr: string): DhcpOption => opt(DhcpOptionCode.BroadcastAddress, ipBytes([addr])),
   /** 43: PXE sub-options (encoded with a closing END, as PXE servers send them). */
-  pxeVendor: (pxe: PxeVendorOptions): DhcpOption => opt(43, encodePxeVendor(pxe)),
-  vendorSpecific: (data: Uint8Array | string): DhcpOption => opt(43, typeof data === 'string' ? fromHex(data) : data.slice()),
-  requestedIp: (addr: string): DhcpOption => opt(50, ipBytes([addr])),
-  leaseTime: (seconds: number): DhcpOption => opt(51, uint(seconds, 4)),
+  pxeVendor: (pxe: PxeVendorOptions): DhcpOption => opt(DhcpOptionCode.VendorSpecific, encodePxeVendor(pxe)),
+  vendorSpecific: (data: Uint8Array | string): DhcpOption => opt(DhcpOptionCode.VendorSpecific, typeof data === 'string' ? fromHex(data) : data.slice()),
+  requestedIp: (addr: string): DhcpOption => opt(DhcpOptionCode.RequestedIp, ipBytes([addr])),
+  leaseTime: (seconds: number): DhcpOption => opt(DhcpOptionCode.LeaseTime, uint(seconds, 4)),
   /** 52: 1 = file holds options, 2 = sname, 3 = both. */
-  overload: (value: number): DhcpOption => opt(52, uint(value, 1)),
-  messageType: (type: number): DhcpOption => opt(53, uint(type, 1)),
-  serverId: (addr: string): DhcpOption => opt(54, ipBytes([addr])),
-  paramRequestList: (codes: number[]): DhcpOption => opt(55, Uint8Array.from(codes)),
-  message: (text: string): DhcpOption => opt(56, latin1Bytes(text)),
-  maxMessageSize: (size: number): DhcpOption => opt(57, uint(size, 2)),
-  renewalTime: (seconds: number): DhcpOption => opt(58, uint(seconds, 4)),
-  rebindingTime: (seconds: number): DhcpOption => opt(59, uint(seconds, 4)),
-  vendorClass: (s: string): DhcpOption => opt(60, latin1Bytes(s)),
+  overload: (value: number): DhcpOption => opt(DhcpOptionCode.Overload, uint(value, 1)),
+  messageType: (type: number): DhcpOption => opt(DhcpOptionCode.MessageType, uint(type, 1)),
+  serverId: (addr: string): DhcpOption => opt(DhcpOptionCode.ServerId, ipBytes([addr])),
+  paramRequestList: (codes: number[]): DhcpOption => opt(DhcpOptionCode.ParamRequestList, Uint8Array.from(codes)),
+  message: (text: string): DhcpOption => opt(DhcpOptionCode.Message, latin1Bytes(text)),
+  maxMessageSize: (size: number): DhcpOption => opt(DhcpOptionCode.MaxMessageSize, uint(size, 2)),
+  renewalTime: (seconds: number): DhcpOption => opt(DhcpOptionCode.RenewalTime, uint(seconds, 4)),
+  rebindingTime: (seconds: number): DhcpOption => opt(DhcpOptionCode.RebindingTime, uint(seconds, 4)),
+  vendorClass: (s: string): DhcpOption => opt(DhcpOptionCode.VendorClass, latin1Bytes(s)),
   /** 61 as hex ("01:aa:bb:..") or bytes. */
-  clientId: (id: string | Uint8Array): DhcpOption => opt(61, typeof id === 'string' ? fromHex(id) : id.slice()),
-  tftpServer: (name: string): DhcpOption => opt(66, latin1Bytes(name)),
+  clientId: (id: string | Uint8Array): DhcpOption => opt(DhcpOptionCode.ClientId, typeof id === 'string' ? fromHex(id) : id.slice()),
+  tftpServer: (name: string): DhcpOption => opt(DhcpOptionCode.TftpServer, latin1Bytes(name)),
   /**
    * 67 with a trailing NUL: RFC 2132 says it SHOULD NOT be there, but old PXE ROMs copy the option
    * without a length and need it, and every receiver copes with it (pxe-failures.md, failure 12).
    */
   bootFile: (name: string, nulTerminated = true): DhcpOption => {
     const b = latin1Bytes(name);
-    if (!nulTerminated) return opt(67, b);
+    if (!nulTerminated) return opt(DhcpOptionCode.BootFile, b);
     const d = new Uint8Array(b.length + 1);
     d.set(b);
-    return opt(67, d);
+    return opt(DhcpOptionCode.BootFile, d);
   },
   /** 77 in RFC 3004 form (length-prefixed entries), or `raw` as iPXE sends "iPXE". */
   userClass: (entries: string[], raw = false): DhcpOption => {
-    if (raw) return opt(77, latin1Bytes(entries.join('')));
+    if (raw) return opt(DhcpOptionCode.UserClass, latin1Bytes(entries.join('')));
     const w = new ByteWriter(32);
     for (const e of entries) {
       const b = latin1Bytes(e);
       if (b.length === 0 || b.length > 255) throw new Error('user class entry must be 1..255 bytes');
       w.u8(b.length).bytes(b);
     }
-    return opt(77, w.result().slice());
+    return opt(DhcpOptionCode.UserClass, w.result().slice());
   },
-  relayAgent: (info: RelayAgentInfo): DhcpOption => opt(82, encodeRelayAgent(info)),
+  relayAgent: (info: RelayAgentInfo): DhcpOption => opt(DhcpOptionCode.RelayAgent, encodeRelayAgent(info)),
   /** 93: one or more 16-bit architecture types (RFC 4578 §2.1). */
   clientArch: (types: number[]): DhcpOption => {
     const w = new ByteWriter(2 * types.length);
     for (const t of types) w.u16(t);
-    return opt(93, w.result().slice());
+    return opt(DhcpOptionCode.ClientArch, w.result().slice());
   },
   /** 94: type (1 = UNDI), major, minor (RFC 4578 §2.2). */
-  clientNdi: (type: number, major: number, minor: number): DhcpOption => opt(94, Uint8Array.from([type, major, minor])),
+  clientNdi: (type: number, major: number, minor: number): DhcpOption => opt(DhcpOptionCode.ClientNdi, Uint8Array.from([type, major, minor])),
   /** 97: type 0 + 16-byte UUID, in wire order (RFC 4578 §2.3). */
   clientGuid: (guid: string | Uint8Array): DhcpOption => {
     const d = new Uint8Array(17);
     d.set(guidBytes(guid), 1);
-    return opt(97, d);
+    return opt(DhcpOptionCode.ClientGuid, d);
   },
-  tftpServerAddresses: (addrs: string[]): DhcpOption => opt(150, ipBytes(addrs)),
+  tftpServerAddresses: (addrs: string[]): DhcpOption => opt(DhcpOptionCode.TftpServerAddresses, ipBytes(addrs)),
   /** 175: iPXE encapsulated sub-options (code + hex, as decoded, or raw bytes). */
-  ipxe: (subs: { code: number; hex?: string; data?: Uint8Array }[]): DhcpOption => opt(175, encodeIpxeEncap(subs)),
+  ipxe: (subs: { code: number; hex?: string; data?: Uint8Array }[]): DhcpOption => opt(DhcpOptionCode.IpxeEncap, encodeIpxeEncap(subs)),
   /** 208: PXELINUX magic F1:00:74:7E (RFC 5071 §4). */
-  pxelinuxMagic: (): DhcpOption => opt(208, Uint8Array.from([0xf1, 0x00, 0x74, 0x7e])),
-  pxelinuxConfigFile: (path: string): DhcpOption => opt(209, latin1Bytes(path)),
-  pxelinuxPathPrefix: (prefix: string): DhcpOption => opt(210, latin1Bytes(prefix)),
-  pxelinuxRebootTime: (seconds: number): DhcpOption => opt(211, uint(seconds, 4)),
+  pxelinuxMagic: (): DhcpOption => opt(DhcpOptionCode.PxelinuxMagic, Uint8Array.from([0xf1, 0x00, 0x74, 0x7e])),
+  pxelinuxConfigFile: (path: string): DhcpOption => opt(DhcpOptionCode.PxelinuxConfigFile, latin1Bytes(path)),
+  pxelinuxPathPrefix: (prefix: string): DhcpOption => opt(DhcpOptionCode.PxelinuxPathPrefix, latin1Bytes(prefix)),
+  pxelinuxRebootTime: (seconds: number): DhcpOption => opt(DhcpOptionCode.PxelinuxRebootTime, uint(seconds, 4)),
 };
 
 const OPTION_NAMES: Record<number, string> = {

@@ -120,14 +120,3 @@ export interface DhcpMessage {
   ipxe?: { code: number; hex: string }[];
   pxelinux?: { magic?: boolean; configFile?: string; pathPrefix?: string; rebootTime?: number }; // 208-211
 }
-
-export const DhcpMessageType = {
-  Discover: 1,
-  Offer: 2,
-  Request: 3,
-  Decline: 4,
-  Ack: 5,
-  Nak: 6,
-  Release: 7,
-  Inform: 8,
-} as const;

@@ -5,6 +5,7 @@
  */
 import type { TftpAck, TftpData, TftpError, TftpOack, TftpPacket, TftpRequest } from './types.js';
 import { ByteWriter, latin1String } from '../bytes.js';
+import { TftpOpcode } from './constants.js';
 
 const KNOWN_MODES = new Set(['netascii', 'octet', 'mail']);
 
@@ -80,8 +81,8 @@ export function decodeTftp(buf: Uint8Array): TftpPacket | null {
   const opcode = u16(buf, 0);
   const anomalies: string[] = [];
   switch (opcode) {
-    case 1:
-    case 2: {
+    case TftpOpcode.Rrq:
+    case TftpOpcode.Wrq: {
       const file = zString(buf, 2);
       if (!file.terminated) {
         anomalies.push('filename not NUL-terminated');
@@ -95,17 +96,17 @@ export function decodeTftp(buf: Uint8Array): TftpPacket | null {
       const options = parseOptions(buf, mode.next, anomalies);
       return { opcode, filename: file.text, mode: mode.text, options, anomalies };
     }
-    case 3:
+    case TftpOpcode.Data:
       return { opcode, block: u16(buf, 2), length: buf.length - 4, payload: buf.subarray(4), anomalies };
-    case 4:
+    case TftpOpcode.Ack:
       if (buf.length > 4) anomalies.push('trailing bytes after ACK');
       return { opcode, block: u16(buf, 2), anomalies };
-    case 5: {
+    case TftpOpcode.Error: {
       const msg = zString(buf, 4);
       if (!msg.terminated) anomalies.push('error message not NUL-terminated');
       return { opcode, errorCode: u16(buf, 2), errorMessage: msg.text, anomalies };
     }
-    case 6:
+    case TftpOpcode.Oack:
       return { opcode, options: parseOptions(buf, 2, anomalies), anomalies };
     default:
       return null;
@@ -137,23 +138,23 @@ export function encodeTftp(p: TftpPacketInit, w: ByteWriter = new ByteWriter(64)
   const start = w.pos;
   w.u16(p.opcode);
   switch (p.opcode) {
-    case 1:
-    case 2:
+    case TftpOpcode.Rrq:
+    case TftpOpcode.Wrq:
       zWrite(w, p.filename);
       zWrite(w, p.mode ?? 'octet');
       writeOptions(w, p.options);
       break;
-    case 3:
+    case TftpOpcode.Data:
       w.u16(p.block).bytes(p.payload);
       break;
-    case 4:
+    case TftpOpcode.Ack:
       w.u16(p.block);
       break;
-    case 5:
+    case TftpOpcode.Error:
       w.u16(p.errorCode);
       zWrite(w, p.errorMessage);
       break;
-    case 6:
+    case TftpOpcode.Oack:
       writeOptions(w, p.options);
       break;
   }

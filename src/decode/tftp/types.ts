@@ -1,9 +1,9 @@
 /** TFTP packets (RFC 1350) with RFC 2347 options. */
 
-export const TftpOpcode = { Rrq: 1, Wrq: 2, Data: 3, Ack: 4, Error: 5, Oack: 6 } as const;
+import type { TftpOpcode } from './constants.js';
 
 export interface TftpRequest {
-  opcode: 1 | 2;
+  opcode: typeof TftpOpcode.Rrq | typeof TftpOpcode.Wrq;
   filename: string; // latin1, exactly as on the wire (garbage bytes kept)
   mode: string;
   /** Options in wire order, names lowercased; values as strings. */
@@ -11,7 +11,7 @@ export interface TftpRequest {
   anomalies: string[];
 }
 export interface TftpData {
-  opcode: 3;
+  opcode: typeof TftpOpcode.Data;
   block: number;
   /** Payload length in bytes. */
   length: number;
@@ -20,18 +20,18 @@ export interface TftpData {
   anomalies: string[];
 }
 export interface TftpAck {
-  opcode: 4;
+  opcode: typeof TftpOpcode.Ack;
   block: number;
   anomalies: string[];
 }
 export interface TftpError {
-  opcode: 5;
+  opcode: typeof TftpOpcode.Error;
   errorCode: number;
   errorMessage: string;
   anomalies: string[];
 }
 export interface TftpOack {
-  opcode: 6;
+  opcode: typeof TftpOpcode.Oack;
   options: Record<string, string>;
   anomalies: string[];
 }

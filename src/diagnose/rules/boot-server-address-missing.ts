@@ -2,6 +2,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { bootedAfter, bootReplies, pxeAttempts } from '../helpers.js';
+import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /** Catalog #8 / lab pitfall 10: 66/67 without siaddr; iPXE and many ROMs use only siaddr (next-server). */
 export const bootServerAddressMissingRule: Rule = {
@@ -12,7 +13,7 @@ export const bootServerAddressMissingRule: Rule = {
     for (const a of pxeAttempts(c)) {
       const replies = bootReplies(a);
       for (const r of replies) {
-        if (!r.bootFile || r.siaddr !== '0.0.0.0' || seen.has(r.server)) continue;
+        if (!r.bootFile || r.siaddr !== ZERO_IP || seen.has(r.server)) continue;
         // A proxy's own 4011 answer without siaddr still names the server by its source; only flag DHCP/proxy offers.
         seen.add(r.server);
         const fetched = a.transfers.length > 0;

@@ -2,6 +2,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { dhcpPhaseMessage, flatMap, pxeAttempts } from '../helpers.js';
+import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /**
  * KB 259670 / catalog #5, #7: the address offer carries option 60 "PXEClient" without option 43, so
@@ -40,7 +41,7 @@ export const option60OnDhcpServerRule: Rule = {
               severity: 'warning',
               frames,
               title: `DHCP server ${o.server} sends option 60 "PXEClient" in its address offer`,
-              cause: `Option 60 "${o.vendorClass}" without PXE option 43 in an address offer makes UEFI (EDK2) clients ask ${o.siaddr !== '0.0.0.0' ? o.siaddr : o.server} on UDP 4011 for boot information; this client did not, but UEFI machines will, and fail with PXE-E55 if nothing answers there.`,
+              cause: `Option 60 "${o.vendorClass}" without PXE option 43 in an address offer makes UEFI (EDK2) clients ask ${o.siaddr !== ZERO_IP ? o.siaddr : o.server} on UDP 4011 for boot information; this client did not, but UEFI machines will, and fail with PXE-E55 if nothing answers there.`,
               fix: 'Remove option 60 from the DHCP scope unless this host runs a PXE/BINL service on UDP 4011.',
               ts: o.ts,
             }),

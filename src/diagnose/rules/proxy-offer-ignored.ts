@@ -2,6 +2,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { addressReplies, bootedAfter, flatMap, proxyOffers, pxeAttempts } from '../helpers.js';
+import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /**
  * Catalog #6 / #20: the client got a valid proxy offer (and an address offer), yet never uses it:
@@ -19,7 +20,7 @@ export const proxyOfferIgnoredRule: Rule = {
       if (a.transfers.length > 0 || a.proxyRequests.length > 0) continue;
       const first = proxies[0]!;
       const rediscover = flatMap(a.discovers, (d) => d.repeatFrames.filter((_, i) => (d.repeatTimes[i] ?? 0) > first.ts + 0.5));
-      const bound = a.acks.some((r) => r.yiaddr !== '0.0.0.0');
+      const bound = a.acks.some((r) => r.yiaddr !== ZERO_IP);
       const lastSeen = Math.max(a.lastTs, c.lastTs);
       // Bound and silent: only a verdict once the client moved on (a new round) or stayed silent for
       // 20 s (iPXE may wait ~16 s for IPv6 router advertisements before it fetches anything).

@@ -2,6 +2,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { bootedAfter, dhcpPhaseMessage, pxeAttempts } from '../helpers.js';
+import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /** Catalog takeaway 8: EDK2 and iPXE honour a yiaddr-0 offer only with option 60 "PXEClient". */
 export const proxyOfferMissingOption60Rule: Rule = {
@@ -12,7 +13,7 @@ export const proxyOfferMissingOption60Rule: Rule = {
     for (const a of pxeAttempts(c)) {
       for (const o of a.offers) {
         if (o.kind !== 'proxy-no-option60' || seen.has(o.server)) continue;
-        if (!o.bootFile && o.siaddr === '0.0.0.0' && !o.hasPxeOptions) continue;
+        if (!o.bootFile && o.siaddr === ZERO_IP && !o.hasPxeOptions) continue;
         seen.add(o.server);
         const booted = bootedAfter(c, a);
         out.push(

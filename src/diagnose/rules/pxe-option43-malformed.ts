@@ -2,6 +2,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { bootedAfter, bootReplies, dhcpPhaseMessage, isEdk2PxeClient, pxeAttempts } from '../helpers.js';
+import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /**
  * Catalog #39: option 43 in a PXEClient reply that does not parse as PXE sub-options (typically the
@@ -28,7 +29,7 @@ export const pxeOption43MalformedRule: Rule = {
             title: `Option 43 from ${r.server} is not valid PXE sub-options (${problems[0]})`,
             cause: `The reply says "PXEClient" (option 60), so the firmware reads option 43 as PXE sub-options (code, length, value), but it does not parse: ${problems.join('; ')}. A hex string entered as text (e.g. "060108" typed into an ISC/Kea text option) is the usual cause. ${
               isEdk2PxeClient(c)
-                ? `EDK2 then takes the reply for one without PXE options (a BINL offer): it does not use the boot file in it but asks ${r.siaddr !== '0.0.0.0' ? r.siaddr : r.server} on UDP 4011 for one instead.`
+                ? `EDK2 then takes the reply for one without PXE options (a BINL offer): it does not use the boot file in it but asks ${r.siaddr !== ZERO_IP ? r.siaddr : r.server} on UDP 4011 for one instead.`
                 : 'The firmware then ignores the boot menu and discovery control it was meant to carry.'
             }`,
             fix: 'Encode option 43 as binary sub-options (ISC: option space PXE with "option PXE.discovery-control 8;", or colon-separated hex 06:01:08:ff; dnsmasq builds it from pxe-service/dhcp-option=vendor:PXEClient,...).',

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { addressReplies, flatMap, hasBootInfo, pxeAttempts } from '../helpers.js';
+import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /** Catalog #24: relayed DHCP, the address comes back through the relay, no proxy/boot offer does. */
 export const relayMissingPxeHelperRule: Rule = {
@@ -11,7 +12,7 @@ export const relayMissingPxeHelperRule: Rule = {
     const addr = flatMap(pxe, addressReplies);
     if (addr.length === 0) return [];
     if (pxe.some(hasBootInfo)) return [];
-    const relays = [...new Set(addr.map((r) => r.giaddr).filter((g) => g !== '0.0.0.0'))];
+    const relays = [...new Set(addr.map((r) => r.giaddr).filter((g) => g !== ZERO_IP))];
     return [
       finding(this.id, c, ctx, {
         severity: 'error',

@@ -14,10 +14,12 @@
  */
 import type { DhcpMessageInit } from '../../decode/dhcp/codec.js';
 import { dhcpOpt } from '../../decode/dhcp/options.js';
-import { DhcpMessageType, type DhcpMessage, type DhcpOption } from '../../decode/dhcp/types.js';
+import type { DhcpMessage, DhcpOption } from '../../decode/dhcp/types.js';
+import { DhcpMessageType, DhcpOptionCode } from '../../decode/dhcp/constants.js';
 import { ipToInt, sameSubnet } from '../../net/netif.js';
 import { bootFor, isAllowed, isEfiArch, isPxeClient, validate, type BootPolicyConfig, type Machine } from '../policy.js';
 import type { LeasePool } from './leases.js';
+import { BootpOp, ZERO_IP } from '../../decode/dhcp/constants.js';
 
 export const DHCP_SERVER_PORT = 67;
 export const DHCP_CLIENT_PORT = 68;
@@ -67,14 +69,14 @@ export interface Decision {
 
 /** Option 97 echoed as the client sent it (PXE 2.1: the server returns the client's UUID). */
 function echoGuid(req: DhcpMessage): DhcpOption[] {
-  const o = req.options.find((x) => x.code === 97);
+  const o = req.options.find((x) => x.code === DhcpOptionCode.ClientGuid);
   return o ? [{ code: 97, data: o.data }] : [];
 }
 
 /** RFC 2131 4.1: where a server reply goes. */
 export function replyDestination(req: DhcpMessage, nak: boolean): Endpoint {
-  if (req.giaddr !== '0.0.0.0') return { address: req.giaddr, port: DHCP_SERVER_PORT };
-  if (!nak && req.ciaddr !== '0.0.0.0') return { address: req.ciaddr, port: DHCP_CLIENT_PORT };
+  if (req.giaddr !== ZERO_IP) return { address: req.giaddr, port: DHCP_SERVER_PORT };
+  if (!nak && req.ciaddr !== ZERO_IP) return { address: req.ciaddr, port: DHCP_CLIENT_PORT };
   // Unicast to yiaddr before the client has an address needs an ARP entry we cannot set from
   // a UDP socket; RFC 2131 allows the broadcast instead.
   return { address: '255.255.255.255', port: DHCP_CLIENT_PORT };
@@ -119,9 +121,9 @@ export class DhcpLogic {
 
   /** Handle one request received on port 67 (`port` 67) or 4011. */
   handle(req: DhcpMessage, from: Endpoint, port: number): Decision {
-    if (req.op !== 1 || req.messageType === undefined) return {};
+    if (req.op !== BootpOp.Request || req.messageType === undefined) return {};
     const m = validate(req);
-    if (this.cfg.restrictToSubnet && from.address !== '0.0.0.0' && req.giaddr === '0.0.0.0' && !sameSubnet(from.address, this.cfg.serverIp, this.cfg.netmask)) {
+    if (this.cfg.restrictToSubnet && from.address !== ZERO_IP && req.giaddr === ZERO_IP && !sameSubnet(from.address, this.cfg.serverIp, this.cfg.netmask)) {
       return {};
     }
     // Step 1 (is this for us?): proxyDHCP and the boot server answer PXE clients only, and other
@@ -144,7 +146,7 @@ export class DhcpLogic {
     const binl = isEfiArch(m.arch) && !m.ipxe;
     const options: DhcpOption[] = [dhcpOpt.messageType(DhcpMessageType.Offer), dhcpOpt.serverId(ip), dhcpOpt.vendorClass('PXEClient'), ...echoGuid(req)];
     if (!binl) options.push(dhcpOpt.pxeVendor({ discoveryControl: 8 }), dhcpOpt.tftpServer(ip), dhcpOpt.bootFile(boot.file));
-    const msg = this.header(req, { yiaddr: '0.0.0.0', siaddr: ip, sname: ip, ...(binl ? {} : { file: boot.file }), options });
+    const msg = this.header(req, { yiaddr: ZERO_IP, siaddr: ip, sname: ip, ...(binl ? {} : { file: boot.file }), options });
     return {
       reply: { msg, to: replyDestination(req, false) },
       event: { type: 'offer', shape: binl ? 'proxy-binl' : 'proxy', machine: m, ...(binl ? {} : { file: boot.file }) },
@@ -161,9 +163,9 @@ export class DhcpLogic {
     // PXE 2.1 boot-server ACK echoes the requested boot item (43.71).
     if (req.pxe?.bootItem) options.push(dhcpOpt.pxeVendor({ bootItem: req.pxe.bootItem }));
     options.push(dhcpOpt.tftpServer(ip), dhcpOpt.bootFile(boot.file));
-    const msg = this.header(req, { yiaddr: '0.0.0.0', siaddr: ip, sname: ip, file: boot.file, options });
+    const msg = this.header(req, { yiaddr: ZERO_IP, siaddr: ip, sname: ip, file: boot.file, options });
     // The client already has its address and listens on the port it sent from (4011 for EDK2, 68 for iPXE).
-    const to = from.address === '0.0.0.0' ? { address: '255.255.255.255', port: from.port } : from;
+    const to = from.address === ZERO_IP ? { address: '255.255.255.255', port: from.port } : from;
     return { reply: { msg, to }, event: { type: 'boot-ack', machine: m, file: boot.file, to: `${to.address}:${to.port}` } };
   }
 
@@ -189,8 +191,8 @@ export class DhcpLogic {
 
   private nak(req: DhcpMessage, m: Machine, requested: string, reason: string): Decision {
     const msg = this.header(req, {
-      ciaddr: '0.0.0.0',
-      flags: req.giaddr !== '0.0.0.0' ? BROADCAST_FLAG : req.flags & BROADCAST_FLAG,
+      ciaddr: ZERO_IP,
+      flags: req.giaddr !== ZERO_IP ? BROADCAST_FLAG : req.flags & BROADCAST_FLAG,
       options: [dhcpOpt.messageType(DhcpMessageType.Nak), dhcpOpt.serverId(this.cfg.serverIp), dhcpOpt.message(reason)],
     });
     return { reply: { msg, to: replyDestination(req, true) }, event: { type: 'nak', machine: m, requested, reason } };
@@ -208,7 +210,7 @@ export class DhcpLogic {
     const { pool } = full;
     const inOurNet = (a: string): boolean => sameSubnet(a, this.cfg.serverIp, full.netmask);
     // The pool belongs to our own segment: a client relayed from another subnet must not get it.
-    if (req.giaddr !== '0.0.0.0' && !inOurNet(req.giaddr)) {
+    if (req.giaddr !== ZERO_IP && !inOurNet(req.giaddr)) {
       return { event: { type: 'ignored', machine: m, reason: `relayed from another subnet (giaddr ${req.giaddr}); full DHCP mode leases only on ${this.cfg.serverIp}'s subnet` } };
     }
     switch (req.messageType) {
@@ -235,14 +237,14 @@ export class DhcpLogic {
           return this.nak(req, m, requested, 'requested address was not offered to this client');
         }
         // INIT-REBOOT: option 50, no ciaddr.
-        if (req.requestedIp !== undefined && req.ciaddr === '0.0.0.0') {
+        if (req.requestedIp !== undefined && req.ciaddr === ZERO_IP) {
           const requested = req.requestedIp;
           if (!inOurNet(requested) || !pool.inRange(requested)) return this.nak(req, m, requested, 'requested address is not on this network');
           if (!pool.available(requested, m.mac)) return this.nak(req, m, requested, 'requested address is in use');
           return this.ack(req, m, full, requested);
         }
         // RENEWING / REBINDING: ciaddr filled in, no option 50.
-        if (req.ciaddr !== '0.0.0.0') {
+        if (req.ciaddr !== ZERO_IP) {
           const lease = pool.leaseOf(m.mac);
           if ((lease && lease.address === req.ciaddr) || pool.available(req.ciaddr, m.mac)) return this.ack(req, m, full, req.ciaddr);
           return this.nak(req, m, req.ciaddr, 'address is not leased to this client');
@@ -266,7 +268,7 @@ export class DhcpLogic {
         if (ipToInt(req.ciaddr) === 0) return {};
         const options = this.leaseOptions(full, DhcpMessageType.Ack, false);
         const boot = this.bootFields(req, m, options);
-        const msg = this.header(req, { yiaddr: '0.0.0.0', siaddr: this.cfg.serverIp, ...(boot.file ? { file: boot.file } : {}), options });
+        const msg = this.header(req, { yiaddr: ZERO_IP, siaddr: this.cfg.serverIp, ...(boot.file ? { file: boot.file } : {}), options });
         return { reply: { msg, to: replyDestination(req, false) }, event: { type: 'inform', machine: m } };
       }
       default:

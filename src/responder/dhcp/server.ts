@@ -14,6 +14,7 @@ import { ByteWriter } from '../../decode/bytes.js';
 import { decodeDhcp, encodeDhcp } from '../../decode/dhcp/codec.js';
 import { bindUdp } from '../../net/udp.js';
 import { DHCP_SERVER_PORT, PXE_BOOT_SERVER_PORT, type DhcpLogic, type DhcpServeEvent, type Endpoint } from './logic.js';
+import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
 export interface DhcpServerOptions {
   logic: DhcpLogic;
@@ -62,7 +63,7 @@ export class DhcpServer {
     const bootPort = this.opts.bootServerPort ?? PXE_BOOT_SERVER_PORT;
     try {
       // Another DHCP server holding 0.0.0.0:67 without SO_REUSEADDR makes this fail with EADDRINUSE.
-      const any = await bindSocket(port, '0.0.0.0');
+      const any = await bindSocket(port, ZERO_IP);
       this.sockets.push(any);
       const own = await bindSocket(port, this.opts.serverIp);
       this.sockets.push(own);
@@ -71,7 +72,7 @@ export class DhcpServer {
       this.sockets.push(boot);
       this.bootSocket = boot;
       const local67 = { address: this.opts.serverIp, port };
-      any.on('message', (msg, r) => this.onMessage(msg, r, port, { address: '0.0.0.0', port }));
+      any.on('message', (msg, r) => this.onMessage(msg, r, port, { address: ZERO_IP, port }));
       own.on('message', (msg, r) => this.onMessage(msg, r, port, local67));
       boot.on('message', (msg, r) => this.onMessage(msg, r, bootPort, { address: this.opts.serverIp, port: bootPort }));
     } catch (e) {

@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import { ByteWriter } from '../../decode/bytes.js';
 import { decodeTftp, encodeTftp, type TftpPacketInit } from '../../decode/tftp/codec.js';
 import { TftpRoot } from './safe-path.js';
+import { TftpErrorCode, TftpOpcode } from '../../decode/tftp/constants.js';
+import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /** IPv4 (20) + UDP (8) + TFTP DATA header (4): a block must fit the MTU without IP fragmentation. */
 export const TFTP_DATA_OVERHEAD = 32;
@@ -79,7 +81,7 @@ function toNetascii(data: Buffer): Buffer {
 
 class Transfer {
   private readonly socket: dgram.Socket;
-  private local: Endpoint = { address: '0.0.0.0', port: 0 };
+  private local: Endpoint = { address: ZERO_IP, port: 0 };
   private readonly slots: ByteWriter[];
   private readonly control = new ByteWriter(512);
   /** Absolute (not wrapped) number of the lowest block not yet acknowledged. */
@@ -156,7 +158,7 @@ class Transfer {
   private transmit(): void {
     if (this.done) return;
     if (this.oackPending && this.oack) {
-      this.send(encodeInto(this.control, { opcode: 6, options: this.oack }));
+      this.send(encodeInto(this.control, { opcode: TftpOpcode.Oack, options: this.oack }));
     } else {
       const end = Math.min(this.base + this.windowsize - 1, this.lastBlock);
       const window = this.read(this.base, end);
@@ -168,7 +170,7 @@ class Transfer {
         // Slot reuse is safe: block b's slot is rewritten only for block b + windowsize, which is
         // sent after b was acknowledged, or for a retransmission of b itself (same bytes).
         const w = this.slots[(block - 1) % this.windowsize] as ByteWriter;
-        this.send(encodeInto(w, { opcode: 3, block: block & 0xffff, length: payload.length, payload }));
+        this.send(encodeInto(w, { opcode: TftpOpcode.Data, block: block & 0xffff, length: payload.length, payload }));
       }
       if (end > this.sentUpTo) this.sentUpTo = end;
     }
@@ -224,16 +226,16 @@ class Transfer {
     this.server.opts.onPacket?.('in', this.local, from, msg);
     if (rinfo.address !== this.client.address || rinfo.port !== this.client.port) {
       // RFC 1350 section 4: a packet from a foreign TID gets ERROR 5 and does not disturb the transfer.
-      this.send(encodeInto(this.control, { opcode: 5, errorCode: 5, errorMessage: 'Unknown transfer ID' }), from);
+      this.send(encodeInto(this.control, { opcode: TftpOpcode.Error, errorCode: TftpErrorCode.UnknownTransferId, errorMessage: 'Unknown transfer ID' }), from);
       return;
     }
     const p = decodeTftp(msg);
     if (!p) return;
-    if (p.opcode === 5) {
+    if (p.opcode === TftpOpcode.Error) {
       this.finish('aborted', `client error ${p.errorCode}: ${p.errorMessage}`);
       return;
     }
-    if (p.opcode !== 4) return;
+    if (p.opcode !== TftpOpcode.Ack) return;
     if (this.oackPending) {
       if (p.block === 0) {
         this.oackPending = false;
@@ -258,12 +260,12 @@ class Transfer {
 
   /** Server stopping: tell the client (ERROR 0) instead of leaving it to time out. */
   shutdown(): void {
-    this.finish('aborted', 'server shutting down', encodeInto(this.control, { opcode: 5, errorCode: 0, errorMessage: 'Server shutting down' }));
+    this.finish('aborted', 'server shutting down', encodeInto(this.control, { opcode: TftpOpcode.Error, errorCode: TftpErrorCode.NotDefined, errorMessage: 'Server shutting down' }));
   }
 
   private fail(outcome: 'timeout' | 'deadline' | 'io-error', message: string): void {
     if (this.done) return;
-    this.finish(outcome, message, encodeInto(this.control, { opcode: 5, errorCode: 0, errorMessage: message }));
+    this.finish(outcome, message, encodeInto(this.control, { opcode: TftpOpcode.Error, errorCode: TftpErrorCode.NotDefined, errorMessage: message }));
   }
 
   /** End the transfer; `farewell` (an ERROR) is sent before the socket closes. */
@@ -308,7 +310,7 @@ export class TftpServer {
   private readonly socket: dgram.Socket;
   private readonly transfers = new Map<string, Transfer>();
   private readonly control = new ByteWriter(512);
-  private local: Endpoint = { address: '0.0.0.0', port: 0 };
+  private local: Endpoint = { address: ZERO_IP, port: 0 };
 
   constructor(opts: TftpServerOptions) {
     this.opts = opts;
@@ -328,7 +330,7 @@ export class TftpServer {
     return new Promise((resolve, reject) => {
       const onError = (e: Error): void => reject(e);
       this.socket.once('error', onError);
-      this.socket.bind({ port: this.opts.port ?? 69, address: this.opts.address ?? '0.0.0.0' }, () => {
+      this.socket.bind({ port: this.opts.port ?? 69, address: this.opts.address ?? ZERO_IP }, () => {
         this.socket.off('error', onError);
         this.socket.on('error', () => undefined);
         const a = this.socket.address();
@@ -343,7 +345,7 @@ export class TftpServer {
   }
 
   private reply(to: Endpoint, code: number, message: string): void {
-    const bytes = encodeInto(this.control, { opcode: 5, errorCode: code, errorMessage: message });
+    const bytes = encodeInto(this.control, { opcode: TftpOpcode.Error, errorCode: code, errorMessage: message });
     this.opts.onPacket?.('out', this.local, to, bytes);
     this.socket.send(bytes, to.port, to.address);
   }
@@ -357,11 +359,11 @@ export class TftpServer {
     this.opts.onPacket?.('in', this.local, from, msg);
     const p = decodeTftp(msg);
     if (!p) return;
-    if (p.opcode === 2) {
+    if (p.opcode === TftpOpcode.Wrq) {
       this.refuse(from, p.filename, 2, 'Read-only server: write requests are refused');
       return;
     }
-    if (p.opcode !== 1) return; // stray DATA/ACK/ERROR on port 69: not a request, nothing to answer
+    if (p.opcode !== TftpOpcode.Rrq) return; // stray DATA/ACK/ERROR on port 69: not a request, nothing to answer
     const key = `${from.address}:${from.port}`;
     // A retransmitted RRQ while its transfer runs: the transfer's own retransmission covers it.
     if (this.transfers.has(key)) return;
@@ -423,7 +425,7 @@ export class TftpServer {
       oack.windowsize = String(windowsize);
     }
     const negotiated = Object.keys(oack).length > 0 ? oack : undefined;
-    const transfer = new Transfer(this, from, p.filename, source, size, blksize, windowsize, timeoutMs, negotiated, this.opts.address ?? '0.0.0.0');
+    const transfer = new Transfer(this, from, p.filename, source, size, blksize, windowsize, timeoutMs, negotiated, this.opts.address ?? ZERO_IP);
     this.transfers.set(key, transfer);
     this.opts.onEvent?.({ type: 'transfer-start', client: from, file: p.filename, size, options: { ...p.options }, blksize, windowsize });
   }

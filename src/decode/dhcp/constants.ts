@@ -1,0 +1,72 @@
+/**
+ * Names for the numbers of BOOTP/DHCP (RFC 951, 2131, 2132 and the option RFCs named beside each
+ * code): the BOOTP op, the DHCP message types of option 53 and the option codes this project reads
+ * or writes. Code compares against these names, never against bare digits.
+ */
+
+/** The unspecified IPv4 address: an empty ciaddr/yiaddr/siaddr/giaddr, or "bind to every address". */
+export const ZERO_IP = '0.0.0.0';
+/** The limited broadcast address (RFC 919). */
+export const BROADCAST_IP = '255.255.255.255';
+
+/** BOOTP `op` (RFC 951). */
+export const BootpOp = { Request: 1, Reply: 2 } as const;
+
+/** DHCP message types, option 53 (RFC 2131 §9.6). */
+export const DhcpMessageType = {
+  Discover: 1,
+  Offer: 2,
+  Request: 3,
+  Decline: 4,
+  Ack: 5,
+  Nak: 6,
+  Release: 7,
+  Inform: 8,
+} as const;
+
+/** Option codes (RFC 2132 unless noted). */
+export const DhcpOptionCode = {
+  Pad: 0,
+  SubnetMask: 1,
+  Routers: 3,
+  DnsServers: 6,
+  Hostname: 12,
+  DomainName: 15,
+  BroadcastAddress: 28,
+  /** Vendor-specific information: PXE or BSDP sub-options, by option 60. */
+  VendorSpecific: 43,
+  RequestedIp: 50,
+  LeaseTime: 51,
+  Overload: 52,
+  MessageType: 53,
+  ServerId: 54,
+  ParamRequestList: 55,
+  Message: 56,
+  MaxMessageSize: 57,
+  RenewalTime: 58,
+  RebindingTime: 59,
+  VendorClass: 60,
+  ClientId: 61,
+  TftpServer: 66,
+  BootFile: 67,
+  /** RFC 3004. */
+  UserClass: 77,
+  /** RFC 3046. */
+  RelayAgent: 82,
+  /** RFC 4578 §2.1: client system architecture. */
+  ClientArch: 93,
+  /** RFC 4578 §2.2: client network device interface. */
+  ClientNdi: 94,
+  /** RFC 4578 §2.3: client machine identifier (the GUID). */
+  ClientGuid: 97,
+  /** RFC 5859: TFTP server addresses (Cisco). */
+  TftpServerAddresses: 150,
+  /** iPXE's encapsulated options. */
+  IpxeEncap: 175,
+  /** RFC 5071: PXELINUX magic, config file, path prefix, reboot time. */
+  PxelinuxMagic: 208,
+  PxelinuxConfigFile: 209,
+  PxelinuxPathPrefix: 210,
+  PxelinuxRebootTime: 211,
+  End: 255,
+} as const;
