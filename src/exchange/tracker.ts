@@ -39,7 +39,7 @@ import type {
   ReplyRecord,
   TransferRecord,
 } from './types.js';
-import { BootpOp, DhcpMessageType } from '../decode/dhcp/constants.js';
+import { BootpOp, DhcpMessageType, type DhcpAnomaly } from '../decode/dhcp/constants.js';
 import { TftpOpcode } from '../decode/tftp/constants.js';
 
 export interface TrackerOptions {
@@ -77,7 +77,7 @@ const TRANSFER_IDLE = 60;
 const TRANSFER_SWEEP = 30;
 
 /** The anomalies of every reply that has none: one shared empty list, not one per reply kept. */
-const NO_ANOMALIES: readonly string[] = [];
+const NO_ANOMALIES: readonly DhcpAnomaly[] = [];
 
 interface ClientState {
   rec: ClientRecord;
@@ -983,7 +983,7 @@ function flatKey(...parts: (string | number | boolean)[]): string {
  * fail-option60-on-dhcp); the codec flags such values, and they are byte-swapped here.
  */
 export function clientSecs(msg: Pick<DhcpMessage, 'secs' | 'anomalies'>): number {
-  return msg.anomalies.includes('secs appears little-endian') ? ((msg.secs & 0xff) << 8) | (msg.secs >>> 8) : msg.secs;
+  return msg.anomalies.some((a) => a.code === 'secs-little-endian') ? ((msg.secs & 0xff) << 8) | (msg.secs >>> 8) : msg.secs;
 }
 
 /**

@@ -3,6 +3,7 @@
  * and TFTP steps, never raw packets. Rules (src/diagnose) read these records; the report layer
  * turns them into ClientJson.
  */
+import type { DhcpAnomaly } from '../decode/dhcp/constants.js';
 
 /** How a client's firmware would classify a reply (EDK2 PxeBcParseDhcp4Packet / iPXE dhcp_rx_offer). */
 export type OfferKind =
@@ -44,7 +45,7 @@ export interface ReplyRecord {
   discoveryControl?: number;
   /** True for the answer to a port-4011 request. */
   from4011: boolean;
-  anomalies: readonly string[];
+  anomalies: readonly DhcpAnomaly[];
   /** Identical copies (relay legs, second interface) folded into this one. */
   copies: number;
 }

@@ -157,7 +157,7 @@ function dhcpJson(m: DhcpMessage): DhcpJson {
     sname: m.sname,
     file: m.file,
     options: m.options.map((o) => ({ code: o.code, name: dhcpOptionName(o.code), length: o.data.length, value: optionValue(o, m) })),
-    anomalies: m.anomalies,
+    anomalies: [],
   };
   if (m.messageType !== undefined) j.messageType = m.messageType;
   if (m.vendorClass !== undefined) j.vendorClass = m.vendorClass;
@@ -169,7 +169,7 @@ function dhcpJson(m: DhcpMessage): DhcpJson {
   if (m.userClass !== undefined) j.userClass = m.userClass;
   // Keep the documented key order: anomalies last.
   delete (j as Partial<DhcpJson>).anomalies;
-  j.anomalies = m.anomalies;
+  j.anomalies = m.anomalies.map((a) => a.detail);
   return j;
 }
 
@@ -255,7 +255,7 @@ function dhcpSummary(m: DhcpMessage): string {
   if (m.clientArch !== undefined) parts.push(`arch=${m.clientArch.map(archName).join(',')}`);
   if (m.userClass !== undefined) parts.push(`user-class=${m.userClass.map(q).join(',')}`);
   if (m.bsdp !== undefined) parts.push(`BSDP ${bsdpMessageTypeName(m.bsdp.messageType)}${m.bsdp.images ? ` ${m.bsdp.images.length} image(s)` : ''}`);
-  if (m.anomalies.length > 0) parts.push(`[${m.anomalies.length === 1 ? m.anomalies[0] : `${m.anomalies.length} anomalies: ${m.anomalies[0]}, ...`}]`);
+  if (m.anomalies.length > 0) parts.push(`[${m.anomalies.length === 1 ? m.anomalies[0]!.detail : `${m.anomalies.length} anomalies: ${m.anomalies[0]!.detail}, ...`}]`);
   return parts.join(' ');
 }
 
@@ -311,7 +311,7 @@ function tftpSummary(t: TftpPacket): string {
       s = `TFTP OACK ${tftpOptions(t.options)}`.trimEnd();
       break;
   }
-  if (t.anomalies.length > 0) s += ` [${t.anomalies.join('; ')}]`;
+  if (t.anomalies.length > 0) s += ` [${t.anomalies.map((a) => a.detail).join('; ')}]`;
   return s;
 }
 

@@ -22,6 +22,7 @@
 import { ByteWriter, formatIpv4, latin1String } from '../bytes.js';
 import { latin1Bytes, toHex, walkSubOptions } from './suboptions.js';
 import type { BsdpImage, BsdpOptions } from './types.js';
+import { dhcpAnomaly, DhcpOptionCode, type DhcpAnomaly } from './constants.js';
 
 export type { BsdpImage, BsdpOptions };
 
@@ -50,15 +51,15 @@ function be(d: Uint8Array, off: number, n: number): number {
 }
 
 /** Decodes option 43 data of a BSDP packet; problems become anomalies prefixed "option 43 (BSDP)". */
-export function decodeBsdp(data: Uint8Array, anomalies: string[]): BsdpOptions {
+export function decodeBsdp(data: Uint8Array, anomalies: DhcpAnomaly[]): BsdpOptions {
   const out: BsdpOptions = {};
   const walk = walkSubOptions(data);
-  if (!walk.clean) anomalies.push(`option 43 (BSDP) sub-option ${walk.overrun} runs past the option`);
+  if (!walk.clean) anomalies.push(dhcpAnomaly('bsdp-suboption-overrun', `option 43 (BSDP) sub-option ${walk.overrun} runs past the option`, DhcpOptionCode.VendorSpecific));
   for (const s of walk.subs) {
     const d = data.subarray(s.start, s.start + s.len);
     const want = FIXED[s.code];
     if (want !== undefined && s.len !== want) {
-      anomalies.push(`option 43 (BSDP) sub-option ${s.code} length ${s.len}, expected ${want}`);
+      anomalies.push(dhcpAnomaly('bsdp-suboption-length', `option 43 (BSDP) sub-option ${s.code} length ${s.len}, expected ${want}`, DhcpOptionCode.VendorSpecific));
       (out.other ??= []).push({ code: s.code, hex: toHex(d) });
       continue;
     }
@@ -92,12 +93,12 @@ export function decodeBsdp(data: Uint8Array, anomalies: string[]): BsdpOptions {
         let p = 0;
         while (p < d.length) {
           if (p + 5 > d.length) {
-            anomalies.push('option 43 (BSDP) boot image list entry cut short');
+            anomalies.push(dhcpAnomaly('bsdp-image-entry-short', 'option 43 (BSDP) boot image list entry cut short', DhcpOptionCode.VendorSpecific));
             break;
           }
           const len = d[p + 4] as number;
           if (p + 5 + len > d.length) {
-            anomalies.push('option 43 (BSDP) boot image name runs past the list');
+            anomalies.push(dhcpAnomaly('bsdp-image-name-overrun', 'option 43 (BSDP) boot image name runs past the list', DhcpOptionCode.VendorSpecific));
             break;
           }
           images.push({ id: be(d, p, 4), name: latin1String(d.subarray(p + 5, p + 5 + len)) });
@@ -110,7 +111,7 @@ export function decodeBsdp(data: Uint8Array, anomalies: string[]): BsdpOptions {
         out.netboot10Firmware = true;
         break;
       case 11:
-        if (s.len % 2 !== 0) anomalies.push('option 43 (BSDP) attributes filter list has an odd length');
+        if (s.len % 2 !== 0) anomalies.push(dhcpAnomaly('bsdp-filter-odd-length', 'option 43 (BSDP) attributes filter list has an odd length', DhcpOptionCode.VendorSpecific));
         out.attributesFilter = Array.from({ length: s.len >> 1 }, (_, i) => be(d, 2 * i, 2));
         break;
       case 12:

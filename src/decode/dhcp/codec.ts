@@ -8,7 +8,7 @@ import type { DhcpMessage, DhcpOption } from './types.js';
 import { ByteWriter, formatIpv4, formatMac, HEX_DIGIT_CODES, latin1Text, RecentText } from '../bytes.js';
 import { decodeBsdp, isBsdpVendorClass } from './bsdp.js';
 import { decodeIpxeEncap, decodePxeVendor, decodeRelayAgent, fromHex, latin1Bytes, toHex } from './suboptions.js';
-import { DhcpOptionCode, ZERO_IP } from './constants.js';
+import { dhcpAnomaly, DhcpOptionCode, ZERO_IP, type DhcpAnomaly } from './constants.js';
 
 /** Fixed BOOTP header: op..file (RFC 951), then the 4-byte magic cookie (RFC 2131 §3). */
 export const BOOTP_HEADER_LENGTH = 236;
@@ -77,7 +77,7 @@ function parseOptionRegion(
   end: number,
   area: 'options' | 'file' | 'sname',
   out: DhcpOption[],
-  anomalies: string[],
+  anomalies: DhcpAnomaly[],
 ): 'end' | 'no-end' | 'overrun' {
   let p = start;
   const inOptionsArea = area === 'options';
@@ -90,7 +90,7 @@ function parseOptionRegion(
     if (code === DhcpOptionCode.End) return 'end';
     const len = p + 1 < end ? (b[p + 1] as number) : -1;
     if (len < 0 || p + 2 + len > end) {
-      anomalies.push(`option ${code} runs past the end`);
+      anomalies.push(dhcpAnomaly('option-overrun', `option ${code} runs past the end`, code));
       return 'overrun';
     }
     const data = copyBytes(b, p + 2, p + 2 + len);
@@ -100,9 +100,9 @@ function parseOptionRegion(
   return 'no-end';
 }
 
-function ipList(d: Uint8Array, code: number, anomalies: string[]): string[] | undefined {
+function ipList(d: Uint8Array, code: number, anomalies: DhcpAnomaly[]): string[] | undefined {
   if (d.length === 0 || d.length % 4 !== 0) {
-    anomalies.push(`option ${code} length ${d.length} (expected multiple of 4)`);
+    anomalies.push(dhcpAnomaly('option-length', `option ${code} length ${d.length} (expected multiple of 4)`, code));
     return undefined;
   }
   const out: string[] = [];
@@ -110,9 +110,9 @@ function ipList(d: Uint8Array, code: number, anomalies: string[]): string[] | un
   return out;
 }
 
-function fixed(d: Uint8Array, code: number, len: number, anomalies: string[]): boolean {
+function fixed(d: Uint8Array, code: number, len: number, anomalies: DhcpAnomaly[]): boolean {
   if (d.length === len) return true;
-  anomalies.push(`option ${code} length ${d.length} (expected ${len})`);
+  anomalies.push(dhcpAnomaly('option-length', `option ${code} length ${d.length} (expected ${len})`, code));
   return false;
 }
 
@@ -293,7 +293,7 @@ function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
     case DhcpOptionCode.BootFile:
       m.bootFile = optionText(d);
       m.bootFileNulTerminated = d.length > 0 && d[d.length - 1] === 0;
-      if (!m.bootFileNulTerminated) a.push('option 67 without trailing NUL');
+      if (!m.bootFileNulTerminated) a.push(dhcpAnomaly('bootfile-not-nul-terminated', 'option 67 without trailing NUL', code));
       break;
     case DhcpOptionCode.UserClass: {
       // iPXE sends 77 = "iPXE" raw, not in RFC 3004 form: keep it as one entry.
@@ -306,11 +306,11 @@ function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
       break;
     case DhcpOptionCode.ClientArch: {
       if (d.length === 0) {
-        a.push('option 93 empty');
+        a.push(dhcpAnomaly('client-arch-empty', 'option 93 empty', code));
         break;
       }
       if (d.length % 2 !== 0) {
-        a.push('option 93 odd length');
+        a.push(dhcpAnomaly('client-arch-odd-length', 'option 93 odd length', code));
         break;
       }
       const arch = new Array<number>(d.length / 2);
@@ -324,10 +324,10 @@ function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
     case DhcpOptionCode.ClientGuid:
       // RFC 4578 §2.3: type 0 followed by a 16-byte UUID. Other types are still formatted.
       if (d.length !== 17) {
-        a.push(`option 97 length ${d.length} (expected 17)`);
+        a.push(dhcpAnomaly('client-guid-length', `option 97 length ${d.length} (expected 17)`, code));
         break;
       }
-      if (d[0] !== 0) a.push(`option 97 type ${d[0]} (expected 0)`);
+      if (d[0] !== 0) a.push(dhcpAnomaly('client-guid-type', `option 97 type ${d[0]} (expected 0)`, code));
       m.clientGuid = formatGuid(d, 1);
       break;
     case DhcpOptionCode.TftpServerAddresses: {
@@ -341,7 +341,7 @@ function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
     case DhcpOptionCode.PxelinuxMagic:
       // RFC 5071 §4: the magic is F1:00:74:7E.
       (m.pxelinux ??= {}).magic = d.length === 4 && u32(d) === 0xf100747e;
-      if (!m.pxelinux.magic) a.push('option 208 bad PXELINUX magic');
+      if (!m.pxelinux.magic) a.push(dhcpAnomaly('pxelinux-magic', 'option 208 bad PXELINUX magic', code));
       break;
     case DhcpOptionCode.PxelinuxConfigFile:
       (m.pxelinux ??= {}).configFile = optionText(d);
@@ -359,7 +359,7 @@ function fillShortcut(m: DhcpMessage, code: number, d: Uint8Array): void {
  * sname or file (RFC 951): text up to the first NUL, with the anomalies for a missing NUL and for
  * non-printable bytes. `n` is the payload length; the field may be cut short by it.
  */
-function headerText(b: Uint8Array, n: number, start: number, size: number, name: string, anomalies: string[]): string {
+function headerText(b: Uint8Array, n: number, start: number, size: number, name: string, anomalies: DhcpAnomaly[]): string {
   const limit = Math.min(start + size, n);
   let end = start;
   let printable = true;
@@ -368,8 +368,8 @@ function headerText(b: Uint8Array, n: number, start: number, size: number, name:
     if (c === 0) break;
     if (c < 0x20 || c > 0x7e) printable = false;
   }
-  if (end === limit && n >= start + size) anomalies.push(`${name} not NUL-terminated`);
-  if (!printable) anomalies.push(`non-printable bytes in ${name}`);
+  if (end === limit && n >= start + size) anomalies.push(dhcpAnomaly('header-field-not-nul-terminated', `${name} not NUL-terminated`));
+  if (!printable) anomalies.push(dhcpAnomaly('header-field-non-printable', `non-printable bytes in ${name}`));
   return latin1Text(b, start, end);
 }
 
@@ -379,7 +379,7 @@ function byteAt(b: Uint8Array, p: number): number {
 
 /** Decodes a BOOTP/DHCP UDP payload. Never throws. */
 export function decodeDhcp(buf: Uint8Array): DhcpMessage {
-  const anomalies: string[] = [];
+  const anomalies: DhcpAnomaly[] = [];
   const b = buf;
   const n = b.length;
   const m: DhcpMessage = {
@@ -402,11 +402,11 @@ export function decodeDhcp(buf: Uint8Array): DhcpMessage {
     anomalies,
   };
   try {
-    if (n < BOOTP_HEADER_LENGTH) anomalies.push('truncated header');
+    if (n < BOOTP_HEADER_LENGTH) anomalies.push(dhcpAnomaly('truncated-header', 'truncated header'));
     // Some old clients (Windows 98 era) write secs little-endian; Wireshark swaps such values.
     // We keep the RFC 2131 network-order value and say so.
-    if (m.secs > 0xff && (m.secs & 0xff) === 0) anomalies.push('secs appears little-endian');
-    if (m.hlen > 16) anomalies.push(`hlen ${m.hlen} (more than 16)`);
+    if (m.secs > 0xff && (m.secs & 0xff) === 0) anomalies.push(dhcpAnomaly('secs-little-endian', 'secs appears little-endian'));
+    if (m.hlen > 16) anomalies.push(dhcpAnomaly('hlen-too-long', `hlen ${m.hlen} (more than 16)`));
     m.chaddr = formatMac(b, 28, Math.max(0, Math.min(m.hlen, 16, n - 28)));
 
     if (n >= OPTIONS_OFFSET) {
@@ -416,7 +416,7 @@ export function decodeDhcp(buf: Uint8Array): DhcpMessage {
       else {
         for (let i = BOOTP_HEADER_LENGTH; i < n; i++) {
           if (b[i] !== 0) {
-            anomalies.push('bad magic cookie');
+            anomalies.push(dhcpAnomaly('bad-magic-cookie', 'bad magic cookie'));
             break;
           }
         }
@@ -425,7 +425,7 @@ export function decodeDhcp(buf: Uint8Array): DhcpMessage {
 
     const options = m.options;
     if (m.hasMagicCookie && parseOptionRegion(b, OPTIONS_OFFSET, n, 'options', options, anomalies) === 'no-end') {
-      anomalies.push('missing end option');
+      anomalies.push(dhcpAnomaly('missing-end-option', 'missing end option'));
     }
 
     // RFC 2131 §4.1 / RFC 3396 §5: overloaded fields are read after the options area, file first.
@@ -436,12 +436,12 @@ export function decodeDhcp(buf: Uint8Array): DhcpMessage {
     }
     const fileHoldsOptions = (overload & 1) !== 0 && n >= FILE_OFFSET + FILE_LENGTH;
     const snameHoldsOptions = (overload & 2) !== 0 && n >= SNAME_OFFSET + SNAME_LENGTH;
-    if (overload > 3) anomalies.push(`option 52 value ${overload}`);
+    if (overload > 3) anomalies.push(dhcpAnomaly('overload-value', `option 52 value ${overload}`, DhcpOptionCode.Overload));
     if (fileHoldsOptions && parseOptionRegion(b, FILE_OFFSET, FILE_OFFSET + FILE_LENGTH, 'file', options, anomalies) === 'no-end') {
-      anomalies.push('missing end option in file');
+      anomalies.push(dhcpAnomaly('missing-end-option-in-file', 'missing end option in file'));
     }
     if (snameHoldsOptions && parseOptionRegion(b, SNAME_OFFSET, SNAME_OFFSET + SNAME_LENGTH, 'sname', options, anomalies) === 'no-end') {
-      anomalies.push('missing end option in sname');
+      anomalies.push(dhcpAnomaly('missing-end-option-in-sname', 'missing end option in sname'));
     }
 
     if (!snameHoldsOptions && n > SNAME_OFFSET) m.sname = headerText(b, n, SNAME_OFFSET, SNAME_LENGTH, 'sname', anomalies);
@@ -450,7 +450,7 @@ export function decodeDhcp(buf: Uint8Array): DhcpMessage {
     fillShortcuts(m);
   } catch (e) {
     // Last resort: the bounds checks above should make this unreachable.
-    anomalies.push(`decoder error: ${(e as Error).message}`);
+    anomalies.push(dhcpAnomaly('decoder-error', `decoder error: ${(e as Error).message}`));
   }
   return m;
 }

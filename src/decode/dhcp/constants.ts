@@ -70,3 +70,52 @@ export const DhcpOptionCode = {
   PxelinuxRebootTime: 211,
   End: 255,
 } as const;
+
+/**
+ * What the DHCP decoder found wrong, as a stable code for code to compare. The detail is the text
+ * that `decode` and the reports print (unchanged wording); `option` is the option it concerns.
+ */
+export type DhcpAnomalyCode =
+  | 'truncated-header'
+  | 'secs-little-endian'
+  | 'hlen-too-long'
+  | 'bad-magic-cookie'
+  | 'missing-end-option'
+  | 'missing-end-option-in-file'
+  | 'missing-end-option-in-sname'
+  | 'overload-value'
+  | 'header-field-not-nul-terminated'
+  | 'header-field-non-printable'
+  | 'option-overrun'
+  | 'option-length'
+  | 'bootfile-not-nul-terminated'
+  | 'client-arch-empty'
+  | 'client-arch-odd-length'
+  | 'client-guid-length'
+  | 'client-guid-type'
+  | 'pxelinux-magic'
+  /** PXE (option 43) sub-options. */
+  | 'pxe-suboption-length'
+  | 'pxe-suboption-malformed'
+  | 'pxe-suboption-overrun'
+  /** Apple BSDP (option 43) sub-options. */
+  | 'bsdp-suboption-overrun'
+  | 'bsdp-suboption-length'
+  | 'bsdp-image-entry-short'
+  | 'bsdp-image-name-overrun'
+  | 'bsdp-filter-odd-length'
+  | 'relay-suboption-overrun'
+  | 'relay-suboption-length'
+  | 'ipxe-suboption-overrun'
+  | 'decoder-error';
+
+export interface DhcpAnomaly {
+  code: DhcpAnomalyCode;
+  detail: string;
+  option?: number;
+}
+
+/** An anomaly of the DHCP decoder; `option` when it concerns one option (or its sub-options). */
+export function dhcpAnomaly(code: DhcpAnomalyCode, detail: string, option?: number): DhcpAnomaly {
+  return option === undefined ? { code, detail } : { code, detail, option };
+}

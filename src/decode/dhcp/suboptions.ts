@@ -6,6 +6,7 @@
  */
 import type { PxeVendorOptions, RelayAgentInfo } from './types.js';
 import { ByteWriter, formatIpv4, HEX_BYTE, HEX_DIGIT_CODES, HEX_IN_ONE_CALL, latin1Text } from '../bytes.js';
+import { dhcpAnomaly, DhcpOptionCode, type DhcpAnomaly } from './constants.js';
 
 export function toHex(b: Uint8Array, start = 0, end = b.length): string {
   const stop = Math.min(end, b.length);
@@ -116,11 +117,11 @@ function isPxeSubOptionCode(code: number): boolean {
  * nothing running past the end. END keeps out look-alikes such as Microsoft's 43 (01 04 00 00 00 01,
  * "disable NetBIOS"), which would otherwise read as a PXE MTFTP address.
  */
-export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = false): PxeVendorOptions | null {
+export function decodePxeVendor(data: Uint8Array, anomalies: DhcpAnomaly[], strict = false): PxeVendorOptions | null {
   // One walk, as walkSubOptions does it (pad, END, overrun), decoding as it goes; `strict` is
   // judged at the end on what the walk saw.
   const n = data.length;
-  const local: string[] = [];
+  const local: DhcpAnomaly[] = [];
   const pxe: PxeVendorOptions = {};
   let other: { code: number; hex: string }[] | undefined;
   let subs = 0;
@@ -149,7 +150,7 @@ export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = 
     if (!isPxeSubOptionCode(code)) onlyPxeCodes = false;
     const expected = PXE_FIXED_LENGTH[code];
     if (expected !== undefined && len !== expected) {
-      local.push(`option 43 sub-option ${code} length ${len} (expected ${expected})`);
+      local.push(dhcpAnomaly('pxe-suboption-length', `option 43 sub-option ${code} length ${len} (expected ${expected})`, DhcpOptionCode.VendorSpecific));
       continue;
     }
     switch (code) {
@@ -178,19 +179,19 @@ export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = 
         // Boot servers: {type(16), count(8), count x IPv4}...
         const list = typedEntries(data, p, len, 4, (type, start, count) => ({ type, addresses: Array.from({ length: count }, (_, i) => ipv4At(data, start + i * 4)) }));
         if (list) pxe.bootServers = list;
-        else local.push('option 43 sub-option 8 malformed');
+        else local.push(dhcpAnomaly('pxe-suboption-malformed', 'option 43 sub-option 8 malformed', DhcpOptionCode.VendorSpecific));
         break;
       }
       case 9: {
         // Boot menu: {type(16), len(8), description}...
         const list = typedEntries(data, p, len, 1, (type, start, n) => ({ type, description: latin1Text(data, start, start + n) }));
         if (list) pxe.bootMenu = list;
-        else local.push('option 43 sub-option 9 malformed');
+        else local.push(dhcpAnomaly('pxe-suboption-malformed', 'option 43 sub-option 9 malformed', DhcpOptionCode.VendorSpecific));
         break;
       }
       case 10:
         if (len < 1) {
-          local.push('option 43 sub-option 10 length 0 (expected at least 1)');
+          local.push(dhcpAnomaly('pxe-suboption-length', 'option 43 sub-option 10 length 0 (expected at least 1)', DhcpOptionCode.VendorSpecific));
           break;
         }
         pxe.menuPrompt = { timeout: data[p] as number, prompt: latin1Text(data, p + 1, p + len) };
@@ -200,7 +201,7 @@ export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = 
         break;
       case 12: {
         if (len % 4 !== 0) {
-          local.push(`option 43 sub-option 12 length ${len} (expected multiple of 4)`);
+          local.push(dhcpAnomaly('pxe-suboption-length', `option 43 sub-option 12 length ${len} (expected multiple of 4)`, DhcpOptionCode.VendorSpecific));
           break;
         }
         const types: number[] = [];
@@ -216,9 +217,9 @@ export function decodePxeVendor(data: Uint8Array, anomalies: string[], strict = 
     }
   }
   if (strict && (overrun >= 0 || !sawEnd || subs === 0 || !onlyPxeCodes || local.length > 0)) return null;
-  if (overrun >= 0) local.push(`option 43 sub-option ${overrun} runs past the end`);
+  if (overrun >= 0) local.push(dhcpAnomaly('pxe-suboption-overrun', `option 43 sub-option ${overrun} runs past the end`, DhcpOptionCode.VendorSpecific));
   if (other) pxe.other = other;
-  for (let i = 0; i < local.length; i++) anomalies.push(local[i] as string);
+  for (let i = 0; i < local.length; i++) anomalies.push(local[i] as DhcpAnomaly);
   return pxe;
 }
 
@@ -289,7 +290,7 @@ export function encodePxeVendor(pxe: PxeVendorOptions): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Option 82, relay agent information (RFC 3046; 5 = RFC 3527, 6 = RFC 3993, 11 = RFC 5107)
 
-export function decodeRelayAgent(data: Uint8Array, anomalies: string[]): RelayAgentInfo {
+export function decodeRelayAgent(data: Uint8Array, anomalies: DhcpAnomaly[]): RelayAgentInfo {
   // RFC 3046 §2.0: no pad/end inside 82; walk plain TLVs so a 0 or 255 code is kept as "other".
   const info: RelayAgentInfo = {};
   const other: { code: number; hex: string }[] = [];
@@ -297,7 +298,7 @@ export function decodeRelayAgent(data: Uint8Array, anomalies: string[]): RelayAg
   while (p < data.length) {
     const code = data[p] as number;
     if (p + 1 >= data.length || p + 2 + (data[p + 1] as number) > data.length) {
-      anomalies.push(`option 82 sub-option ${code} runs past the end`);
+      anomalies.push(dhcpAnomaly('relay-suboption-overrun', `option 82 sub-option ${code} runs past the end`, DhcpOptionCode.RelayAgent));
       break;
     }
     const len = data[p + 1] as number;
@@ -312,7 +313,7 @@ export function decodeRelayAgent(data: Uint8Array, anomalies: string[]): RelayAg
       case 5:
       case 11:
         if (len !== 4) {
-          anomalies.push(`option 82 sub-option ${code} length ${len} (expected 4)`);
+          anomalies.push(dhcpAnomaly('relay-suboption-length', `option 82 sub-option ${code} length ${len} (expected 4)`, DhcpOptionCode.RelayAgent));
           other.push({ code, hex: toHex(data, v, v + len) });
         } else if (code === 5) info.linkSelection = ipv4At(data, v);
         else info.serverIdOverride = ipv4At(data, v);
@@ -344,7 +345,7 @@ export function encodeRelayAgent(info: RelayAgentInfo): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Option 175, iPXE encapsulated options (iPXE include/ipxe/dhcp.h: DHCP_EB_ENCAP)
 
-export function decodeIpxeEncap(data: Uint8Array, anomalies: string[]): { code: number; hex: string }[] {
+export function decodeIpxeEncap(data: Uint8Array, anomalies: DhcpAnomaly[]): { code: number; hex: string }[] {
   // The walk of walkSubOptions, without its intermediate objects.
   const subs: { code: number; hex: string }[] = [];
   const n = data.length;
@@ -357,7 +358,7 @@ export function decodeIpxeEncap(data: Uint8Array, anomalies: string[]): { code: 
     }
     if (code === 255) break;
     if (p + 1 >= n || p + 2 + (data[p + 1] as number) > n) {
-      anomalies.push(`option 175 sub-option ${code} runs past the end`);
+      anomalies.push(dhcpAnomaly('ipxe-suboption-overrun', `option 175 sub-option ${code} runs past the end`, DhcpOptionCode.IpxeEncap));
       break;
     }
     const end = p + 2 + (data[p + 1] as number);

@@ -1,3 +1,5 @@
+import type { DhcpAnomaly } from './constants.js';
+
 /** BOOTP/DHCP message as decoded from the wire (RFC 951, 2131, 2132). Plain owned data: safe to keep. */
 
 /** One option as it appeared on the wire (order and duplicates kept). `data` is an owned copy. */
@@ -81,8 +83,8 @@ export interface DhcpMessage {
   /** False when the magic cookie is missing or wrong (plain BOOTP or damage). */
   hasMagicCookie: boolean;
   options: DhcpOption[];
-  /** Problems found while decoding, as stable short strings (e.g. "option 67 without trailing NUL"). */
-  anomalies: string[];
+  /** Problems found while decoding: a stable code and the printed detail (e.g. "option 67 without trailing NUL"). */
+  anomalies: DhcpAnomaly[];
 
   // Typed shortcuts (undefined when the option is absent or malformed).
   messageType?: number; // 53

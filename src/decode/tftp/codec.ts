@@ -5,7 +5,7 @@
  */
 import type { TftpAck, TftpData, TftpError, TftpOack, TftpPacket, TftpRequest } from './types.js';
 import { ByteWriter, latin1String } from '../bytes.js';
-import { TftpOpcode } from './constants.js';
+import { TftpOpcode, type TftpAnomaly } from './constants.js';
 
 const KNOWN_MODES = new Set(['netascii', 'octet', 'mail']);
 
@@ -41,7 +41,7 @@ function zString(b: Uint8Array, start: number): { text: string; next: number; te
 }
 
 /** RFC 2347 option list: name\0value\0 pairs; names are case-insensitive (lowercased here). */
-function parseOptions(b: Uint8Array, start: number, anomalies: string[]): Record<string, string> {
+function parseOptions(b: Uint8Array, start: number, anomalies: TftpAnomaly[]): Record<string, string> {
   const options: Record<string, string> = {};
   let p = start;
   while (p < b.length) {
@@ -49,22 +49,22 @@ function parseOptions(b: Uint8Array, start: number, anomalies: string[]): Record
       // Some clients pad the request with NULs; an empty name ends the list.
       let q = p;
       while (q < b.length && b[q] === 0) q++;
-      if (q < b.length) anomalies.push('trailing bytes after options');
+      if (q < b.length) anomalies.push({ code: 'trailing-bytes-after-options', detail: 'trailing bytes after options' });
       break;
     }
     const name = zString(b, p);
     if (!name.terminated) {
-      anomalies.push('odd option list');
+      anomalies.push({ code: 'odd-option-list', detail: 'odd option list' });
       break;
     }
     if (name.next >= b.length) {
-      anomalies.push('odd option list');
+      anomalies.push({ code: 'odd-option-list', detail: 'odd option list' });
       break;
     }
     const value = zString(b, name.next);
-    if (!value.terminated) anomalies.push('option value not NUL-terminated');
+    if (!value.terminated) anomalies.push({ code: 'option-value-not-nul-terminated', detail: 'option value not NUL-terminated' });
     const key = name.text.toLowerCase();
-    if (Object.hasOwn(options, key)) anomalies.push(`duplicate option ${key}`);
+    if (Object.hasOwn(options, key)) anomalies.push({ code: 'duplicate-option', detail: `duplicate option ${key}` });
     else options[key] = value.text;
     p = value.next;
   }
@@ -79,31 +79,31 @@ function u16(b: Uint8Array, p: number): number {
 export function decodeTftp(buf: Uint8Array): TftpPacket | null {
   if (buf.length < 4) return null;
   const opcode = u16(buf, 0);
-  const anomalies: string[] = [];
+  const anomalies: TftpAnomaly[] = [];
   switch (opcode) {
     case TftpOpcode.Rrq:
     case TftpOpcode.Wrq: {
       const file = zString(buf, 2);
       if (!file.terminated) {
-        anomalies.push('filename not NUL-terminated');
+        anomalies.push({ code: 'filename-not-nul-terminated', detail: 'filename not NUL-terminated' });
         return { opcode, filename: file.text, mode: '', options: {}, anomalies };
       }
       const mode = zString(buf, file.next);
-      if (!mode.terminated) anomalies.push('mode not NUL-terminated');
-      if (file.text === '') anomalies.push('empty filename');
-      if (mode.text === '') anomalies.push('empty mode');
-      else if (!KNOWN_MODES.has(mode.text.toLowerCase())) anomalies.push(`unknown mode ${mode.text}`);
+      if (!mode.terminated) anomalies.push({ code: 'mode-not-nul-terminated', detail: 'mode not NUL-terminated' });
+      if (file.text === '') anomalies.push({ code: 'empty-filename', detail: 'empty filename' });
+      if (mode.text === '') anomalies.push({ code: 'empty-mode', detail: 'empty mode' });
+      else if (!KNOWN_MODES.has(mode.text.toLowerCase())) anomalies.push({ code: 'unknown-mode', detail: `unknown mode ${mode.text}` });
       const options = parseOptions(buf, mode.next, anomalies);
       return { opcode, filename: file.text, mode: mode.text, options, anomalies };
     }
     case TftpOpcode.Data:
       return { opcode, block: u16(buf, 2), length: buf.length - 4, payload: buf.subarray(4), anomalies };
     case TftpOpcode.Ack:
-      if (buf.length > 4) anomalies.push('trailing bytes after ACK');
+      if (buf.length > 4) anomalies.push({ code: 'trailing-bytes-after-ack', detail: 'trailing bytes after ACK' });
       return { opcode, block: u16(buf, 2), anomalies };
     case TftpOpcode.Error: {
       const msg = zString(buf, 4);
-      if (!msg.terminated) anomalies.push('error message not NUL-terminated');
+      if (!msg.terminated) anomalies.push({ code: 'error-message-not-nul-terminated', detail: 'error message not NUL-terminated' });
       return { opcode, errorCode: u16(buf, 2), errorMessage: msg.text, anomalies };
     }
     case TftpOpcode.Oack:
@@ -113,13 +113,13 @@ export function decodeTftp(buf: Uint8Array): TftpPacket | null {
   }
 }
 
-type WithoutAnomalies<T> = T extends unknown ? Omit<T, 'anomalies'> & { anomalies?: string[] } : never;
+type WithoutAnomalies<T> = T extends unknown ? Omit<T, 'anomalies'> & { anomalies?: TftpAnomaly[] } : never;
 /** What encodeTftp accepts: a packet; `anomalies`, request `mode` ("octet") and `options` optional. */
 export type TftpPacketInit =
-  | (Omit<TftpRequest, 'anomalies' | 'mode' | 'options'> & { mode?: string; options?: Record<string, string>; anomalies?: string[] })
-  | (Omit<TftpData, 'anomalies' | 'length'> & { length?: number; anomalies?: string[] })
+  | (Omit<TftpRequest, 'anomalies' | 'mode' | 'options'> & { mode?: string; options?: Record<string, string>; anomalies?: TftpAnomaly[] })
+  | (Omit<TftpData, 'anomalies' | 'length'> & { length?: number; anomalies?: TftpAnomaly[] })
   | WithoutAnomalies<TftpAck | TftpError>
-  | (Omit<TftpOack, 'anomalies' | 'options'> & { options?: Record<string, string>; anomalies?: string[] });
+  | (Omit<TftpOack, 'anomalies' | 'options'> & { options?: Record<string, string>; anomalies?: TftpAnomaly[] });
 
 function zWrite(w: ByteWriter, s: string): void {
   for (let i = 0; i < s.length; i++) w.u8(s.charCodeAt(i));

@@ -15,3 +15,22 @@ export const TftpErrorCode = {
   /** RFC 2347: the client refuses the server's options (EDK2 ends its tsize probe with it). */
   OptionNegotiation: 8,
 } as const;
+
+/** What the TFTP decoder found wrong, as a stable code; the detail is the printed text. */
+export type TftpAnomalyCode =
+  | 'trailing-bytes-after-options'
+  | 'odd-option-list'
+  | 'option-value-not-nul-terminated'
+  | 'duplicate-option'
+  | 'filename-not-nul-terminated'
+  | 'mode-not-nul-terminated'
+  | 'empty-filename'
+  | 'empty-mode'
+  | 'unknown-mode'
+  | 'trailing-bytes-after-ack'
+  | 'error-message-not-nul-terminated';
+
+export interface TftpAnomaly {
+  code: TftpAnomalyCode;
+  detail: string;
+}

@@ -1,6 +1,6 @@
 /** TFTP packets (RFC 1350) with RFC 2347 options. */
 
-import type { TftpOpcode } from './constants.js';
+import type { TftpAnomaly, TftpOpcode } from './constants.js';
 
 export interface TftpRequest {
   opcode: typeof TftpOpcode.Rrq | typeof TftpOpcode.Wrq;
@@ -8,7 +8,7 @@ export interface TftpRequest {
   mode: string;
   /** Options in wire order, names lowercased; values as strings. */
   options: Record<string, string>;
-  anomalies: string[];
+  anomalies: TftpAnomaly[];
 }
 export interface TftpData {
   opcode: typeof TftpOpcode.Data;
@@ -17,22 +17,22 @@ export interface TftpData {
   length: number;
   /** View of the payload (valid only during the callback; copy what you keep). */
   payload: Uint8Array;
-  anomalies: string[];
+  anomalies: TftpAnomaly[];
 }
 export interface TftpAck {
   opcode: typeof TftpOpcode.Ack;
   block: number;
-  anomalies: string[];
+  anomalies: TftpAnomaly[];
 }
 export interface TftpError {
   opcode: typeof TftpOpcode.Error;
   errorCode: number;
   errorMessage: string;
-  anomalies: string[];
+  anomalies: TftpAnomaly[];
 }
 export interface TftpOack {
   opcode: typeof TftpOpcode.Oack;
   options: Record<string, string>;
-  anomalies: string[];
+  anomalies: TftpAnomaly[];
 }
 export type TftpPacket = TftpRequest | TftpData | TftpAck | TftpError | TftpOack;

@@ -2,7 +2,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { bootedAfter, bootReplies, dhcpPhaseMessage, isEdk2PxeClient, pxeAttempts } from '../helpers.js';
-import { ZERO_IP } from '../../decode/dhcp/constants.js';
+import { DhcpOptionCode, ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /**
  * Catalog #39: option 43 in a PXEClient reply that does not parse as PXE sub-options (typically the
@@ -17,7 +17,7 @@ export const pxeOption43MalformedRule: Rule = {
     for (const a of pxeAttempts(c)) {
       for (const r of bootReplies(a)) {
         if (!r.hasPxeOptions || !r.vendorClass?.startsWith('PXEClient') || seen.has(r.server)) continue;
-        const problems = r.anomalies.filter((x) => x.startsWith('option 43'));
+        const problems = r.anomalies.filter((x) => x.option === DhcpOptionCode.VendorSpecific).map((x) => x.detail);
         if (problems.length === 0) continue;
         seen.add(r.server);
         const booted = bootedAfter(c, a);

@@ -7,6 +7,7 @@
  * INFORM[SELECT] -> ACK[SELECT] -- through the real DHCP codec, dissector and analyzer.
  */
 import { describe, it, expect } from 'vitest';
+import type { DhcpAnomaly } from '../../../src/decode/dhcp/constants.js';
 import { decodeBsdp, encodeBsdp, bsdpImageKind, type BsdpOptions } from '../../../src/decode/dhcp/bsdp.js';
 import { decodeDhcp, encodeDhcp } from '../../../src/decode/dhcp/codec.js';
 import { dhcpOpt } from '../../../src/decode/dhcp/options.js';
@@ -73,13 +74,13 @@ describe('BSDP codec', () => {
   });
 
   it('reports damage without throwing', () => {
-    const a: string[] = [];
+    const a: DhcpAnomaly[] = [];
     const d = decodeBsdp(Uint8Array.of(1, 1, 1, 9, 7, 0, 0, 0, 1, 10, 0x41, 0x42), a);
     expect(d.messageType).toBe(1);
-    expect(a).toEqual(['option 43 (BSDP) boot image name runs past the list']);
-    const b: string[] = [];
+    expect(a).toEqual([{ code: 'bsdp-image-name-overrun', detail: 'option 43 (BSDP) boot image name runs past the list', option: 43 }]);
+    const b: DhcpAnomaly[] = [];
     decodeBsdp(Uint8Array.of(2, 1, 1), b);
-    expect(b).toEqual(['option 43 (BSDP) sub-option 2 length 1, expected 2']);
+    expect(b).toEqual([{ code: 'bsdp-suboption-length', detail: 'option 43 (BSDP) sub-option 2 length 1, expected 2', option: 43 }]);
   });
 
   it('the DHCP codec decodes option 43 as BSDP when option 60 is AAPLBSDPC (and only then)', () => {

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { decodeDhcp, encodeDhcp, type DhcpMessageInit } from '../../../src/decode/dhcp/codec.js';
 import { dhcpOpt } from '../../../src/decode/dhcp/options.js';
 import type { DhcpMessage } from '../../../src/decode/dhcp/types.js';
+import type { DhcpAnomaly } from '../../../src/decode/dhcp/constants.js';
 import { expectRoundTrip } from './roundtrip.js';
 import { fixtureCaptures, isDhcpPacket, udpPayloads, type UdpPayload } from './udp-payloads.js';
 
@@ -65,11 +66,11 @@ describe('decodeDhcp: header', () => {
     const bytes = encodeDhcp({ ...discover(), chaddr: '00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff', hlen: 20 });
     const m = decodeDhcp(bytes);
     expect(m.chaddr).toBe('00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff');
-    expect(m.anomalies).toEqual(['hlen 20 (more than 16)']);
+    expect(m.anomalies.map((a) => a.detail)).toEqual(['hlen 20 (more than 16)']);
   });
 
   it('flags secs that look little-endian (OVMF 4011 retries) but keeps the RFC 2131 value', () => {
-    expect(decodeDhcp(encodeDhcp({ ...discover(), secs: 0x0100 }))).toMatchObject({ secs: 256, anomalies: ['secs appears little-endian'] });
+    expect(decodeDhcp(encodeDhcp({ ...discover(), secs: 0x0100 }))).toMatchObject({ secs: 256, anomalies: [{ code: 'secs-little-endian', detail: 'secs appears little-endian' }] });
     expect(decodeDhcp(encodeDhcp({ ...discover(), secs: 0x0101 })).anomalies).toEqual([]);
     expect(decodeDhcp(encodeDhcp({ ...discover(), secs: 0x00ff })).anomalies).toEqual([]);
   });
@@ -77,11 +78,11 @@ describe('decodeDhcp: header', () => {
   it('reports a truncated header and decodes the fields that are there', () => {
     const full = encodeDhcp(discover());
     const m = decodeDhcp(full.subarray(0, 40));
-    expect(m.anomalies).toContain('truncated header');
+    expect(m.anomalies.map((a) => a.detail)).toContain('truncated header');
     expect(m.xid).toBe(0x9b4e0557);
     expect(m.chaddr).toBe(CLIENT_MAC);
     expect(m.hasMagicCookie).toBe(false);
-    expect(decodeDhcp(new Uint8Array(0)).anomalies).toEqual(['truncated header']);
+    expect(decodeDhcp(new Uint8Array(0)).anomalies.map((a) => a.detail)).toEqual(['truncated header']);
   });
 
   it('reads plain BOOTP (zero vendor area) without options or anomalies', () => {
@@ -97,7 +98,7 @@ describe('decodeDhcp: header', () => {
     const m = decodeDhcp(bytes);
     expect(m.hasMagicCookie).toBe(false);
     expect(m.options).toEqual([]);
-    expect(m.anomalies).toEqual(['bad magic cookie']);
+    expect(m.anomalies.map((a) => a.detail)).toEqual(['bad magic cookie']);
   });
 
   it('flags unterminated and non-printable sname/file', () => {
@@ -109,7 +110,7 @@ describe('decodeDhcp: header', () => {
     expect(m.sname).toBe('A'.repeat(64));
     expect(m.file.length).toBe(128);
     expect(m.file.charCodeAt(2)).toBe(0xff);
-    expect(m.anomalies).toEqual(['sname not NUL-terminated', 'file not NUL-terminated', 'non-printable bytes in file']);
+    expect(m.anomalies.map((a) => a.detail)).toEqual(['sname not NUL-terminated', 'file not NUL-terminated', 'non-printable bytes in file']);
   });
 });
 
@@ -134,10 +135,10 @@ describe('decodeDhcp: options area', () => {
   });
 
   it('reports an option running past the end and a missing END', () => {
-    expect(decodeDhcp(withOptionBytes([53, 1, 1, 60, 9, 0x50])).anomalies).toEqual(['option 60 runs past the end']);
-    expect(decodeDhcp(withOptionBytes([53, 1, 1, 60])).anomalies).toEqual(['option 60 runs past the end']);
+    expect(decodeDhcp(withOptionBytes([53, 1, 1, 60, 9, 0x50])).anomalies.map((a) => a.detail)).toEqual(['option 60 runs past the end']);
+    expect(decodeDhcp(withOptionBytes([53, 1, 1, 60])).anomalies.map((a) => a.detail)).toEqual(['option 60 runs past the end']);
     const noEnd = decodeDhcp(withOptionBytes([53, 1, 1]));
-    expect(noEnd.anomalies).toEqual(['missing end option']);
+    expect(noEnd.anomalies.map((a) => a.detail)).toEqual(['missing end option']);
     expect(noEnd.messageType).toBe(1);
   });
 
@@ -152,7 +153,7 @@ describe('decodeDhcp: options area', () => {
     expect(m.messageType).toBeUndefined();
     expect(m.serverId).toBeUndefined();
     expect(m.leaseTime).toBe(3600);
-    expect(m.anomalies).toEqual(['option 53 length 2 (expected 1)', 'option 54 length 3 (expected 4)']);
+    expect(m.anomalies.map((a) => a.detail)).toEqual(['option 53 length 2 (expected 1)', 'option 54 length 3 (expected 4)']);
   });
 });
 
@@ -191,7 +192,7 @@ describe('decodeDhcp: option 52 overload (RFC 2131 §4.1, RFC 3396 §5)', () => 
     const bytes = encodeDhcp(init);
     const m = decodeDhcp(bytes);
     expect(m.options.find((o) => o.area === 'file')?.data.length).toBe(126);
-    expect(m.anomalies).toEqual(['missing end option in file']);
+    expect(m.anomalies.map((a) => a.detail)).toEqual(['missing end option in file']);
     expect(Array.from(encodeDhcp(m))).toEqual(Array.from(bytes));
   });
 
@@ -201,7 +202,7 @@ describe('decodeDhcp: option 52 overload (RFC 2131 §4.1, RFC 3396 §5)', () => 
     bytes.set([12, 2, 0x68, 0x69], 108); // hostname "hi", no END in the file field
     const m = decodeDhcp(bytes);
     expect(m.hostname).toBe('hi');
-    expect(m.anomalies).toEqual(['missing end option in file']);
+    expect(m.anomalies.map((a) => a.detail)).toEqual(['missing end option in file']);
   });
 });
 
@@ -235,9 +236,9 @@ describe('decodeDhcp: typed PXE shortcuts', () => {
     const bad = decodeDhcp(withOptionBytes([97, 16, ...new Array(16).fill(1), 93, 3, 0, 7, 0, 255]));
     expect(bad.clientGuid).toBeUndefined();
     expect(bad.clientArch).toBeUndefined();
-    expect(bad.anomalies).toEqual(['option 97 length 16 (expected 17)', 'option 93 odd length']);
+    expect(bad.anomalies.map((a) => a.detail)).toEqual(['option 97 length 16 (expected 17)', 'option 93 odd length']);
     const type1 = decodeDhcp(withOptionBytes([97, 17, 1, ...new Array(16).fill(0xab), 255]));
-    expect(type1.anomalies).toEqual(['option 97 type 1 (expected 0)']);
+    expect(type1.anomalies.map((a) => a.detail)).toEqual(['option 97 type 1 (expected 0)']);
     expect(type1.clientGuid).toBe('abababab-abab-abab-abab-abababababab');
   });
 
@@ -245,7 +246,7 @@ describe('decodeDhcp: typed PXE shortcuts', () => {
     const withNul = decodeDhcp(encodeDhcp(discover([dhcpOpt.bootFile('ipxe.efi')])));
     expect(withNul).toMatchObject({ bootFile: 'ipxe.efi', bootFileNulTerminated: true, anomalies: [] });
     const without = decodeDhcp(encodeDhcp(discover([dhcpOpt.bootFile('ipxe.efi', false)])));
-    expect(without).toMatchObject({ bootFile: 'ipxe.efi', bootFileNulTerminated: false, anomalies: ['option 67 without trailing NUL'] });
+    expect(without).toMatchObject({ bootFile: 'ipxe.efi', bootFileNulTerminated: false, anomalies: [{ code: 'bootfile-not-nul-terminated', detail: 'option 67 without trailing NUL', option: 67 }] });
   });
 
   it('decodes option 43 as PXE sub-options when option 60 says PXEClient', () => {
@@ -279,7 +280,7 @@ describe('decodeDhcp: typed PXE shortcuts', () => {
 
   it('reports damaged PXE sub-options when the vendor is PXEClient', () => {
     const m = decodeDhcp(encodeDhcp(discover([dhcpOpt.vendorClass('PXEClient'), dhcpOpt.vendorSpecific('0602030447048000')])));
-    expect(m.anomalies).toEqual(['option 43 sub-option 6 length 2 (expected 1)', 'option 43 sub-option 71 runs past the end']);
+    expect(m.anomalies.map((a) => a.detail)).toEqual(['option 43 sub-option 6 length 2 (expected 1)', 'option 43 sub-option 71 runs past the end']);
   });
 
   it('decodes 77 in RFC 3004 form and in iPXE raw form', () => {
@@ -385,7 +386,7 @@ describe('encodeDhcp', () => {
 // Real captures
 
 /** Anomalies about the packet's framing, which a re-encoded message no longer has. */
-function isFramingAnomaly(a: string): boolean {
+function isFramingAnomaly({ detail: a }: DhcpAnomaly): boolean {
   return a === 'missing end option' || a === 'bad magic cookie' || a.startsWith('missing end option in ') || /^option \d+ runs past the end$/.test(a);
 }
 
@@ -452,7 +453,7 @@ describe('DHCP codec on every fixture capture', async () => {
     let compared = 0;
     for (const p of c.packets) {
       const m = decodeDhcp(p.payload);
-      if (m.anomalies.includes('truncated header') || m.anomalies.includes('bad magic cookie')) continue;
+      if (m.anomalies.some((a) => a.code === 'truncated-header' || a.code === 'bad-magic-cookie')) continue;
       const encoded = encodeDhcp(m);
       const want = canonical(p.payload, m);
       expect(encoded.subarray(0, want.length), `frame ${p.frame}`).toEqual(want);

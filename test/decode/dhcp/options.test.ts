@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { archFamily, archName, dhcpOpt, dhcpOptionName, messageTypeName } from '../../../src/decode/dhcp/options.js';
 import { decodeDhcp } from '../../../src/decode/dhcp/codec.js';
 import { decodePxeVendor, encodePxeVendor, toHex } from '../../../src/decode/dhcp/suboptions.js';
+import type { DhcpAnomaly } from '../../../src/decode/dhcp/constants.js';
 import { isDhcpPacket, udpPayloads } from './udp-payloads.js';
 
 const fixtures = new URL('../../../fixtures/', import.meta.url).pathname;
@@ -101,7 +102,7 @@ describe('option builders', () => {
       bootItem: { type: 32768, layer: 0x8000 },
       other: [{ code: 180, hex: 'beef' }],
     };
-    const anomalies: string[] = [];
+    const anomalies: DhcpAnomaly[] = [];
     expect(decodePxeVendor(encodePxeVendor(pxe), anomalies)).toEqual(pxe);
     expect(anomalies).toEqual([]);
   });

@@ -52,7 +52,7 @@ function compareFrame(m: DhcpMessage, f: Fields, where: string): number {
     // the RFC 2131 (network order) value and record the anomaly instead.
     const swapped = ((m.secs & 0xff) << 8) | (m.secs >> 8);
     const theirs = num(one('dhcp.secs')!);
-    if (m.anomalies.includes('secs appears little-endian')) eq('dhcp.secs (swapped)', swapped, theirs);
+    if (m.anomalies.some((a) => a.code === 'secs-little-endian')) eq('dhcp.secs (swapped)', swapped, theirs);
     else eq('dhcp.secs', m.secs, theirs);
   }
   if (has('dhcp.flags')) eq('dhcp.flags', m.flags, num(one('dhcp.flags')!));

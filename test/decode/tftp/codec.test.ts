@@ -46,21 +46,21 @@ describe('decodeTftp', () => {
   });
 
   it('records anomalies instead of throwing', () => {
-    expect(decodeTftp(bytes([0, 1], 'boot'))?.anomalies).toEqual(['filename not NUL-terminated']);
-    expect(decodeTftp(bytes([0, 1], 'boot\0', 'oct'))?.anomalies).toEqual(['mode not NUL-terminated', 'unknown mode oct']);
-    expect(decodeTftp(bytes([0, 1], 'boot\0', 'binary\0'))?.anomalies).toEqual(['unknown mode binary']);
-    expect(decodeTftp(bytes([0, 1], 'boot\0', 'octet\0', 'blksize\0'))?.anomalies).toEqual(['odd option list']);
-    expect(decodeTftp(bytes([0, 1], 'boot\0', 'octet\0', 'blksize'))?.anomalies).toEqual(['odd option list']);
-    expect(decodeTftp(bytes([0, 6], 'tsize\0', '123'))).toEqual({ opcode: 6, options: { tsize: '123' }, anomalies: ['option value not NUL-terminated'] });
-    expect(decodeTftp(bytes([0, 6], 'tsize\0', '1\0', 'TSize\0', '2\0'))).toEqual({ opcode: 6, options: { tsize: '1' }, anomalies: ['duplicate option tsize'] });
-    expect(decodeTftp(bytes([0, 5, 0, 2], 'denied'))?.anomalies).toEqual(['error message not NUL-terminated']);
-    expect(decodeTftp(bytes([0, 4, 0, 1, 0]))?.anomalies).toEqual(['trailing bytes after ACK']);
-    expect(decodeTftp(bytes([0, 1], '\0', '\0'))?.anomalies).toEqual(['empty filename', 'empty mode']);
+    expect(decodeTftp(bytes([0, 1], 'boot'))?.anomalies.map((a) => a.detail)).toEqual(['filename not NUL-terminated']);
+    expect(decodeTftp(bytes([0, 1], 'boot\0', 'oct'))?.anomalies.map((a) => a.detail)).toEqual(['mode not NUL-terminated', 'unknown mode oct']);
+    expect(decodeTftp(bytes([0, 1], 'boot\0', 'binary\0'))?.anomalies.map((a) => a.detail)).toEqual(['unknown mode binary']);
+    expect(decodeTftp(bytes([0, 1], 'boot\0', 'octet\0', 'blksize\0'))?.anomalies.map((a) => a.detail)).toEqual(['odd option list']);
+    expect(decodeTftp(bytes([0, 1], 'boot\0', 'octet\0', 'blksize'))?.anomalies.map((a) => a.detail)).toEqual(['odd option list']);
+    expect(decodeTftp(bytes([0, 6], 'tsize\0', '123'))).toEqual({ opcode: 6, options: { tsize: '123' }, anomalies: [{ code: 'option-value-not-nul-terminated', detail: 'option value not NUL-terminated' }] });
+    expect(decodeTftp(bytes([0, 6], 'tsize\0', '1\0', 'TSize\0', '2\0'))).toEqual({ opcode: 6, options: { tsize: '1' }, anomalies: [{ code: 'duplicate-option', detail: 'duplicate option tsize' }] });
+    expect(decodeTftp(bytes([0, 5, 0, 2], 'denied'))?.anomalies.map((a) => a.detail)).toEqual(['error message not NUL-terminated']);
+    expect(decodeTftp(bytes([0, 4, 0, 1, 0]))?.anomalies.map((a) => a.detail)).toEqual(['trailing bytes after ACK']);
+    expect(decodeTftp(bytes([0, 1], '\0', '\0'))?.anomalies.map((a) => a.detail)).toEqual(['empty filename', 'empty mode']);
   });
 
   it('accepts trailing NUL padding after the options, and flags other trailing bytes', () => {
     expect(decodeTftp(bytes([0, 1], 'f\0', 'octet\0', 'tsize\0', '0\0', [0, 0, 0]))?.anomalies).toEqual([]);
-    expect(decodeTftp(bytes([0, 1], 'f\0', 'octet\0', [0, 0], 'x\0'))?.anomalies).toEqual(['trailing bytes after options']);
+    expect(decodeTftp(bytes([0, 1], 'f\0', 'octet\0', [0, 0], 'x\0'))?.anomalies.map((a) => a.detail)).toEqual(['trailing bytes after options']);
   });
 });
 
@@ -203,7 +203,7 @@ describe('decodeTftp agrees with tshark', async () => {
       }
       // tshark keeps reading empty name/value pairs after a run of NULs (nDPI/tftp.pcap frame 1);
       // we stop at the first empty name and report "trailing bytes after options".
-      if ((t.opcode === 1 || t.opcode === 2 || t.opcode === 6) && !t.anomalies.includes('trailing bytes after options')) {
+      if ((t.opcode === 1 || t.opcode === 2 || t.opcode === 6) && !t.anomalies.some((a) => a.code === 'trailing-bytes-after-options')) {
         const names = (f['tftp.option.name'] ?? []).map((n) => n.toLowerCase());
         expect(Object.keys(t.options), where).toEqual(names);
         expect(Object.values(t.options), where).toEqual(f['tftp.option.value'] ?? []);
