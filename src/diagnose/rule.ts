@@ -13,8 +13,27 @@ export interface RuleContext {
   final: boolean;
 }
 
+/**
+ * What a rule says about itself (like ESLint's `meta`): the README's rule table and the rule lists
+ * of docs/analyze.md and docs/ipv6-http-bsdp.md are generated from it (`npm run docs:rules`,
+ * src/diagnose/rules-doc.ts), and test/diagnose/rules-doc.test.ts fails when they differ.
+ */
+export interface RuleMeta {
+  /** Every severity the rule can give a finding (a test holds the rule's findings to it). */
+  severities: readonly Severity[];
+  /** When which severity applies, as the docs' table says it: "error (warning if a retry worked)". */
+  severityText: string;
+  /** The firmware or loader messages the finding explains, as the docs' table says it ("" for none). */
+  firmwareMessages: string;
+  /** One line: what the capture shows when the rule fires. */
+  summary: string;
+  /** Where the rule is described: a file under docs/ and its anchor. */
+  docs: `docs/${string}.md#${string}`;
+}
+
 export interface Rule {
   id: string;
+  meta: RuleMeta;
   check(client: ClientRecord, ctx: RuleContext): Finding[];
 }
 

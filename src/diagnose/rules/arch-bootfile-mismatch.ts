@@ -7,6 +7,13 @@ import { archLabel, printableName } from '../../exchange/classify.js';
 /** Catalog #14-#17: the NBP does not fit option 93 (BIOS NBP for UEFI, .efi for BIOS, wrong PE machine). */
 export const archBootfileMismatchRule: Rule = {
   id: 'arch-bootfile-mismatch',
+  meta: {
+    severities: ['error'],
+    severityText: 'error',
+    firmwareMessages: '',
+    summary: 'the NBP does not fit option 93: judged from the first bytes of block 1 when they are in the capture (PE/COFF machine 0x8664/0x14c/0xaa64/... versus a BIOS NBP), else from the name (`.efi` versus `.0`/`.kpxe`/`pxelinux*`/`undionly*`)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     const seen = new Set<string>();

@@ -7,6 +7,13 @@ import { ZERO_IP } from '../../decode/dhcp/constants.js';
 /** Catalog #8 / lab pitfall 10: 66/67 without siaddr; iPXE and many ROMs use only siaddr (next-server). */
 export const bootServerAddressMissingRule: Rule = {
   id: 'boot-server-address-missing',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error / warning',
+    firmwareMessages: 'PXE-E32',
+    summary: 'a boot file (with or without option 66) but siaddr 0.0.0.0; error when the client then sends no TFTP request and nothing else explains it: at once for iPXE (it takes the TFTP server from siaddr only, and goes on after a failed 4011 step to stop with "Nothing to boot"), for other firmware once it started over or stayed silent for 10 s',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     const seen = new Set<string>();

@@ -7,6 +7,13 @@ import { printableName } from '../../exchange/classify.js';
 /** Catalog #12: old ROMs read option 67 as a C string and send the name plus the bytes after it. */
 export const bootfileNameGarbageRule: Rule = {
   id: 'bootfile-name-garbage',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error (warning if it completed)',
+    firmwareMessages: 'PXE-E3B',
+    summary: 'the RRQ\'s name is an offered name plus bytes outside printable ASCII (old ROMs reading option 67 past its end)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     const offered = flatMap(c.attempts, bootReplies).filter((r) => r.bootFile);

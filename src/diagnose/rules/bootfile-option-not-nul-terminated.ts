@@ -7,6 +7,13 @@ import { printableName } from '../../exchange/classify.js';
 /** Catalog takeaway 7 / #12: option 67 without a trailing NUL, and the name is not in the file field either. */
 export const bootfileOptionNotNulTerminatedRule: Rule = {
   id: 'bootfile-option-not-nul-terminated',
+  meta: {
+    severities: ['warning'],
+    severityText: 'warning',
+    firmwareMessages: '',
+    summary: 'option 67 without a trailing NUL and the name is not also in the file field (old ROMs then request `name\\xff...`)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     const seen = new Set<string>();

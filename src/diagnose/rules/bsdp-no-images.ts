@@ -5,6 +5,13 @@ import { failureSeverity, methodsOf } from '../boot-method-helpers.js';
 /** Apple NetBoot (BSDP): the server answered INFORM[LIST] with no boot image list (sub-option 9). */
 export const bsdpNoImagesRule: Rule = {
   id: 'bsdp-no-images',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error; warning when another method booted',
+    firmwareMessages: '',
+    summary: 'BSDP ACK[LIST] without a boot image list (sub-option 9)',
+    docs: 'docs/ipv6-http-bsdp.md#rules-stable-ids',
+  },
   check(c, ctx) {
     const methods = methodsOf(c);
     return methods

@@ -4,6 +4,13 @@ import { finding } from '../rule.js';
 /** RFC 4578 erratum 4624 swapped 7 and 9: 9 means EBC to IANA but x64 UEFI to older servers and firmware. */
 export const clientArchAmbiguousRule: Rule = {
   id: 'client-arch-ambiguous',
+  meta: {
+    severities: ['warning'],
+    severityText: 'warning',
+    firmwareMessages: '',
+    summary: 'option 93 = 9 (EBC to IANA, x64 to the original RFC 4578)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const a = c.attempts.find((x) => x.role === 'firmware' && x.arch?.includes(9));
     if (!a) return [];

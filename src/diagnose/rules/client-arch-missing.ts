@@ -5,6 +5,13 @@ import { isPxeClientClass } from '../../exchange/classify.js';
 /** RFC 4578 §2.1: option 93 MUST be in PXE client packets; servers then cannot pick a per-arch file. */
 export const clientArchMissingRule: Rule = {
   id: 'client-arch-missing',
+  meta: {
+    severities: ['warning'],
+    severityText: 'warning',
+    firmwareMessages: '',
+    summary: 'a PXEClient\'s firmware requests without option 93',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const a = c.attempts.find((x) => x.role === 'firmware' && isPxeClientClass(x.vendorClass) && x.arch === undefined);
     if (!a) return [];

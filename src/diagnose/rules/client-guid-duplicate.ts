@@ -5,6 +5,13 @@ import { guidProblem } from '../../exchange/classify.js';
 /** Catalog #35: one valid GUID sent by several MACs (cloned SMBIOS UUID). Placeholder GUIDs are client-guid-invalid. */
 export const clientGuidDuplicateRule: Rule = {
   id: 'client-guid-duplicate',
+  meta: {
+    severities: ['warning'],
+    severityText: 'warning',
+    firmwareMessages: '',
+    summary: 'a valid GUID sent by several MACs',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     for (const g of c.guids) {
       // The owners first: most GUIDs have one, and then whether the GUID is a placeholder does not matter.

@@ -5,6 +5,13 @@ import { guidProblem } from '../../exchange/classify.js';
 /** Catalog #34, #35: option 97 missing, all zero or all FF (WDS bans such GUIDs; strict proxies drop the client). */
 export const clientGuidInvalidRule: Rule = {
   id: 'client-guid-invalid',
+  meta: {
+    severities: ['warning'],
+    severityText: 'warning',
+    firmwareMessages: '',
+    summary: 'the firmware sends no option 97, or an all-zero / all-FF GUID (the title says how many other MACs share it)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const fw = c.attempts.filter((a) => a.role === 'firmware' && a.pxe);
     if (fw.length === 0) return [];

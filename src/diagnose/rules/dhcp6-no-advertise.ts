@@ -5,6 +5,13 @@ import { failureSeverity, methodsOf } from '../boot-method-helpers.js';
 /** PXEv6 / HTTPv6: the client's DHCPv6 Solicits (RFC 8415 section 18.2.1) got no Advertise at all. */
 export const dhcp6NoAdvertiseRule: Rule = {
   id: 'dhcp6-no-advertise',
+  meta: {
+    severities: ['error', 'warning', 'info'],
+    severityText: 'error when it was the only method, else warning (info when another method booted)',
+    firmwareMessages: 'PXE-E16',
+    summary: 'PXEv6/HTTPv6 Solicits and no Advertise (only after a retransmitted Solicit or 4 s of capture: a capture that ends right after the first Solicit proves nothing)',
+    docs: 'docs/ipv6-http-bsdp.md#rules-stable-ids',
+  },
   check(c, ctx) {
     if (!ctx.final) return [];
     const methods = methodsOf(c);

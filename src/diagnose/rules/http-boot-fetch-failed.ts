@@ -5,6 +5,13 @@ import { failureSeverity, methodsOf } from '../boot-method-helpers.js';
 /** UEFI HTTP boot: the GET of the boot URL failed (HTTP status >= 400, refused, reset, cut short). */
 export const httpBootFetchFailedRule: Rule = {
   id: 'http-boot-fetch-failed',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error; warning when another method booted',
+    firmwareMessages: '',
+    summary: 'the GET of the boot URL failed: HTTP status >= 400, connection refused (RST to the SYN), no answer to the SYN, reset mid-transfer, or fewer bytes than `Content-Length`',
+    docs: 'docs/ipv6-http-bsdp.md#rules-stable-ids',
+  },
   check(c, ctx) {
     const methods = methodsOf(c);
     const out = [];

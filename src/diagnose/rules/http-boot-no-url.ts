@@ -9,6 +9,13 @@ import { failureSeverity, methodsOf } from '../boot-method-helpers.js';
  */
 export const httpBootNoUrlRule: Rule = {
   id: 'http-boot-no-url',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error; warning when another method booted',
+    firmwareMessages: '',
+    summary: 'an `HTTPClient` got an answer without an http(s) URL, or with a URL but without the vendor class `HTTPClient` echoed (DHCP option 60 / DHCPv6 option 16), which EDK2 requires (HttpBootDhcp4.c/HttpBootDhcp6.c)',
+    docs: 'docs/ipv6-http-bsdp.md#rules-stable-ids',
+  },
   check(c, ctx) {
     const methods = methodsOf(c);
     return methods

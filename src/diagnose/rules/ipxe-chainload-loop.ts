@@ -6,6 +6,13 @@ import { offeredBootFile } from '../../exchange/tracker.js';
 /** Catalog #19 / lab pitfall 15: iPXE (user class "iPXE" / option 175) is handed the iPXE binary again and again. */
 export const ipxeChainloadLoopRule: Rule = {
   id: 'ipxe-chainload-loop',
+  meta: {
+    severities: ['error'],
+    severityText: 'error',
+    firmwareMessages: '',
+    summary: 'iPXE (user class "iPXE" or option 175) is handed an iPXE binary (`undionly.kpxe`, `ipxe.efi`, `snponly.efi`, `*.kpxe`, ...) in two or more DHCP rounds',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const hits: { frame: number; ts: number; start: number; file: string }[] = [];
     for (const a of c.attempts) {

@@ -17,6 +17,13 @@ function isBootSource(r: ReplyRecord): boolean {
  */
 export const multipleBootServersRule: Rule = {
   id: 'multiple-boot-servers',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error when the client then failed, else warning',
+    firmwareMessages: '',
+    summary: 'in one DHCP round, several servers offer boot information that disagrees: different boot files or boot/TFTP servers, including BINL-style proxy offers of two PXE servers (the file each meant is taken from its 4011 answer when the client asked)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     for (const a of pxeAttempts(c)) {

@@ -6,6 +6,13 @@ import { ZERO_IP } from '../../exchange/classify.js';
 /** Catalog #22: several servers grant addresses to one client; NAKs between them (PXE-E21 / intermittent boots). */
 export const multipleDhcpServersRule: Rule = {
   id: 'multiple-dhcp-servers',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'warning (error with a NAK and no lease)',
+    firmwareMessages: 'PXE-E21 with a NAK',
+    summary: 'two or more servers grant addresses to one client, or a DHCPNAK from another server',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const grants = flatMap(c.attempts, addressReplies);
     const naks = flatMap(c.attempts, (a) => a.naks);

@@ -50,6 +50,13 @@ function nextFirmwareStep(c: ClientRecord, a: AttemptRecord, after: number, nbpR
  */
 export const nbpNotStartedRule: Rule = {
   id: 'nbp-not-started',
+  meta: {
+    severities: ['error'],
+    severityText: 'error',
+    firmwareMessages: '',
+    summary: 'a non-iPXE firmware downloaded an NBP that fits its architecture and then, within 120 s and before any second-stage file or DHCP of the NBP itself, sent a new DISCOVER with the same option 60 or went on to its next boot option (PXEv6 / HTTP boot: EDK2\'s "failed to load Boot0001 ... Unsupported" then ">>Start PXE over IPv6"): Secure Boot rejection, corrupt/truncated file, or PXE-E79',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     for (const a of c.attempts) {

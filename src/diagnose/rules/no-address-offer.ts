@@ -5,6 +5,13 @@ import { addressReplies, flatMap, proxyOffers, pxeAttempts, requestFrames } from
 /** PXE-E52: proxy offers arrive but nobody offers an address (catalog #3). */
 export const noAddressOfferRule: Rule = {
   id: 'no-address-offer',
+  meta: {
+    severities: ['error'],
+    severityText: 'error',
+    firmwareMessages: 'PXE-E52',
+    summary: 'proxy offers only, no offer with an address',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const pxe = pxeAttempts(c);
     if (pxe.length === 0) return [];

@@ -6,6 +6,13 @@ import { ZERO_IP } from '../../exchange/classify.js';
 /** PXE-E53: an address, but no boot file, no PXE offer, no proxy (catalog #4). Relayed clients get relay-missing-pxe-helper instead. */
 export const noBootFileRule: Rule = {
   id: 'no-boot-file',
+  meta: {
+    severities: ['error'],
+    severityText: 'error',
+    firmwareMessages: 'PXE-E53 (EDK2: PXE-E16)',
+    summary: 'an address, but no boot file (option 67 / file field), no PXEClient offer, no proxy offer, no 4011 step, no TFTP (proxy offers the firmware cannot take, option 60 not "PXEClient", are `proxy-offer-missing-option60` instead)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const pxe = pxeAttempts(c);
     if (pxe.length === 0) return [];

@@ -5,6 +5,13 @@ import { flatMap, pxeAttempts, requestFrames } from '../helpers.js';
 /** PXE-E51: DISCOVERs and not a single reply of any kind (catalog #1). */
 export const noDhcpOfferRule: Rule = {
   id: 'no-dhcp-offer',
+  meta: {
+    severities: ['error'],
+    severityText: 'error',
+    firmwareMessages: 'PXE-E51',
+    summary: 'a PXE client\'s DISCOVERs (at least two, or one followed by 4 s of capture) and no reply of any kind',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const pxe = pxeAttempts(c);
     if (pxe.length === 0) return [];

@@ -10,6 +10,13 @@ import { ZERO_IP } from '../../decode/dhcp/constants.js';
  */
 export const option60OnDhcpServerRule: Rule = {
   id: 'option60-on-dhcp-server',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error / warning',
+    firmwareMessages: 'PXE-E55 (EDK2: PXE-E16)',
+    summary: 'the address-granting offer carries option 60 "PXEClient" without 43 (EDK2 "DhcpBinl"); error when the client\'s 4011 request to that server goes unanswered (or ICMP port unreachable), warning when the client did not ask; nothing when that server does answer on 4011',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     const seen = new Set<string>();

@@ -12,6 +12,13 @@ import { ZERO_IP } from '../../decode/dhcp/constants.js';
  */
 export const proxyOfferIgnoredRule: Rule = {
   id: 'proxy-offer-ignored',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error (warning if the boot went on)',
+    firmwareMessages: 'PXE-E16',
+    summary: 'a valid proxy offer and an address offer arrive, yet the client re-sends DISCOVER with no REQUEST to use it; or it takes the address and then neither asks on 4011 nor fetches anything (judged once it started over or stayed silent for 20 s: iPXE may wait ~16 s for IPv6 router advertisements first)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     for (const a of pxeAttempts(c)) {

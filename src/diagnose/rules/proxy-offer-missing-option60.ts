@@ -7,6 +7,13 @@ import { ZERO_IP } from '../../decode/dhcp/constants.js';
 /** Catalog takeaway 8: EDK2 and iPXE honour a yiaddr-0 offer only with option 60 "PXEClient". */
 export const proxyOfferMissingOption60Rule: Rule = {
   id: 'proxy-offer-missing-option60',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error (warning if the boot went on)',
+    firmwareMessages: '(EDK2: PXE-E16)',
+    summary: 'a yiaddr-0 offer with boot information but no option 60 "PXEClient" (none, or another text such as dnsmasq\'s `dhcp-pxe-vendor` match "PXE")',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     const seen = new Set<string>();

@@ -6,6 +6,13 @@ import { bootedAfter, dhcpPhaseMessage, pxeAttempts } from '../helpers.js';
 /** PXE-E55: a request to a boot server on UDP 4011 gets no answer, or ICMP port unreachable. */
 export const proxyRequestUnansweredRule: Rule = {
   id: 'proxy-request-unanswered',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error (warning if the boot went on)',
+    firmwareMessages: 'PXE-E55 (EDK2: PXE-E16)',
+    summary: 'a request to UDP 4011 of a boot server, retried or answered by ICMP port unreachable, with no answer',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     for (const a of pxeAttempts(c)) {

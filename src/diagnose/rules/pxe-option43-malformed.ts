@@ -11,6 +11,13 @@ import { DhcpOptionCode, ZERO_IP } from '../../decode/dhcp/constants.js';
  */
 export const pxeOption43MalformedRule: Rule = {
   id: 'pxe-option43-malformed',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error (warning if the boot went on)',
+    firmwareMessages: 'PXE-E55 (EDK2: PXE-E16)',
+    summary: 'a PXEClient reply whose option 43 does not parse as PXE sub-options (a hex string typed in as text, a sub-option running past the end)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     const seen = new Set<string>();

@@ -9,6 +9,13 @@ import { failureSeverity, methodsOf } from '../boot-method-helpers.js';
  */
 export const pxe6NoBootfileUrlRule: Rule = {
   id: 'pxe6-no-bootfile-url',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error; warning when another method booted',
+    firmwareMessages: 'PXE-E16',
+    summary: 'a PXEv6 client\'s Solicit was answered, but no Advertise/Reply carries option 59 (`PXE-E16`)',
+    docs: 'docs/ipv6-http-bsdp.md#rules-stable-ids',
+  },
   check(c, ctx) {
     const methods = methodsOf(c);
     return methods

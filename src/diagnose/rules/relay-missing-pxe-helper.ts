@@ -6,6 +6,13 @@ import { ZERO_IP } from '../../decode/dhcp/constants.js';
 /** Catalog #24: relayed DHCP, the address comes back through the relay, no proxy/boot offer does. */
 export const relayMissingPxeHelperRule: Rule = {
   id: 'relay-missing-pxe-helper',
+  meta: {
+    severities: ['error'],
+    severityText: 'error',
+    firmwareMessages: 'PXE-E53',
+    summary: 'the same, on a relayed segment (giaddr set): the relay\'s helper list lacks the PXE server',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const pxe = pxeAttempts(c);
     if (pxe.length === 0 || !pxe.some((a) => a.relayed)) return [];

@@ -13,6 +13,13 @@ import { pxeAttempts } from '../helpers.js';
  */
 export const slowServerResponseRule: Rule = {
   id: 'slow-server-response',
+  meta: {
+    severities: ['warning'],
+    severityText: 'warning',
+    firmwareMessages: '',
+    summary: 'the first offer came 4 s or more after the first DISCOVER, or after the client had started a new round; or a non-iPXE client\'s first DISCOVER already has `secs` >= 4 (lost packets: spanning tree, late capture). Delays are measured on packet times, never on `secs` (iPXE\'s runs fast, EDK2 sends 0); a `secs` the client wrote little-endian (EDK2\'s 4011 retries: 256 = 1 s) is byte-swapped first',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     const attempts = pxeAttempts(c);

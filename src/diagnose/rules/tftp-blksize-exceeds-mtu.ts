@@ -11,6 +11,13 @@ import { printableName } from '../../exchange/classify.js';
  */
 export const tftpBlksizeExceedsMtuRule: Rule = {
   id: 'tftp-blksize-exceeds-mtu',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error (warning if a retry worked)',
+    firmwareMessages: 'PXE-E35 (EDK2: PXE-E18)',
+    summary: 'a granted blksize whose DATA datagrams (blksize + 32 bytes) do not cross the path: IP fragments of the DATA are lost; or the OACK grants a blksize above 1024, the client acknowledges it (ACK 0) and no DATA ever arrives; or (server-side capture) DATA 1 is resent without ever being acknowledged',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     if (!ctx.final) return [];
     const out: Finding[] = [];

@@ -7,6 +7,13 @@ import { printableName } from '../../exchange/classify.js';
 /** Lab pitfall 5: DATA arrived as IP fragments yet completed - works here, fragile elsewhere. */
 export const tftpDataFragmentedRule: Rule = {
   id: 'tftp-data-fragmented',
+  meta: {
+    severities: ['info'],
+    severityText: 'info',
+    firmwareMessages: '',
+    summary: 'DATA arrived IP-fragmented and the transfer still completed (fragile on other paths)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     for (const t of allTransfers(c)) {

@@ -9,6 +9,13 @@ const FIRMWARE: Record<number, string> = { 2: 'PXE-E3C' };
 /** Any other TFTP ERROR that ends a needed transfer (access violation, option negotiation, client abort ...). Tsize probes are normal. */
 export const tftpErrorRule: Rule = {
   id: 'tftp-error',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error (warning if a retry worked)',
+    firmwareMessages: 'PXE-E3C for code 2 (EDK2: PXE-E23 for any code)',
+    summary: 'any other TFTP ERROR that ends a transfer; the tsize probe (ERROR 0/8 from the client after the OACK) is not one',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const all = allTransfers(c);
     const out: Finding[] = [];

@@ -7,6 +7,13 @@ import { printableName } from '../../exchange/classify.js';
 /** PXE-E3B: ERROR 1 for a file the boot needs; PXELINUX/GRUB config probing is normal (catalog #11, #29). */
 export const tftpFileNotFoundRule: Rule = {
   id: 'tftp-file-not-found',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error / warning',
+    firmwareMessages: 'PXE-E3B (EDK2: PXE-E23)',
+    summary: 'ERROR 1 for the NBP, or for a file after which nothing completes; warning when the boot went on; never for config-search probes (`pxelinux.cfg/<uuid>`, `01-<mac>`, hex IP prefixes, `grub.cfg-*`, `autoexec.ipxe`); `pxelinux.cfg/default` is not a probe',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const all = allTransfers(c);
     const out: Finding[] = [];

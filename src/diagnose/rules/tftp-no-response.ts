@@ -6,6 +6,13 @@ import { allTransfers, flatMap, isEdk2PxeClient } from '../helpers.js';
 /** PXE-E32: RRQs that are never answered, or answered with ICMP port unreachable (catalog #9, #10). */
 export const tftpNoResponseRule: Rule = {
   id: 'tftp-no-response',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error (warning if a retry worked)',
+    firmwareMessages: 'PXE-E32 (EDK2: PXE-E18, PXE-E99 with ICMP port unreachable)',
+    summary: 'RRQs to a server retransmitted without any reply, or answered by ICMP port unreachable',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const all = allTransfers(c);
     const byServer = new Map<string, typeof all>();

@@ -12,6 +12,13 @@ import { printableName } from '../../exchange/classify.js';
  */
 export const tftpRepliesBlockedRule: Rule = {
   id: 'tftp-replies-blocked',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error (warning if a retry worked)',
+    firmwareMessages: 'PXE-E32 (EDK2: PXE-E18)',
+    summary: 'the server answers (OACK/DATA from its ephemeral port), the client acknowledges nothing and sends a new RRQ for the same file: the replies are dropped on the way (firewall/NAT without a TFTP helper); seen from the server side or a SPAN port',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const out: Finding[] = [];
     const all = allTransfers(c);

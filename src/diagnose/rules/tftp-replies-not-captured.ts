@@ -9,6 +9,13 @@ import { allTransfers } from '../helpers.js';
  */
 export const tftpRepliesNotCapturedRule: Rule = {
   id: 'tftp-replies-not-captured',
+  meta: {
+    severities: ['info'],
+    severityText: 'info',
+    firmwareMessages: '',
+    summary: 'TFTP requests whose replies are missing from the capture although the client went on (a `port 69` capture filter misses the server\'s ephemeral port)',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     const missed = allTransfers(c).filter((t) => t.outcome === 'not-captured');
     if (missed.length === 0) return [];

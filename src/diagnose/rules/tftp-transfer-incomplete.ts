@@ -7,6 +7,13 @@ import { formatBytes, printableName } from '../../exchange/classify.js';
 /** PXE-E35 / catalog #26, #30, #31: a transfer that started and never completed. */
 export const tftpTransferIncompleteRule: Rule = {
   id: 'tftp-transfer-incomplete',
+  meta: {
+    severities: ['error', 'warning'],
+    severityText: 'error (warning if a retry worked)',
+    firmwareMessages: 'PXE-E35 (EDK2: PXE-E18)',
+    summary: 'data started and the transfer never completed (stall, missing blocks, retransmissions, block-number wrap), and the capture went on for more than 2 s',
+    docs: 'docs/analyze.md#rules',
+  },
   check(c, ctx) {
     if (!ctx.final) return [];
     const all = allTransfers(c);
