@@ -22,11 +22,11 @@ function macBytes(mac: string): number[] {
   return mac.split(':').map((h) => parseInt(h, 16));
 }
 
-function ethernet(src: string, dst: string, ip: Uint8Array): Uint8Array {
+function ethernet(src: string, dst: string, ip: Uint8Array, ethertype = 0x0800): Uint8Array {
   const w = new ByteWriter(14 + ip.length);
   for (const b of macBytes(dst)) w.u8(b);
   for (const b of macBytes(src)) w.u8(b);
-  w.u16(0x0800).bytes(ip);
+  w.u16(ethertype).bytes(ip);
   return w.result().slice();
 }
 
@@ -74,8 +74,9 @@ export class Scenario {
     return this.frames.length;
   }
 
-  raw(srcMac: string, dstMac: string, ip: Uint8Array): number {
-    this.frames.push({ index: this.frames.length + 1, ts: this.t, linkType: 1, interfaceId: 0, data: ethernet(srcMac, dstMac, ip), origLen: 14 + ip.length });
+  /** One Ethernet frame carrying `ip` (IPv4 unless `ethertype` says otherwise: 0x86dd for IPv6). */
+  raw(srcMac: string, dstMac: string, ip: Uint8Array, ethertype = 0x0800): number {
+    this.frames.push({ index: this.frames.length + 1, ts: this.t, linkType: 1, interfaceId: 0, data: ethernet(srcMac, dstMac, ip, ethertype), origLen: 14 + ip.length });
     this.t += 0.001;
     return this.frames.length;
   }
@@ -90,6 +91,16 @@ export class Scenario {
 
   tftp(from: Host, sport: number, to: Host, dport: number, p: TftpPacketInit): number {
     return this.udp(from, sport, to, dport, encodeTftp(p).slice());
+  }
+
+  /** An IPv6 packet (test/ipv6/packets6.ts builds them: DHCPv6 over UDP, HTTP over TCP). */
+  ipv6(srcMac: string, dstMac: string, ip6: Uint8Array): number {
+    return this.raw(srcMac, dstMac, ip6, 0x86dd);
+  }
+
+  /** A TCP segment over IPv4 (`segment` from test/ipv6/packets6.ts tcp()). */
+  tcp(from: Host, to: Host, segment: Uint8Array): number {
+    return this.raw(from.mac, to.mac, ipv4({ src: from.ip, dst: to.ip, protocol: 6, id: this.ipId++ }, segment));
   }
 
   icmpUnreachable(from: Host, to: Host, refused: Uint8Array): number {
