@@ -5,8 +5,8 @@
  *
  * Why: Node 20's ESM loader resolves and reads each module on its own (resolution, an async file
  * read on libuv's pool, a compile), and `analyze` loaded ~90 of our modules plus commander's and
- * chalk's. From one file, `pxe-doctor analyze` of a small capture takes 0.17-0.19 s instead of
- * 0.26-0.30 s on the bench machine (`node -e 0` alone: 0.09 s). docs/performance.md, "Start-up".
+ * chalk's. From one file, `pxe-doctor analyze` of a small capture starts markedly sooner
+ * (docs/performance.md, "Start-up", has the measurements).
  *
  * The input is tsc's output, not src/, so the bundle runs exactly the code the unit tests run.
  * Not minified: `--debug` stack traces stay readable (function names, one statement a line).

@@ -20,17 +20,16 @@ export interface ReadCaptureOptions {
 }
 
 /**
- * Plain files are read synchronously, 128 KiB at a time, into one reused buffer. Measured on a
- * 1 GiB capture in the page cache (docs/performance.md, "Reading"): 128 KiB reads take 0.09 s
- * in all, the buffer stays in the CPU's cache for the parser that follows, and there is no hand-over
- * between libuv's thread pool and ours. Four 1 MiB reads in flight on the thread pool, the earlier
- * way, took 0.12 s of wall and 0.2 s of CPU, and the main thread spent another 0.1-0.17 s on them.
+ * Plain files are read synchronously, 128 KiB at a time, into one reused buffer: the buffer stays
+ * in the CPU's cache for the parser that follows, and there is no hand-over between libuv's thread
+ * pool and ours. Reads in flight on the thread pool, the earlier way, cost more wall and CPU time
+ * (docs/performance.md, "Reading", has the measurements).
  */
 const READ_SIZE = 128 * 1024;
 /**
  * Reads between two yields to the event loop (1 MiB): signals, a closed stdout and V8's own tasks
- * (the steps of incremental marking) get their turn. Every 8 MiB instead left peak RSS on the
- * 10 000-client bench a few MB higher and was no faster.
+ * (the steps of incremental marking) get their turn. Yielding less often raised the peak memory
+ * of a large capture and gained no speed (docs/performance.md).
  */
 const READS_PER_YIELD = 8;
 

@@ -6,12 +6,12 @@ import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.js';
 
-// What the analysis keeps alive is small (a heap snapshot mid-run on 10 000 clients: 22 MB), but
-// each finished client's record outlives a few young-generation collections and then waits in the
-// old generation for a full one. By default V8 lets the old generation grow up to ~4x its live
-// size between full collections; 1.5x keeps the peak of a 1 GiB, 10 000-client capture at ~130 MB
-// instead of 160-180 MB for ~5 % more wall time (docs/performance.md, "Memory"). The factor is read
-// at each collection, so setting it here, before any work, takes effect.
+// What the analysis keeps alive is small, but each finished client's record outlives a few
+// young-generation collections and then waits in the old generation for a full one. By default V8
+// lets the old generation grow to several times its live size between full collections; 1.5x keeps
+// the peak memory of a large capture well lower for a little more wall time (docs/performance.md,
+// "Memory", has the figures). The factor is read at each collection, so setting it here, before
+// any work, takes effect.
 setFlagsFromString('--heap-growing-percent=50');
 
 const COMMANDS = ['analyze', 'decode', 'check', 'serve', 'live', 'probe', 'help'];

@@ -18,8 +18,8 @@ export function isPxeClient(c: ClientRecord): boolean {
  * PXE-E18 "Server response timeout." for a TFTP server that does not answer or a download that
  * stalls, PXE-E23 "Client received TFTP error from server." for any TFTP ERROR (lab captures
  * fail-tftp-blksize-mtu, fail-tftp-replies-blocked, fail-tftp-access-violation,
- * fail-two-boot-servers), PXE-E99 on ICMP port unreachable (lab-notes 13). A UEFI PXE client that is not iPXE is taken
- * to be EDK2-based.
+ * fail-two-boot-servers), PXE-E99 on ICMP port unreachable (docs/analyze.md, "Firmware messages").
+ * A UEFI PXE client that is not iPXE is taken to be EDK2-based.
  */
 export function isEdk2PxeClient(c: ClientRecord): boolean {
   const a = pxeAttempts(c).find((x) => x.role === 'firmware');
@@ -46,8 +46,8 @@ export function allTransfers(c: ClientRecord): TransferRecord[] {
 
 /**
  * `list.flatMap(f)`, for code that runs for every client (the rules): V8's Array.prototype.flatMap
- * is a generic builtin that costs about 270 ns a call even on one-element lists, some ten times
- * this loop, and the rules made about 20 such calls per client (docs/performance.md, session 4).
+ * is a generic builtin, much slower than this loop even on one-element lists, and the rules make
+ * many such calls per client (measured in docs/performance.md, session 4).
  */
 export function flatMap<T, U>(list: readonly T[], f: (item: T) => readonly U[]): U[] {
   const out: U[] = [];
@@ -77,11 +77,6 @@ export function hasBootInfo(a: AttemptRecord): boolean {
   return a.offers.some((o) => isProxyKind(o.kind) || o.kind === 'dhcp-pxe' || o.kind === 'dhcp-binl');
 }
 
-/** A complete download of an NBP (or of the same file) after time `ts`. */
-export function laterComplete(c: ClientRecord, ts: number, file?: string): TransferRecord | undefined {
-  return allTransfers(c).find((t) => t.rrqTs > ts && t.outcome === 'complete' && (file === undefined || t.file === file));
-}
-
 /** Did the client download an NBP completely in this attempt or any later one? */
 export function bootedAfter(c: ClientRecord, a: AttemptRecord): boolean {
   return c.attempts.some((x) => x.index >= a.index && x.transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete'));
@@ -93,10 +88,6 @@ export function requestFrames(rs: { frame: number; repeatFrames: number[] }[], m
   return out.sort((x, y) => x - y).slice(0, max);
 }
 
-export function nulTerminated(r: ReplyRecord): boolean {
-  return r.bootFileNulTerminated !== false;
-}
-
 export function hasGarbageBytes(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -106,7 +97,7 @@ export function hasGarbageBytes(s: string): boolean {
 }
 
 /**
- * Why a transfer looks like a path-MTU black hole (catalog #26): lost IP fragments of its DATA; or an
+ * Why a transfer looks like a path-MTU black hole (tftp-blksize-exceeds-mtu, docs/analyze.md#rules): lost IP fragments of its DATA; or an
  * OACK granting a large blksize, the client acknowledging it (ACK 0), and not one DATA arriving; or
  * (server-side capture) DATA 1 sent again and again without its ACK.
  */

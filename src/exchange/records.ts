@@ -4,7 +4,7 @@ import type { ClientRecord, TransferRecord } from './types.js';
 /**
  * Every TFTP transfer of a client in record order: each attempt's, then those outside any attempt.
  * A loop rather than `[...c.attempts.flatMap((a) => a.transfers), ...c.orphanTransfers]`: V8's
- * flatMap costs about 270 ns a call even on one-element lists (docs/performance.md, session 4).
+ * flatMap is a generic builtin, slow even on one-element lists (docs/performance.md, session 4).
  */
 export function clientTransfers(c: ClientRecord): TransferRecord[] {
   const out: TransferRecord[] = [];

@@ -204,7 +204,7 @@ export interface ClientRecord {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Boot methods beyond PXE over IPv4 (issue 10): DHCPv6 network boot (RFC 5970), UEFI HTTP boot,
+// Boot methods beyond PXE over IPv4 (docs/ipv6-http-bsdp.md): DHCPv6 network boot (RFC 5970), UEFI HTTP boot,
 // Apple BSDP. Kept beside the IPv4 attempts, filled by src/exchange/boot-methods.ts.
 
 /** A DHCPv6 reply (Advertise / Reply) reduced to what rules need. */

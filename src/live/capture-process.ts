@@ -3,7 +3,7 @@
  * to its standard output, which the live session parses as a stream.
  *
  * Why a child process and not libpcap bindings: the npm bindings need libpcap-dev and a matching
- * Node ABI, one drops timestamps and one keeps the process alive after close (measured, issue 6);
+ * Node ABI, one drops timestamps and one keeps the process alive after close (tried when `live` was built);
  * tcpdump with --immediate-mode -U delivers each packet within milliseconds and exits cleanly on
  * SIGTERM after flushing what it buffered.
  *

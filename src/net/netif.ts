@@ -42,10 +42,6 @@ export function isIpv4(s: string): boolean {
   return !Number.isNaN(ipToInt(s));
 }
 
-export function prefixToMask(prefix: number): string {
-  return intToIp(prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
-}
-
 export function maskToPrefix(mask: string): number {
   const m = ipToInt(mask);
   let n = 0;

@@ -97,7 +97,7 @@ export function isBroadcast(address: string): boolean {
   return address === BROADCAST_IP || /^ff[0-9a-f]{2}:/i.test(address);
 }
 
-/** DHCPv6 messages only a client sends (RFC 8415 section 7.3) and the client side of HTTP boot (issue 10). */
+/** DHCPv6 messages only a client sends (RFC 8415 section 7.3) and the client side of HTTP boot (docs/ipv6-http-bsdp.md). */
 const CLIENT_KINDS_V6_HTTP = new Set([
   'DHCPV6-SOLICIT',
   'DHCPV6-REQUEST',

@@ -103,7 +103,7 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
   if (fw) out.firmware = fw;
   if (bootFile !== undefined) out.bootFile = printableName(bootFile);
   if (bootServer !== undefined) out.bootServer = bootServer;
-  // Issue 10: PXEv6 / HTTP boot / BSDP. A client with several methods is ok when one of them got
+  // PXEv6 / HTTP boot / BSDP (docs/ipv6-http-bsdp.md). A client with several methods is ok when one of them got
   // its boot file completely (firmware tries the others only when that one fails), even with
   // findings about the others.
   const methods = bootMethods(c);
@@ -116,7 +116,7 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
     });
     const best = closestMethod(methods);
     if (best) out.closestMethod = best.method;
-    // PXEv4 keeps its own verdict (above); a method of issue 10 that booted makes the client ok.
+    // PXEv4 keeps its own verdict (above); a later method (PXEv6, HTTP boot, BSDP) that booted makes the client ok.
     if (methods.some((m) => m.method !== 'PXEv4' && outcomeRank(m.outcome) >= 6)) out.ok = true;
   }
   return out;
@@ -131,7 +131,7 @@ export type VerdictClient = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorCla
 export function verdict(c: VerdictClient, findings: Finding[]): string {
   const errors = findings.filter((f) => f.client === c.mac && f.severity === 'error');
   if (c.methods && c.closestMethod) {
-    // Several boot methods (issue 10): name the one that came closest and how it ended.
+    // Several boot methods (docs/ipv6-http-bsdp.md): name the one that came closest and how it ended.
     const best = [...c.methods].reverse().find((m) => m.method === c.closestMethod)!;
     if (c.ok) return `OK via ${best.method} (${best.detail})`;
     return `FAILED: closest ${best.method}: ${best.outcome}${errors.length > 0 ? ` (${errors[0]!.id})` : ''}`;

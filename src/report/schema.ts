@@ -75,7 +75,7 @@ export interface ClientJson {
   firstFrame: number;
   lastFrame: number;
   /**
-   * Boot methods the client tried, in order (issue 10; docs/ipv6-http-bsdp.md). Present only when
+   * Boot methods the client tried, in order (docs/ipv6-http-bsdp.md). Present only when
    * the client did more than PXE over IPv4: DHCPv6 (PXEv6/HTTPv6), HTTP boot over IPv4, or BSDP.
    */
   methods?: BootMethodJson[];

@@ -232,7 +232,7 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
       }
     }
   }
-  // Issue 10: a client that tried several boot methods (PXEv6, HTTP boot, BSDP) gets them listed in order.
+  // docs/ipv6-http-bsdp.md: a client that tried several boot methods (PXEv6, HTTP boot, BSDP) gets them listed in order.
   for (const c of a.clients) {
     if (!c.methods || c.methods.length === 0) continue;
     lines.push('');

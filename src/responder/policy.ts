@@ -137,7 +137,7 @@ export function validate(msg: DhcpMessage): Machine {
 
 /**
  * Step 3: the boot file. An iPXE client with --ipxe-script gets the script (so it does not
- * download iPXE again and loop, lab pitfall 15); otherwise the file for its architecture,
+ * download iPXE again and loop: the ipxe-chainload-loop finding, docs/analyze.md#rules); otherwise the file for its architecture,
  * then the default. A client without option 93 is treated as BIOS (PXE 2.1 ROMs before RFC 4578).
  */
 export function bootFor(m: Machine, cfg: BootPolicyConfig): BootChoice | undefined {

@@ -1,5 +1,5 @@
 /**
- * Differential test against tshark (issue 2's proof): for every capture with a golden file under
+ * Differential test against tshark: for every capture with a golden file under
  * test/golden/ (written by `node scripts/golden-tshark.mjs`, TShark 4.0.17), our readers +
  * Dissector must yield exactly the frames tshark shows for `dhcp || tftp || icmp.type == 3`, and
  * every `decode --json` field must equal tshark's value.
@@ -154,7 +154,7 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
 ];
 
 /**
- * Captures tshark reads but our readers do not, by design: issue 2 asks for pcap, pcapng and gzip.
+ * Captures tshark reads but our readers do not, by design: docs/capture.md lists pcap, pcapng and gzip.
  * Sun snoop (solaris.snoop) is rejected with a clear "not a capture" error.
  */
 const UNREADABLE_BY_DESIGN = new Map([['fixtures/public/PcapPlusPlus/solaris.snoop', 'Sun snoop format is not pcap/pcapng']]);

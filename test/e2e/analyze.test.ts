@@ -229,7 +229,7 @@ describe('pxe-doctor analyze (built CLI) on lab captures of real firmware', () =
       for (const n of rrqs) expect(f.frames).toContain(n);
     }
     const m = /one cycle every ([\d.]+) s/.exec(f.title);
-    expect(Number(m![1])).toBeGreaterThan(15); // lab notes: one cycle about 18.5-20 s
+    expect(Number(m![1])).toBeGreaterThan(15); // the lab capture shows one cycle about every 18.5-20 s
   });
 
   present('fail-uefi-gets-bios-file.pcap')('fail-uefi-gets-bios-file: arch-bootfile-mismatch judged from the NBP header', () => {

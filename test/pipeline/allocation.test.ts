@@ -1,5 +1,5 @@
 /**
- * Issue 7: "no per-packet allocation for packets that are not DHCP/TFTP/ICMP". A capture of a
+ * No per-packet allocation for packets that are not DHCP/TFTP/ICMP (docs/performance.md). A capture of a
  * million small non-PXE records (UDP on other ports while a TFTP conversation is open, so every
  * one of them is looked up in the conversation table; TCP; UDP over IPv6; ARP) is analyzed by the
  * built code in a child process whose young generation is 1 MB: 16 bytes per record (one heap

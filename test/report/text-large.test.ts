@@ -1,5 +1,5 @@
 /**
- * The text report at scale (issue 7): 10 000 clients, built from real analyses of lab captures
+ * The text report at scale: 10 000 clients, built from real analyses of lab captures
  * (each capture's client copied under new MACs), rendered and checked for content: every client
  * present once, the verdict counts and totals right, problem clients first, findings grouped by
  * cause without losing any client. Timing is measured by hand (docs/analyze.md), not asserted.

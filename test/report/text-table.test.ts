@@ -1,5 +1,5 @@
 /**
- * The report's table drawer against cli-table3 (which drew the table before issue 7) as the oracle:
+ * The report's table drawer against cli-table3 (which drew the table before the report had its own drawer) as the oracle:
  * for plain text the two must agree byte for byte, on the cells of real analyses and on the cells
  * that stress wrapping (long words, whitespace runs, leading blanks, newlines, empty cells, wide
  * characters).

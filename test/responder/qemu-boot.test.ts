@@ -52,7 +52,7 @@ describe.skipIf(why !== undefined)('real firmware boots from serve', () => {
     dhcpNs = lab.addNamespace('dhcp');
     pxeNs = lab.addNamespace('pxe');
     lab.bridge(sw, 'br0');
-    // br_netfilter would IP-fragment oversized frames on the bridge and hide MTU mistakes (lab pitfall 5).
+    // br_netfilter would IP-fragment oversized frames on the bridge and hide MTU mistakes.
     try {
       lab.exec(sw, 'sysctl', ['-q', '-w', 'net.bridge.bridge-nf-call-iptables=0']);
     } catch {

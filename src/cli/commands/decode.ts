@@ -69,7 +69,7 @@ export async function runDecode(input: string, opts: DecodeOptions): Promise<num
     process.stderr.write(
       `${summary.frames} frames (${summary.format}): ${s.dhcp} DHCP, ${s.tftp} TFTP, ${s.icmpUnreachable} ICMP unreachable, ` +
         `${s.malformed} malformed, ${s.ipv6} IPv6, ${s.fragments} IPv4 fragments (${s.reassembled} datagrams reassembled, ${s.fragmentProblems} problems)` +
-        // Issue 10 (docs/ipv6-http-bsdp.md): DHCPv6, router discovery, HTTP boot.
+        // docs/ipv6-http-bsdp.md: DHCPv6, router discovery, HTTP boot.
         `; ${s.dhcp6} DHCPv6, ${s.routerSolicitations} router solicitations, ${s.routerAdvertisements} router advertisements, ${s.httpSegments} HTTP boot TCP segments\n`,
     );
   }

@@ -61,7 +61,8 @@ export const dhcpOpt = {
   tftpServer: (name: string): DhcpOption => opt(DhcpOptionCode.TftpServer, latin1Bytes(name)),
   /**
    * 67 with a trailing NUL: RFC 2132 says it SHOULD NOT be there, but old PXE ROMs copy the option
-   * without a length and need it, and every receiver copes with it (pxe-failures.md, failure 12).
+   * without a length and need it (else they request the name plus garbage: the bootfile-name-garbage
+   * finding, docs/analyze.md#rules), and every receiver copes with it.
    */
   bootFile: (name: string, nulTerminated = true): DhcpOption => {
     const b = latin1Bytes(name);

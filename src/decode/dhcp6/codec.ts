@@ -432,16 +432,6 @@ export function dhcp6OptionName(code: number): string {
   return OPTION_NAMES[code] ?? `option-${code}`;
 }
 
-export const DHCP6_STATUS_NAMES: Record<number, string> = {
-  0: 'Success',
-  1: 'UnspecFail',
-  2: 'NoAddrsAvail',
-  3: 'NoBinding',
-  4: 'NotOnLink',
-  5: 'UseMulticast',
-  6: 'NoPrefixAvail',
-};
-
 /** The innermost client/server message of a (possibly relayed) DHCPv6 message. */
 export function innerMessage(m: Dhcp6Message): Dhcp6Message {
   let cur = m;

@@ -4,7 +4,7 @@ import { finding } from '../rule.js';
 import { judgeNbp } from '../helpers.js';
 import { archLabel, printableName } from '../../exchange/classify.js';
 
-/** Catalog #14-#17: the NBP does not fit option 93 (BIOS NBP for UEFI, .efi for BIOS, wrong PE machine). */
+/** The NBP does not fit option 93 (BIOS NBP for UEFI, .efi for BIOS, wrong PE machine). */
 export const archBootfileMismatchRule: Rule = {
   id: 'arch-bootfile-mismatch',
   meta: {

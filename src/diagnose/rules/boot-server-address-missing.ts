@@ -4,7 +4,7 @@ import { finding } from '../rule.js';
 import { bootedAfter, bootReplies, pxeAttempts } from '../helpers.js';
 import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
-/** Catalog #8 / lab pitfall 10: 66/67 without siaddr; iPXE and many ROMs use only siaddr (next-server). */
+/** Options 66/67 without siaddr; iPXE and many ROMs use only siaddr (next-server). */
 export const bootServerAddressMissingRule: Rule = {
   id: 'boot-server-address-missing',
   meta: {

@@ -4,7 +4,7 @@ import { finding } from '../rule.js';
 import { allTransfers, bootReplies, flatMap, hasGarbageBytes } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
-/** Catalog #12: old ROMs read option 67 as a C string and send the name plus the bytes after it. */
+/** Old ROMs read option 67 as a C string and send the name plus the bytes after it. */
 export const bootfileNameGarbageRule: Rule = {
   id: 'bootfile-name-garbage',
   meta: {

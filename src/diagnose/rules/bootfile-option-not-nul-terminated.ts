@@ -4,7 +4,7 @@ import { finding } from '../rule.js';
 import { bootReplies, pxeAttempts } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
-/** Catalog takeaway 7 / #12: option 67 without a trailing NUL, and the name is not in the file field either. */
+/** Option 67 without a trailing NUL, and the name is not in the file field either. */
 export const bootfileOptionNotNulTerminatedRule: Rule = {
   id: 'bootfile-option-not-nul-terminated',
   meta: {

@@ -2,7 +2,7 @@ import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { guidProblem } from '../../exchange/classify.js';
 
-/** Catalog #35: one valid GUID sent by several MACs (cloned SMBIOS UUID). Placeholder GUIDs are client-guid-invalid. */
+/** One valid GUID sent by several MACs (cloned SMBIOS UUID). Placeholder GUIDs are client-guid-invalid. */
 export const clientGuidDuplicateRule: Rule = {
   id: 'client-guid-duplicate',
   meta: {

@@ -2,7 +2,7 @@ import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { guidProblem } from '../../exchange/classify.js';
 
-/** Catalog #34, #35: option 97 missing, all zero or all FF (WDS bans such GUIDs; strict proxies drop the client). */
+/** Option 97 missing, all zero or all FF (WDS bans such GUIDs; strict proxies drop the client). */
 export const clientGuidInvalidRule: Rule = {
   id: 'client-guid-invalid',
   meta: {

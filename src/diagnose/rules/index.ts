@@ -67,7 +67,7 @@ export const rules: readonly Rule[] = [
   pxeOption43MalformedRule,
   tftpDataFragmentedRule,
   tftpRepliesNotCapturedRule,
-  // Beyond PXE over IPv4 (issue 10): DHCPv6 network boot, UEFI HTTP boot, Apple BSDP.
+  // Beyond PXE over IPv4 (docs/ipv6-http-bsdp.md): DHCPv6 network boot, UEFI HTTP boot, Apple BSDP.
   dhcp6NoAdvertiseRule,
   pxe6NoBootfileUrlRule,
   httpBootNoUrlRule,

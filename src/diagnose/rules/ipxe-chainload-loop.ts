@@ -3,7 +3,7 @@ import { finding } from '../rule.js';
 import { isIpxeBinaryName, printableName } from '../../exchange/classify.js';
 import { offeredBootFile } from '../../exchange/tracker.js';
 
-/** Catalog #19 / lab pitfall 15: iPXE (user class "iPXE" / option 175) is handed the iPXE binary again and again. */
+/** iPXE (user class "iPXE" / option 175) is handed the iPXE binary again and again. */
 export const ipxeChainloadLoopRule: Rule = {
   id: 'ipxe-chainload-loop',
   meta: {

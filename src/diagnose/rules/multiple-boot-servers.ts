@@ -11,7 +11,7 @@ function isBootSource(r: ReplyRecord): boolean {
 }
 
 /**
- * Catalog #23: in one DHCP round, several servers offer boot information that disagrees (another
+ * In one DHCP round, several servers offer boot information that disagrees (another
  * boot file, another TFTP/boot server). The client follows one by its own rules (EDK2 the first
  * proxy offer, iPXE the last), so the result is a race. An error when the client then failed.
  */

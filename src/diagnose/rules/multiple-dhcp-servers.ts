@@ -3,7 +3,7 @@ import { finding } from '../rule.js';
 import { addressReplies, flatMap } from '../helpers.js';
 import { ZERO_IP } from '../../exchange/classify.js';
 
-/** Catalog #22: several servers grant addresses to one client; NAKs between them (PXE-E21 / intermittent boots). */
+/** Several servers grant addresses to one client; NAKs between them (PXE-E21 / intermittent boots). */
 export const multipleDhcpServersRule: Rule = {
   id: 'multiple-dhcp-servers',
   meta: {

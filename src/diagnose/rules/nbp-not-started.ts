@@ -40,7 +40,7 @@ function nextFirmwareStep(c: ClientRecord, a: AttemptRecord, after: number, nbpR
 }
 
 /**
- * Catalog #25 / #37: the firmware downloaded the NBP completely and then, instead of running it,
+ * The firmware downloaded the NBP completely and then, instead of running it,
  * started PXE over (a new DHCP round with the same option 60/93) or went on to its next boot option
  * (EDK2: PXE over IPv6, HTTP boot; lab capture fail-nbp-truncated-uefi: "failed to load Boot0001
  * ... Unsupported"), with no file of a second stage in between. Secure Boot rejecting an unsigned

@@ -2,7 +2,7 @@ import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { addressReplies, flatMap, proxyOffers, pxeAttempts, requestFrames } from '../helpers.js';
 
-/** PXE-E52: proxy offers arrive but nobody offers an address (catalog #3). */
+/** PXE-E52: proxy offers arrive but nobody offers an address. */
 export const noAddressOfferRule: Rule = {
   id: 'no-address-offer',
   meta: {

@@ -3,7 +3,7 @@ import { finding } from '../rule.js';
 import { addressReplies, dhcpPhaseMessage, flatMap, hasBootInfo, pxeAttempts } from '../helpers.js';
 import { ZERO_IP } from '../../exchange/classify.js';
 
-/** PXE-E53: an address, but no boot file, no PXE offer, no proxy (catalog #4). Relayed clients get relay-missing-pxe-helper instead. */
+/** PXE-E53: an address, but no boot file, no PXE offer, no proxy. Relayed clients get relay-missing-pxe-helper instead. */
 export const noBootFileRule: Rule = {
   id: 'no-boot-file',
   meta: {

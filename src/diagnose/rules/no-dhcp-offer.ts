@@ -2,7 +2,7 @@ import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { flatMap, pxeAttempts, requestFrames } from '../helpers.js';
 
-/** PXE-E51: DISCOVERs and not a single reply of any kind (catalog #1). */
+/** PXE-E51: DISCOVERs and not a single reply of any kind. */
 export const noDhcpOfferRule: Rule = {
   id: 'no-dhcp-offer',
   meta: {

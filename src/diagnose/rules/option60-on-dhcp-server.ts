@@ -5,7 +5,7 @@ import { dhcpPhaseMessage, flatMap, pxeAttempts } from '../helpers.js';
 import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /**
- * KB 259670 / catalog #5, #7: the address offer carries option 60 "PXEClient" without option 43, so
+ * Microsoft KB 259670: the address offer carries option 60 "PXEClient" without option 43, so
  * EDK2 classifies it "DhcpBinl" and asks siaddr (or option 54) on UDP 4011 for the boot file.
  */
 export const option60OnDhcpServerRule: Rule = {

@@ -5,7 +5,7 @@ import { addressReplies, bootedAfter, flatMap, proxyOffers, pxeAttempts } from '
 import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /**
- * Catalog #6 / #20: the client got a valid proxy offer (and an address offer), yet never uses it:
+ * The client got a valid proxy offer (and an address offer), yet never uses it:
  * it re-sends DISCOVER (old EDK2 dropping ProxyPxe10 offers), or takes the address and stops
  * (iPXE stops waiting for proxy offers at its next DHCP retransmission, ~3 s: lab capture
  * fail-proxy-offer-late-bios) - no 4011 request, no TFTP.

@@ -4,7 +4,7 @@ import { finding } from '../rule.js';
 import { bootedAfter, dhcpPhaseMessage, pxeAttempts } from '../helpers.js';
 import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
-/** Catalog takeaway 8: EDK2 and iPXE honour a yiaddr-0 offer only with option 60 "PXEClient". */
+/** EDK2 and iPXE honour a yiaddr-0 offer only with option 60 "PXEClient". */
 export const proxyOfferMissingOption60Rule: Rule = {
   id: 'proxy-offer-missing-option60',
   meta: {

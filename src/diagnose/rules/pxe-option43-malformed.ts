@@ -5,7 +5,7 @@ import { bootedAfter, bootReplies, dhcpPhaseMessage, isEdk2PxeClient, pxeAttempt
 import { DhcpOptionCode, ZERO_IP } from '../../decode/dhcp/constants.js';
 
 /**
- * Catalog #39: option 43 in a PXEClient reply that does not parse as PXE sub-options (typically the
+ * Option 43 in a PXEClient reply that does not parse as PXE sub-options (typically the
  * Windows-style hex string pasted as text into an ISC/Linux server: "24AC11..."), so the firmware
  * ignores the boot menu / discovery control it was meant to carry.
  */

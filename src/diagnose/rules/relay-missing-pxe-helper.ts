@@ -3,7 +3,7 @@ import { finding } from '../rule.js';
 import { addressReplies, flatMap, hasBootInfo, pxeAttempts } from '../helpers.js';
 import { ZERO_IP } from '../../decode/dhcp/constants.js';
 
-/** Catalog #24: relayed DHCP, the address comes back through the relay, no proxy/boot offer does. */
+/** Relayed DHCP: the address comes back through the relay, no proxy/boot offer does. */
 export const relayMissingPxeHelperRule: Rule = {
   id: 'relay-missing-pxe-helper',
   meta: {

@@ -5,7 +5,7 @@ import { allTransfers, isEdk2PxeClient, mtuEvidence } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
 /**
- * Catalog #26: the granted blksize makes DATA datagrams larger than the path MTU. A bridge or router
+ * The granted blksize makes DATA datagrams larger than the path MTU. A bridge or router
  * either fragments them and fragments get lost, or drops them outright (DF set, or no fragmentation
  * on an L2 path): the client sees the OACK, acknowledges it, and no DATA ever arrives.
  */

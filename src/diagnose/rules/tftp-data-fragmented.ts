@@ -4,7 +4,7 @@ import { finding } from '../rule.js';
 import { allTransfers } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
-/** Lab pitfall 5: DATA arrived as IP fragments yet completed - works here, fragile elsewhere. */
+/** DATA arrived as IP fragments yet completed: works on this path, fragile on one that drops fragments. */
 export const tftpDataFragmentedRule: Rule = {
   id: 'tftp-data-fragmented',
   meta: {

@@ -4,7 +4,7 @@ import { finding } from '../rule.js';
 import { allTransfers, hasGarbageBytes, isEdk2PxeClient } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
-/** PXE-E3B: ERROR 1 for a file the boot needs; PXELINUX/GRUB config probing is normal (catalog #11, #29). */
+/** PXE-E3B: ERROR 1 for a file the boot needs; PXELINUX/GRUB config probing is normal. */
 export const tftpFileNotFoundRule: Rule = {
   id: 'tftp-file-not-found',
   meta: {

@@ -3,7 +3,7 @@ import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { allTransfers, flatMap, isEdk2PxeClient } from '../helpers.js';
 
-/** PXE-E32: RRQs that are never answered, or answered with ICMP port unreachable (catalog #9, #10). */
+/** PXE-E32: RRQs that are never answered, or answered with ICMP port unreachable. */
 export const tftpNoResponseRule: Rule = {
   id: 'tftp-no-response',
   meta: {
@@ -35,7 +35,7 @@ export const tftpNoResponseRule: Rule = {
         finding(this.id, c, ctx, {
           severity: recovered ? 'warning' : 'error',
           frames: [...flatMap(list, (t) => [t.rrqFrame, ...t.rrqRepeats.slice(0, 4)]).slice(0, 10), ...icmp.slice(0, 3)],
-          // EDK2: PXE-E18 after its retries, PXE-E99 at once on ICMP port unreachable (lab-notes 13).
+          // EDK2: PXE-E18 after its retries, PXE-E99 at once on ICMP port unreachable (docs/analyze.md, "Firmware messages").
           firmwareMessage: isEdk2PxeClient(c) ? (icmp.length ? 'PXE-E99' : 'PXE-E18') : 'PXE-E32',
           title: `TFTP server ${server} does not answer (${rrqs} RRQ${rrqs > 1 ? 's' : ''} for ${files.join(', ')}${icmp.length ? ', ICMP port unreachable' : ''})`,
           cause: icmp.length

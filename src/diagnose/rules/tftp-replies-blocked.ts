@@ -5,7 +5,7 @@ import { allTransfers, isEdk2PxeClient } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
 
 /**
- * Catalog #10: the server answers (OACK or DATA, from its new ephemeral port), the client never
+ * The server answers (OACK or DATA, from its new ephemeral port), the client never
  * acknowledges anything and asks again with a new RRQ: the replies do not reach it. A stateful
  * firewall or NAT between them matches only port 69 (no TFTP helper). Seen this way from the
  * server side or a SPAN port; from the client side it looks like tftp-no-response.

@@ -4,7 +4,7 @@ import { finding } from '../rule.js';
 import { allTransfers, isEdk2PxeClient, mtuEvidence } from '../helpers.js';
 import { formatBytes, printableName } from '../../exchange/classify.js';
 
-/** PXE-E35 / catalog #26, #30, #31: a transfer that started and never completed. */
+/** PXE-E35: a transfer that started and never completed. */
 export const tftpTransferIncompleteRule: Rule = {
   id: 'tftp-transfer-incomplete',
   meta: {
