@@ -23,19 +23,15 @@ import { LinkType, NetKind, newLinkInfo, parseLink, type LinkInfo } from './link
 import { newPrefilterTuple, Prefilter, prefilterEthernet } from './prefilter.js';
 import { decodeTftp } from './tftp/codec.js';
 import { decodeDhcp6, innerMessage } from './dhcp6/codec.js';
-import { DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT } from './dhcp6/types.js';
+import { DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT, Dhcp6MessageType } from './dhcp6/types.js';
 import { HttpBootEndpoints, parseHttpHead, parseTcpHeader } from './http.js';
 import { Ipv6Next, ipv6String, newIpv6Header, parseIpv6, type Ipv6Header } from './ipv6.js';
 import type { DhcpMessage } from './dhcp/types.js';
 import { TftpConversations, type ConversationOptions, type ConversationQuery } from './tftp-conversations.js';
-import { BootpOp } from './dhcp/constants.js';
-import { TftpOpcode } from './tftp/constants.js';
+import { BootpOp, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, PXE_BOOT_SERVER_PORT } from './dhcp/constants.js';
+import { TFTP_PORT, TftpOpcode } from './tftp/constants.js';
 
-export const DHCP_SERVER_PORT = 67;
-export const DHCP_CLIENT_PORT = 68;
-/** PXE boot server / proxyDHCP port (PXE 2.1 spec, section 2.2.5). */
-export const PXE_BOOT_SERVER_PORT = 4011;
-export const TFTP_PORT = 69;
+export { DHCP_CLIENT_PORT, DHCP_SERVER_PORT, PXE_BOOT_SERVER_PORT, TFTP_PORT };
 
 /** Prefix of a malformed event's reason when a codec threw (they promise not to: a bug to report). */
 export const DECODER_THREW = 'decoder threw: ';
@@ -509,7 +505,7 @@ export class Dissector {
         this.counts.dhcp6++;
         const msg = decodeDhcp6(payload);
         const inner = innerMessage(msg);
-        if (inner.bootfileUrl !== undefined && (inner.msgType === 2 || inner.msgType === 7)) this.httpBoot.add(inner.bootfileUrl);
+        if (inner.bootfileUrl !== undefined && (inner.msgType === Dhcp6MessageType.Advertise || inner.msgType === Dhcp6MessageType.Reply)) this.httpBoot.add(inner.bootfileUrl);
         return { kind: 'dhcp6', meta, dhcp6: msg };
       }
       const t = decodeTftp(payload);

@@ -10,7 +10,7 @@
  */
 import type { Dhcp6Event, DhcpEvent, HttpEvent } from '../decode/events.js';
 import { innerMessage } from '../decode/dhcp6/codec.js';
-import type { Dhcp6Message } from '../decode/dhcp6/types.js';
+import { Dhcp6MessageType, type Dhcp6Message } from '../decode/dhcp6/types.js';
 import { BsdpMessageType, isBsdpVendorClass } from '../decode/dhcp/bsdp.js';
 import { TcpFlag, isHttpClientVendorClass, parseBootUrl } from '../decode/http.js';
 import { ZERO_IP } from './classify.js';
@@ -144,7 +144,7 @@ export function recordDhcp6(c: ClientRecord, ev: Dhcp6Event): { round: Dhcp6Roun
     const retry = round?.transactionIds.includes(m.transactionId);
     // A Solicit that names a different method (or the first one) starts a round; EDK2's second
     // Solicit without a vendor class (its DHCPv6 driver getting the station address) joins the current one.
-    if (!round || (m.msgType === 1 && !retry && method !== 'DHCPv6' && method !== round.method)) {
+    if (!round || (m.msgType === Dhcp6MessageType.Solicit && !retry && method !== 'DHCPv6' && method !== round.method)) {
       round = {
         method,
         firstFrame: frame,
@@ -165,13 +165,13 @@ export function recordDhcp6(c: ClientRecord, ev: Dhcp6Event): { round: Dhcp6Roun
     if (m.clientArch) round.arch ??= m.clientArch;
     if (m.clientId) round.clientDuid ??= m.clientId.hex;
     if (!round.transactionIds.includes(m.transactionId)) push(round.transactionIds, m.transactionId);
-    if (m.msgType === 1) push(round.solicitFrames, frame);
-    else if (m.msgType === 3) push(round.requestFrames, frame);
+    if (m.msgType === Dhcp6MessageType.Solicit) push(round.solicitFrames, frame);
+    else if (m.msgType === Dhcp6MessageType.Request) push(round.requestFrames, frame);
   } else {
     if (!round) return undefined;
     const rr = replyRecord(ev, m);
-    if (m.msgType === 2) push(round.advertises, rr);
-    else if (m.msgType === 7) push(round.replies, rr);
+    if (m.msgType === Dhcp6MessageType.Advertise) push(round.advertises, rr);
+    else if (m.msgType === Dhcp6MessageType.Reply) push(round.replies, rr);
   }
   round.lastFrame = Math.max(round.lastFrame, frame);
   round.lastTs = Math.max(round.lastTs, ts);

@@ -39,8 +39,9 @@ import type {
   ReplyRecord,
   TransferRecord,
 } from './types.js';
-import { BootpOp, DhcpMessageType, type DhcpAnomaly } from '../decode/dhcp/constants.js';
-import { TftpOpcode } from '../decode/tftp/constants.js';
+import { BootpOp, DHCP_SERVER_PORT, DhcpMessageType, PXE_BOOT_SERVER_PORT, type DhcpAnomaly } from '../decode/dhcp/constants.js';
+import { TFTP_PORT, TftpOpcode } from '../decode/tftp/constants.js';
+import { Dhcp6MessageType } from '../decode/dhcp6/types.js';
 
 export interface TrackerOptions {
   onEvent?(e: ClientEventLine): void;
@@ -317,13 +318,13 @@ export class ExchangeTracker {
     const mac = msg.chaddr;
     // No client behind these: an all-zero chaddr, and relay <-> server lease queries (RFC 4388, types 10-13).
     if (!mac || /^[0:]*$/.test(mac)) return;
-    if (msg.messageType !== undefined && msg.messageType >= 10 && msg.messageType <= 13) return;
+    if (msg.messageType !== undefined && msg.messageType >= DhcpMessageType.LeaseQuery && msg.messageType <= DhcpMessageType.LeaseActive) return;
     const s = this.client(mac, ev.meta.frame, ev.meta.ts);
     if (msg.op === BootpOp.Request) {
-      if (ev.meta.dport === 4011) this.onProxyRequest(s, ev);
+      if (ev.meta.dport === PXE_BOOT_SERVER_PORT) this.onProxyRequest(s, ev);
       else this.onRequest(s, ev);
     } else if (msg.op === BootpOp.Reply) {
-      if (ev.meta.sport === 4011) this.onProxyAnswer(s, ev);
+      if (ev.meta.sport === PXE_BOOT_SERVER_PORT) this.onProxyAnswer(s, ev);
       else this.onReply(s, ev);
     }
     if (msg.bsdp) this.onBsdp(s, ev);
@@ -346,7 +347,7 @@ export class ExchangeTracker {
     const addrs = (m.iaNa ?? []).flatMap((ia) => ia.addresses.map((a) => a.address));
     if (!r.fromClient && addrs.length > 0) parts.push(`address ${addrs[0]}`);
     if (m.bootfileUrl !== undefined) parts.push(`boot file URL ${printableName(m.bootfileUrl)}`);
-    else if (!r.fromClient && (m.msgType === 2 || m.msgType === 7) && r.round.method !== 'DHCPv6') parts.push('no boot file URL');
+    else if (!r.fromClient && (m.msgType === Dhcp6MessageType.Advertise || m.msgType === Dhcp6MessageType.Reply) && r.round.method !== 'DHCPv6') parts.push('no boot file URL');
     const label = parts.join(', ');
     this.addTimeline(s, flatKey('dhcp6', m.msgType, m.transactionId, ev.meta.src), {
       frame: ev.meta.frame,
@@ -467,7 +468,7 @@ export class ExchangeTracker {
     const { meta, dhcp: msg } = ev;
     const type = msg.messageType;
     // A relay agent's copy of a client request (RFC 1542: relay -> server, port 67 -> 67).
-    const relayLeg = meta.sport === 67 && msg.giaddr !== ZERO_IP;
+    const relayLeg = meta.sport === DHCP_SERVER_PORT && msg.giaddr !== ZERO_IP;
     let a = this.currentAttempt(s);
     if (type === 1 || (type === undefined && !a)) {
       if (!a || !a.xids.includes(msg.xid)) a = this.newAttempt(s, msg, meta.frame, meta.ts);
@@ -486,7 +487,7 @@ export class ExchangeTracker {
     const kept = type === 1 ? 'discovers' : 'requests';
     const prev = a[kept].find((r) => r.xid === msg.xid && r.messageType === type && (r.dport === meta.dport || relayLeg));
     if (prev) {
-      if (relayLeg && meta.ts - (prev.repeatTimes[prev.repeatTimes.length - 1] ?? prev.ts) < 2 && prev.sport !== 67) {
+      if (relayLeg && meta.ts - (prev.repeatTimes[prev.repeatTimes.length - 1] ?? prev.ts) < 2 && prev.sport !== DHCP_SERVER_PORT) {
         return; // the relayed copy of a request already seen on the client segment
       }
       if (prev.repeatFrames.length < MAX_REPEATS) {
@@ -658,7 +659,7 @@ export class ExchangeTracker {
     const q = ev.icmp.quoted;
     if (q.protocol !== 17) return;
     const frame = ev.meta.frame;
-    if (q.dport === 4011) {
+    if (q.dport === PXE_BOOT_SERVER_PORT) {
       const mac = this.ipToMac.get(q.src);
       const s = mac ? this.clients.get(mac) : undefined;
       if (!s) return;
@@ -671,7 +672,7 @@ export class ExchangeTracker {
       return;
     }
     const t = this.transfers.endpoint(q.src, q.sport);
-    if (t && (q.dport === 69 || q.dport === t.serverPort)) {
+    if (t && (q.dport === TFTP_PORT || q.dport === t.serverPort)) {
       if (t.icmpFrames.length < MAX_REPEATS) t.icmpFrames.push(frame);
       const s = this.clients.get(t.clientMac);
       if (s) {

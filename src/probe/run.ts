@@ -20,7 +20,7 @@
 import { decodeDhcp, encodeDhcp } from '../decode/dhcp/codec.js';
 import { archName } from '../decode/dhcp/options.js';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
-import { DhcpMessageType } from '../decode/dhcp/constants.js';
+import { BootpOp, DHCP_CLIENT_PORT, DhcpMessageType, PXE_BOOT_SERVER_PORT, ZERO_IP } from '../decode/dhcp/constants.js';
 import type { Finding } from '../diagnose/finding.js';
 import { bootFileOf, classifyReply, expectedNbp, isAddressKind, nbpKindFromHead } from '../exchange/classify.js';
 import type { OfferKind } from '../exchange/types.js';
@@ -31,7 +31,6 @@ import { addressRequest, bootServerRequest, discover, guidString, randomGuid, ra
 import { ProbeError, ProbeSockets, type BootServerSocket, type ProbePacket } from './net.js';
 import { ProbeRecorder } from './record.js';
 import { blksizeForMtu, tftpRead, type TftpReadResult } from './tftp.js';
-import { BootpOp, ZERO_IP } from '../decode/dhcp/constants.js';
 import { TftpErrorCode } from '../decode/tftp/constants.js';
 
 export interface ProbeConfig {
@@ -244,7 +243,7 @@ async function probeArch(cfg: ProbeConfig, arch: ProbeArch, id: ClientIdentity, 
     sockets.sendDhcp(encodeDhcp(msg).slice(), to);
   };
   const isReply = (xid: number, types: number[]) => (p: ProbePacket) => {
-    if (p.dst.port !== 68 && p.dst.port !== 4011) return false;
+    if (p.dst.port !== DHCP_CLIENT_PORT && p.dst.port !== PXE_BOOT_SERVER_PORT) return false;
     const m = decodeDhcp(p.payload);
     return m.op === BootpOp.Reply && m.xid === xid && m.chaddr === id.mac && (m.messageType === undefined ? types.includes(DhcpMessageType.Offer) : types.includes(m.messageType));
   };

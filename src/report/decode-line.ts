@@ -11,7 +11,7 @@ import { formatIpv4, latin1String } from '../decode/bytes.js';
 import { unreachableCodeName } from '../decode/icmp.js';
 import { dhcp6Json, type Dhcp6Json } from '../decode/dhcp6/json.js';
 import { dhcp6MessageTypeName } from '../decode/dhcp6/codec.js';
-import type { Dhcp6Message } from '../decode/dhcp6/types.js';
+import { Dhcp6MessageType, type Dhcp6Message } from '../decode/dhcp6/types.js';
 import { tcpFlagNames, type HttpMessageHead, type TcpSegment } from '../decode/http.js';
 import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
 import { BootpOp, ZERO_IP } from '../decode/dhcp/constants.js';
@@ -267,7 +267,7 @@ function dhcp6Summary(outer: Dhcp6Message): string {
     m = m.relayMessage;
   }
   parts.push(`DHCPv6 ${dhcp6MessageTypeName(m.msgType)}`);
-  if (m.msgType < 12) parts.push(`xid 0x${m.transactionId.toString(16).padStart(6, '0')}`);
+  if (m.msgType < Dhcp6MessageType.RelayForw) parts.push(`xid 0x${m.transactionId.toString(16).padStart(6, '0')}`);
   if (m.clientId) parts.push(`client-id ${m.clientId.uuid ?? m.clientId.linkLayer ?? m.clientId.hex}`);
   if (m.iaNa) for (const ia of m.iaNa) for (const a of ia.addresses) parts.push(`addr ${a.address}`);
   if (m.bootfileUrl !== undefined) parts.push(`bootfile-url ${q(m.bootfileUrl)}`);

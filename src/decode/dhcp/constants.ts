@@ -9,10 +9,15 @@ export const ZERO_IP = '0.0.0.0';
 /** The limited broadcast address (RFC 919). */
 export const BROADCAST_IP = '255.255.255.255';
 
+/** UDP ports: the DHCP server and client (RFC 2131 §4.1), the PXE boot server / proxyDHCP (PXE 2.1, §2.2.5). */
+export const DHCP_SERVER_PORT = 67;
+export const DHCP_CLIENT_PORT = 68;
+export const PXE_BOOT_SERVER_PORT = 4011;
+
 /** BOOTP `op` (RFC 951). */
 export const BootpOp = { Request: 1, Reply: 2 } as const;
 
-/** DHCP message types, option 53 (RFC 2131 §9.6). */
+/** DHCP message types, option 53 (RFC 2132 §9.6; 10-13 are RFC 4388 leasequery). */
 export const DhcpMessageType = {
   Discover: 1,
   Offer: 2,
@@ -22,6 +27,10 @@ export const DhcpMessageType = {
   Nak: 6,
   Release: 7,
   Inform: 8,
+  LeaseQuery: 10,
+  LeaseUnassigned: 11,
+  LeaseUnknown: 12,
+  LeaseActive: 13,
 } as const;
 
 /** Option codes (RFC 2132 unless noted). */

@@ -1,5 +1,8 @@
 /** Names for the numbers of TFTP (RFC 1350, RFC 2347): opcodes and error codes. */
 
+/** The TFTP server's well-known port (RFC 1350 §4); a transfer goes on from new ports. */
+export const TFTP_PORT = 69;
+
 export const TftpOpcode = { Rrq: 1, Wrq: 2, Data: 3, Ack: 4, Error: 5, Oack: 6 } as const;
 
 /** ERROR packet codes (RFC 1350 §5, RFC 2347 for 8). */

@@ -19,11 +19,9 @@ import { DhcpMessageType, DhcpOptionCode } from '../../decode/dhcp/constants.js'
 import { ipToInt, sameSubnet } from '../../net/netif.js';
 import { bootFor, isAllowed, isEfiArch, isPxeClient, validate, type BootPolicyConfig, type Machine } from '../policy.js';
 import type { LeasePool } from './leases.js';
-import { BootpOp, ZERO_IP } from '../../decode/dhcp/constants.js';
+import { BootpOp, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, PXE_BOOT_SERVER_PORT, ZERO_IP } from '../../decode/dhcp/constants.js';
 
-export const DHCP_SERVER_PORT = 67;
-export const DHCP_CLIENT_PORT = 68;
-export const PXE_BOOT_SERVER_PORT = 4011;
+export { DHCP_CLIENT_PORT, DHCP_SERVER_PORT, PXE_BOOT_SERVER_PORT };
 const BROADCAST_FLAG = 0x8000;
 
 export interface Endpoint {
