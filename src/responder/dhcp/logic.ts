@@ -2,7 +2,7 @@
  * What to answer to one DHCP/PXE request: pure decisions, no sockets (so they are unit-testable).
  *
  * proxyDHCP (default): never an address (yiaddr 0.0.0.0), only PXE clients. Offer shapes follow how
- * firmware classifies offers (docs/serve.md; the same classification as src/exchange/classify.ts):
+ * firmware classifies offers (docs/serve.md, "What goes on the wire"; src/exchange/classify.ts models the same):
  *  - UEFI (93 = 6, 7, 9, 10, 11 ...): "BINL" offer = option 60 PXEClient, siaddr, no option 43 and
  *    no boot file, so EDK2 sends its DHCPREQUEST to siaddr:4011 (PxeBcRetryBinlOffer), which is
  *    answered with the boot file (as dnsmasq >= 2.76 and pixiecore do).
