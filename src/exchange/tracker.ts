@@ -74,6 +74,12 @@ const MAX_XIDS = 64;
 const MAX_MORE_XIDS = 1024;
 /** A round's list of requests or replies longer than this is searched through an index by xid (findByXid). */
 const SCAN_UP_TO = 16;
+/**
+ * Clients in flight at most. Past it (a DHCP flood: thousands of new MACs a second, each kept for
+ * idleExpiry) the earliest-started tenth is handed over at once, as if idle: memory stays bounded
+ * whatever the flood's size. Real captures stay far below (a 10 000-client boot day has tens at once).
+ */
+const MAX_LIVE_CLIENTS = 5_000;
 /** Bytes of block 1 read to judge the NBP (DOS + PE header fit easily). */
 const HEAD_BYTES = 512;
 /** A TFTP endpoint idle this long is no longer matched to new packets (checked every TRANSFER_SWEEP s). */
@@ -293,10 +299,21 @@ export class ExchangeTracker {
         fold: new Map(),
       };
       this.clients.set(mac, s);
+      if (this.clients.size > MAX_LIVE_CLIENTS) this.handOverEarliest();
     }
     s.rec.lastFrame = Math.max(s.rec.lastFrame, frame);
     s.rec.lastTs = Math.max(s.rec.lastTs, ts);
     return s;
+  }
+
+  /** Hands over the earliest-started clients (Map order), down to nine tenths of MAX_LIVE_CLIENTS. */
+  private handOverEarliest(): void {
+    let n = this.clients.size - Math.floor(MAX_LIVE_CLIENTS * 0.9);
+    for (const s of this.clients.values()) {
+      if (n-- <= 0) break;
+      this.clients.delete(s.rec.mac);
+      this.release(s.rec);
+    }
   }
 
   private emit(mac: string, frame: number, ts: number, text: string): void {
