@@ -5,12 +5,17 @@
  * would be) in 64 KiB chunks as fast as it can be read, every event line and finding formatted as
  * `live` prints them (to nowhere), then the closing text summary rendered. Prints one JSON line:
  * frames, packet-time span, wall and CPU seconds, how many times faster than the traffic's own
- * pace (>= 1: live keeps up), event lines, findings, and peak RSS.
+ * pace (>= 1: live keeps up), event lines, findings, and peak RSS. As `live` without --json, it keeps
+ * finished clients only as the text summary reads them (LiveSessionOptions.textSummary).
  *
  *   npx tsc -p . && node scripts/bench-live.mjs FILE
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+
+// What the CLI sets at start-up (src/cli/main.ts), live included.
+setFlagsFromString('--heap-growing-percent=50');
 
 const repo = path.resolve(import.meta.dirname, '..');
 const dist = path.join(repo, 'dist');
@@ -32,6 +37,7 @@ let findings = 0;
 let printed = 0;
 const live = new LiveAnalysis({
   iface: 'bench0',
+  textSummary: true,
   onEvent: (e) => {
     events++;
     printed += out.formatEventLine(e).length;
@@ -48,7 +54,8 @@ const buf = new Uint8Array(64 << 10);
 for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) live.push(buf.subarray(0, n));
 fs.closeSync(fd);
 const { analysis } = await live.finish();
-const summaryLines = renderText(analysis, { color: false }).split('\n').length;
+const t = live.textClients;
+const summaryLines = renderText({ ...analysis, clients: t.kept, unlisted: t.unlisted }, { color: false }).split('\n').length;
 const wall = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpu = process.cpuUsage(cpu0);
 const span = analysis.capture.duration;
@@ -63,7 +70,7 @@ console.log(
     framesPerSecond: Math.round(analysis.capture.frames / wall),
     events,
     findings,
-    clients: analysis.clients.length,
+    clients: t.count,
     summaryLines,
     printedMB: Math.round(printed / 1e5) / 10,
     peakRssMB: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
