@@ -122,6 +122,11 @@ export class ExchangeTracker {
   private multiInterface = false;
   /** Routed packets seen lately (multi-interface captures only), to drop their copy from the other segment. */
   private readonly recentPackets = new Map<string, { iface: number; ts: number }>();
+  /**
+   * Size of recentPackets that triggers the next sweep: twice what the last sweep left. With a
+   * fixed 20 000, a fast transfer (more packets in 2 s than that) swept all of them per packet.
+   */
+  private recentSweepAt = 20000;
   /** MAC -> sessions seen (a client that expired and came back starts session 2). */
   private readonly sessions = new Map<string, number>();
   /**
@@ -203,8 +208,11 @@ export class ExchangeTracker {
     const seen = this.recentPackets.get(key);
     if (seen && seen.iface !== m.interfaceId && m.ts - seen.ts < 1) return true;
     this.recentPackets.set(key, { iface: m.interfaceId, ts: m.ts });
-    if (this.recentPackets.size > 20000) {
+    if (this.recentPackets.size > this.recentSweepAt) {
       for (const [k, v] of this.recentPackets) if (m.ts - v.ts > 2) this.recentPackets.delete(k);
+      // Only copies seen within 1 s are dropped, and only entries older than 2 s are swept: in a
+      // capture in time order, when the sweep runs does not change what is dropped.
+      this.recentSweepAt = Math.max(20000, 2 * this.recentPackets.size);
     }
     return false;
   }
