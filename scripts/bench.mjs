@@ -4,7 +4,8 @@
  *
  *   node scripts/bench.mjs [--size 1G] [--clients 10000,100] [--out /tmp/pxe-bench] [--runs 3]
  *                          [--tshark-slice 256M] [--scale 4G | --no-scale] [--skip-tshark]
- *                          [--cli path/to/bin/pxe-doctor.js]
+ *                          [--cli path/to/bin/pxe-doctor.js] [--shapes dhcp-heavy,boot-farm,dhcp-flood,chainload-loop | none]
+ *                          [--shape-runs 1] [--shape-scale 1] [--no-live]
  *
  * For each client count (default: the issue's 10 000, then 100 clients buried in bulk traffic):
  * 1. Generates OUT/bench-SIZE-Nc.pcap and .pcapng (scripts/gen-bench-capture.mjs) unless they
@@ -20,6 +21,13 @@
  *      SLICE bytes (cut at a record boundary) extrapolated to the whole file: the output says which.
  * 3. With --scale (default 4G; first client count only): generates a larger pcap with the same
  *    clients and more bulk and runs analyze on it, to show peak RSS does not grow with the file.
+ *
+ * 4. The capture shapes of scripts/gen-bench-shapes.mjs (issue 16: few clients with a long history,
+ *    or a flood of new ones), each at full length and at a quarter of it: per shape, the bare read,
+ *    analyze --json (checked against the shape's manifest), tcpdump with the BPF filter, tshark
+ *    -Y "dhcp || tftp", analyze of the quarter file (4x the frames must take at most 4.4x the time),
+ *    the text report (how many lines), and live's pipeline fed from the file (scripts/bench-live.mjs:
+ *    keeps up, peak RSS). --clients none runs only the shapes; --shapes none only the mixes.
  *
  * Per tool: wall time (best of RUNS), CPU time (user+sys), MB/s and packets/s (file bytes and frames
  * over wall time) and peak RSS. Node children report their exact maxRSS and CPU from an exit hook
@@ -53,9 +61,8 @@ function parseSize(s) {
 
 const size = String(flag('size', '1G'));
 // Several configurations: the issue's 10 000 clients, and a few clients buried in bulk traffic.
-const clientCounts = String(flag('clients', '10000,100'))
-  .split(',')
-  .map((c) => Number(c));
+const clientsFlag = String(flag('clients', '10000,100'));
+const clientCounts = clientsFlag === 'none' ? [] : clientsFlag.split(',').map((c) => Number(c));
 if (clientCounts.some((c) => !Number.isInteger(c) || c < 0)) die('--clients takes whole numbers, comma-separated (e.g. 10000,100)');
 const outDir = String(flag('out', '/tmp/pxe-bench'));
 const runs = Math.max(1, Number(flag('runs', '3')));
@@ -64,6 +71,16 @@ const tsharkSliceFlag = flag('tshark-slice', undefined);
 const tsharkSlice = tsharkSliceFlag === undefined ? Infinity : parseSize(tsharkSliceFlag);
 const scale = has('no-scale') ? undefined : String(flag('scale', '4G'));
 const skipTshark = has('skip-tshark');
+const SHAPES = ['dhcp-heavy', 'boot-farm', 'dhcp-flood', 'chainload-loop'];
+const shapesFlag = String(flag('shapes', SHAPES.join(',')));
+const shapes = shapesFlag === 'none' ? [] : shapesFlag.split(',');
+if (shapes.some((s) => !SHAPES.includes(s))) die(`--shapes takes some of ${SHAPES.join(', ')} (or none)`);
+// The shape files are large (up to 2.3 GB) and tshark takes a minute on some: one run each by default.
+const shapeRuns = Math.max(1, Number(flag('shape-runs', '1')));
+const withLive = !has('no-live');
+// --shape-scale 0.1: every shape a tenth as long (a quick try of the bench itself).
+const shapeScale = Number(flag('shape-scale', '1'));
+if (!(shapeScale > 0 && shapeScale <= 4)) die('--shape-scale must be a number in (0, 4]');
 // --cli: time another build (e.g. a copy of the tree before a change) on the same files.
 const cli = path.resolve(String(flag('cli', path.join(repo, 'bin/pxe-doctor.js'))));
 if (!fs.existsSync(cli)) die(`${cli} does not exist`);
@@ -316,6 +333,139 @@ async function benchOne(clients, withScale) {
   if (tsharkNote) console.log(`  ${tsharkNote}.`);
 }
 
+// ---------- the capture shapes (issue 16) ----------
+function generateShape(name, scaleText) {
+  const base = path.join(outDir, `shape-${name}-${scaleText}`);
+  if (fs.existsSync(`${base}.json`)) {
+    const m = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
+    if (fs.existsSync(m.pcap) && fs.statSync(m.pcap).size === m.pcapBytes) return m;
+  }
+  console.log(`generating ${base}.pcap (${name}, scale ${scaleText})...`);
+  const r = spawnSync(process.execPath, [path.join(repo, 'scripts/gen-bench-shapes.mjs'), '--shape', name, '--scale', scaleText, '--out', outDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) die(`shape generator failed (exit ${r.status})`);
+  return JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
+}
+
+/** What analyze must find in a shape: every frame, and the clients the generator made. */
+function shapeProblems(m, a) {
+  const problems = [];
+  if (a.capture.frames !== m.frames) problems.push(`frames ${a.capture.frames} != ${m.frames}`);
+  const ok = a.clients.filter((c) => c.ok).length;
+  if (m.shape === 'boot-farm') {
+    // Each boot is a session of its machine (handed over once it booted), and every one booted.
+    if (a.clients.length !== m.boots) problems.push(`clients ${a.clients.length} != ${m.boots} boots`);
+    if (ok !== m.boots) problems.push(`${m.boots - ok} boots not ok`);
+  } else if (a.clients.length !== m.clients) problems.push(`clients ${a.clients.length} != ${m.clients}`);
+  if (m.shape === 'chainload-loop' && !a.findings.some((f) => f.id === 'ipxe-chainload-loop')) problems.push('no ipxe-chainload-loop finding');
+  return problems;
+}
+
+async function analyzeShapeChecked(m) {
+  const jsonOut = path.join(outDir, `analyze-${path.basename(m.pcap)}.json`);
+  const r = await measure(cli, [cli, 'analyze', '--json', m.pcap], { node: true, stdoutFile: jsonOut });
+  if (r.code !== 0 && r.code !== 1) die(`analyze exited ${r.code}: ${r.stderr.trim()}`);
+  const a = JSON.parse(fs.readFileSync(jsonOut, 'utf8'));
+  const problems = shapeProblems(m, a);
+  if (problems.length) die(`analyze output of ${m.pcap} is wrong: ${problems.join('; ')} (see ${jsonOut})`);
+  const verdicts = new Map();
+  for (const c of a.clients) verdicts.set(c.ok ? 'ok' : c.stage, (verdicts.get(c.ok ? 'ok' : c.stage) ?? 0) + 1);
+  const ids = [...new Set(a.findings.map((f) => f.id))];
+  console.log(
+    `check ${path.basename(m.pcap)}: ${a.capture.frames} frames, ${a.clients.length} clients (${[...verdicts].map(([k, v]) => `${v} ${k}`).join(', ')}), ${a.findings.length} findings${ids.length ? ` (${ids.slice(0, 4).join(', ')})` : ''}`,
+  );
+  fs.rmSync(jsonOut);
+  return r;
+}
+
+async function benchShape(name) {
+  const m = generateShape(name, String(shapeScale));
+  const q = generateShape(name, String(shapeScale / 4));
+  const rows = [];
+  const row = (tool, mm, r, note = '') => rows.push({ tool, file: path.basename(mm.pcap), bytes: mm.pcapBytes, frames: mm.frames, ...r, note });
+  const bootShare = (m.dhcpFrames + m.tftpFrames) / m.frames;
+  console.log('');
+  console.log(`== shape ${name}: ${path.basename(m.pcap)}, ${m.frames} frames (${m.dhcpFrames} DHCP, ${m.tftpFrames} TFTP: ${(100 * bootShare).toFixed(0)} % boot traffic), ${m.clients} clients${m.boots ? `, ${m.boots} boots` : ''}, ${m.spanSeconds} s of packet time, ${(m.pcapBytes / 1e6).toFixed(0)} MB`);
+  warm(m.pcap);
+  await analyzeShapeChecked(m);
+  row('bare read (node)', m, await best('bare read', shapeRuns, () => measure(process.execPath, ['-e', BARE_READ, m.pcap], { node: true })));
+  row('pxe-doctor analyze --json', m, await best('analyze', shapeRuns, () => measure(cli, [cli, 'analyze', '--json', m.pcap], { node: true })));
+  if (haveTcpdump) row('tcpdump -nr (BPF)', m, await best('tcpdump', shapeRuns, () => measure('tcpdump', ['-nr', m.pcap, BPF])));
+  if (haveTshark) row('tshark -Y "dhcp || tftp"', m, await best('tshark', 1, () => measure('tshark', ['-r', m.pcap, '-Y', 'dhcp || tftp'])));
+  // The text report: how long it is (a flood of 100 000 MACs must stay readable).
+  const textOut = path.join(outDir, `text-${path.basename(m.pcap)}.txt`);
+  const text = await best('analyze', 1, () => measure(cli, [cli, 'analyze', m.pcap], { node: true, stdoutFile: textOut }));
+  const textLines = fs.readFileSync(textOut, 'utf8').split('\n').length;
+  fs.rmSync(textOut);
+  row('pxe-doctor analyze (text)', m, text, `${textLines} lines`);
+  // live's pipeline fed from the file (scripts/bench-live.mjs).
+  let liveStats;
+  if (withLive) {
+    const liveOut = path.join(outDir, `live-${path.basename(m.pcap)}.json`);
+    const r = await best('analyze', 1, () => measure(process.execPath, [path.join(repo, 'scripts/bench-live.mjs'), m.pcap], { node: true, stdoutFile: liveOut }));
+    liveStats = JSON.parse(fs.readFileSync(liveOut, 'utf8'));
+    fs.rmSync(liveOut);
+    row('live pipeline (from the file)', m, r, `${liveStats.timesRealTime}x real time, ${liveStats.events} event lines`);
+  }
+  warm(q.pcap);
+  await analyzeShapeChecked(q);
+  row('pxe-doctor analyze --json', q, await best('analyze', shapeRuns, () => measure(cli, [cli, 'analyze', '--json', q.pcap], { node: true })), 'quarter');
+
+  printRows(rows);
+  const find = (tool, file = m.pcap) => rows.find((r) => r.tool.startsWith(tool) && r.file === path.basename(file));
+  const analyze = find('pxe-doctor analyze --json');
+  const quarter = find('pxe-doctor analyze --json', q.pcap);
+  const tshark = find('tshark');
+  const tcpdump = find('tcpdump');
+  const bare = find('bare read');
+  const tsharkTarget = bootShare < 0.05 ? 30 : 8;
+  const summary = { name, frames: m.frames, bootShare, analyze, quarter, tshark, tcpdump, bare, text, textLines, live: liveStats, liveRun: find('live'), tsharkTarget, frameRatio: m.frames / q.frames };
+  const x = (a, b) => (b ? a / b : NaN);
+  if (tshark) console.log(`  vs tshark: ${fmt(x(tshark.wall, analyze.wall), 1)}x faster (wall), ${fmt(x(tshark.cpu, analyze.cpu), 1)}x less CPU (target >= ${tsharkTarget}x)`);
+  if (tcpdump) console.log(`  vs tcpdump: ${fmt(x(analyze.wall, tcpdump.wall), 2)}x its time (wall), ${fmt(x(analyze.cpu, tcpdump.cpu), 2)}x its CPU (target <= 1.5x)`);
+  console.log(`  vs a bare read: ${fmt(x(analyze.wall, bare.wall), 1)}x its time (wall)`);
+  console.log(`  ${fmt(summary.frameRatio, 2)}x the frames: ${fmt(x(analyze.wall, quarter.wall), 2)}x the time (wall), ${fmt(x(analyze.cpu, quarter.cpu), 2)}x the CPU (target <= 4.4x)`);
+  console.log(`  peak RSS: ${fmt(analyze.maxRss / 2 ** 20, 0)} MB (quarter: ${fmt(quarter.maxRss / 2 ** 20, 0)} MB; text report ${fmt(text.maxRss / 2 ** 20, 0)} MB${liveStats ? `; live ${liveStats.peakRssMB} MB` : ''}) (target < 150 MB)`);
+  return summary;
+}
+
+function printRows(rows) {
+  const table = [['tool', 'file', 'size MB', 'wall s', 'cpu s', 'MB/s', 'packets/s', 'peak RSS MB', 'note']];
+  for (const r of rows) {
+    table.push([r.tool, r.file, fmt(mb(r.bytes), 0), fmt(r.wall), fmt(r.cpu), fmt(mb(r.bytes) / r.wall, 0), fmt(r.frames / r.wall / 1e6, 2) + 'M', fmt(r.maxRss / 2 ** 20, 0) + (r.exact ? '' : '~'), r.note]);
+  }
+  const widths = table[0].map((_, i) => Math.max(...table.map((t) => String(t[i]).length)));
+  console.log('');
+  for (const t of table) console.log(t.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
+}
+
+function printShapeSummary(list) {
+  console.log('');
+  console.log('== shapes: targets (wall-time ratios of this run; CPU ratios in brackets)');
+  const t = [['shape', 'frames', 'analyze s', 'x tshark', 'x tcpdump time', '4x frames: x time', 'peak RSS MB', 'live: x real time, RSS MB']];
+  const mark = (ok) => (ok ? ' ok' : ' MISSED');
+  for (const s of list) {
+    const vsTshark = s.tshark ? s.tshark.wall / s.analyze.wall : NaN;
+    const vsTcpdump = s.tcpdump ? s.analyze.wall / s.tcpdump.wall : NaN;
+    const grow = s.analyze.wall / s.quarter.wall;
+    const rss = Math.max(s.analyze.maxRss, s.quarter.maxRss) / 2 ** 20;
+    t.push([
+      s.name,
+      String(s.frames),
+      fmt(s.analyze.wall),
+      s.tshark ? `${fmt(vsTshark, 1)} (${fmt(s.tshark.cpu / s.analyze.cpu, 1)})${mark(vsTshark >= s.tsharkTarget)} [>= ${s.tsharkTarget}]` : '-',
+      s.tcpdump ? `${fmt(vsTcpdump, 2)} (${fmt(s.analyze.cpu / s.tcpdump.cpu, 2)})${mark(vsTcpdump <= 1.5)} [<= 1.5]` : '-',
+      `${fmt(grow, 2)} (${fmt(s.analyze.cpu / s.quarter.cpu, 2)})${mark(grow <= 4.4)} [<= 4.4]`,
+      `${fmt(rss, 0)}${mark(rss < 150)}`,
+      s.live ? `${s.live.timesRealTime}x, ${s.live.peakRssMB}${mark(s.live.timesRealTime >= 1 && s.live.peakRssMB < 150)}` : '-',
+    ]);
+  }
+  const widths = t[0].map((_, i) => Math.max(...t.map((r) => String(r[i]).length)));
+  for (const r of t) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
+}
+
 console.log(`pxe-doctor bench (${path.relative(process.cwd(), cli) || cli}) on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 // The fixed cost of every run: Node itself, then pxe-doctor's start-up and a 4 KB capture.
 const smallCapture = path.join(repo, 'fixtures/captures/ok-bios-proxydhcp.pcap');
@@ -327,5 +477,8 @@ const startup = fs.existsSync(smallCapture)
   : undefined;
 if (startup) console.log(`start-up: node -e 0 ${fmt(startup.node.wall)} s, pxe-doctor analyze --json of a 4 KB capture ${fmt(startup.analyze.wall)} s (best of 5)`);
 for (const [i, c] of clientCounts.entries()) await benchOne(c, scale !== undefined && i === 0);
+const shapeSummaries = [];
+for (const s of shapes) shapeSummaries.push(await benchShape(s));
+if (shapeSummaries.length > 0) printShapeSummary(shapeSummaries);
 console.log('');
 console.log(`files kept in ${outDir} for the next run; rm -rf ${outDir} when done.`);

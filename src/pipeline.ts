@@ -39,22 +39,23 @@ export interface AnalyzerOptions {
    * Streams finished clients instead of keeping them: each is handed here once no client still in
    * progress started before it (so they arrive in firstFrame order, the order of `clients` in the
    * report), and finish() then returns `clients: []`. Memory follows the clients in flight.
+   * `findings` are the client's own (they are in the report's findings too).
    */
-  onClient?(c: ClientJson): void;
+  onClient?(c: ClientJson, findings: readonly Finding[]): void;
 }
 
 /** Finished clients waiting for an earlier-starting client still in progress: a min-heap on firstFrame. */
 class FinishedClients {
-  private readonly heap: { json: ClientJson; seq: number }[] = [];
+  private readonly heap: { json: ClientJson; findings: readonly Finding[]; seq: number }[] = [];
   private seq = 0;
 
   get size(): number {
     return this.heap.length;
   }
 
-  push(json: ClientJson): void {
+  push(json: ClientJson, findings: readonly Finding[]): void {
     const h = this.heap;
-    h.push({ json, seq: this.seq++ });
+    h.push({ json, findings, seq: this.seq++ });
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -65,10 +66,10 @@ class FinishedClients {
   }
 
   /** The earliest-starting client (ties: the one finished first), if it started before `limit`. */
-  popBefore(limit: number): ClientJson | undefined {
+  popBefore(limit: number): { json: ClientJson; findings: readonly Finding[] } | undefined {
     const h = this.heap;
     if (h.length === 0 || h[0]!.json.firstFrame >= limit) return undefined;
-    const top = h[0]!.json;
+    const top = h[0]!;
     const last = h.pop()!;
     if (h.length > 0) {
       h[0] = last;
@@ -196,7 +197,7 @@ export class Analyzer {
 
   /** Streams finished clients that started before `limit` (the first frame of the oldest client in progress). */
   private handOver(limit: number): void {
-    for (let c = this.finished.popBefore(limit); c !== undefined; c = this.finished.popBefore(limit)) this.opts.onClient!(c);
+    for (let c = this.finished.popBefore(limit); c !== undefined; c = this.finished.popBefore(limit)) this.opts.onClient!(c.json, c.findings);
   }
 
   /**
@@ -256,7 +257,7 @@ export class Analyzer {
     for (const f of findings) this.report(f);
     for (const f of findings) this.findings.push(f);
     this.clientsReported++;
-    if (this.opts.onClient) this.finished.push(clientJson(c, findings));
+    if (this.opts.onClient) this.finished.push(clientJson(c, findings), findings);
     else this.done.push(clientJson(c, findings));
   }
 }
@@ -264,7 +265,7 @@ export class Analyzer {
 export interface AnalyzeOptions {
   client?: string;
   /** Stream finished clients (AnalyzerOptions.onClient); the result then has `clients: []`. */
-  onClient?(c: ClientJson): void;
+  onClient?(c: ClientJson, findings: readonly Finding[]): void;
   onEvent?(e: ClientEventLine): void;
   onFinding?(f: Finding): void;
   onProgress?(bytesRead: number, total?: number): void;

@@ -67,6 +67,22 @@ const MAX_TIMELINE = 2000;
 /** Requests, offers, ACKs, NAKs and 4011 requests kept per DHCP round (each list). */
 const MAX_MESSAGES_PER_ATTEMPT = 256;
 const MAX_REPEATS = 32;
+/**
+ * Transaction ids listed per DHCP round. A client that renews or re-DISCOVERs for hours in one
+ * round (a DHCP-heavy segment) makes thousands; the ones past this are remembered in a small set
+ * beside the round (moreXids), which is what the per-packet lookups need.
+ */
+const MAX_XIDS = 64;
+/** Transaction ids remembered past MAX_XIDS per round; the set starts over when full. */
+const MAX_MORE_XIDS = 1024;
+/** A round's list of requests or replies longer than this is searched through an index by xid (findByXid). */
+const SCAN_UP_TO = 16;
+/**
+ * Clients in flight at most. Past it (a DHCP flood: thousands of new MACs a second, each kept for
+ * idleExpiry) the earliest-started tenth is handed over at once, as if idle: memory stays bounded
+ * whatever the flood's size. Real captures stay far below (a 10 000-client boot day has tens at once).
+ */
+const MAX_LIVE_CLIENTS = 5_000;
 /** Bytes of block 1 read to judge the NBP (DOS + PE header fit easily). */
 const HEAD_BYTES = 512;
 /** A TFTP endpoint idle this long is no longer matched to new packets (checked every TRANSFER_SWEEP s). */
@@ -79,6 +95,11 @@ const TRANSFER_SWEEP = 30;
 
 /** The anomalies of every reply that has none: one shared empty list, not one per reply kept. */
 const NO_ANOMALIES: readonly DhcpAnomaly[] = [];
+
+/** What findByXid indexes: a request or reply of a DHCP round. */
+interface XidRecord {
+  xid: number;
+}
 
 interface ClientState {
   rec: ClientRecord;
@@ -96,10 +117,19 @@ export class ExchangeTracker {
    * the one leg most replies have, or the list of them once a copy came on another leg.
    */
   private readonly legs = new WeakMap<ReplyRecord, string | string[]>();
+  /** A round's transaction ids past MAX_XIDS (ids are checked per DHCP packet: a set, not a list). */
+  private readonly moreXids = new WeakMap<AttemptRecord, Set<number>>();
+  /** Long request/reply lists by xid (the lists only grow, at their end: `n` entries are indexed). */
+  private readonly xidIndex = new WeakMap<readonly XidRecord[], { n: number; byXid: Map<number, XidRecord[]> }>();
   private firstInterface: number | undefined;
   private multiInterface = false;
   /** Routed packets seen lately (multi-interface captures only), to drop their copy from the other segment. */
   private readonly recentPackets = new Map<string, { iface: number; ts: number }>();
+  /**
+   * Size of recentPackets that triggers the next sweep: twice what the last sweep left. With a
+   * fixed 20 000, a fast transfer (more packets in 2 s than that) swept all of them per packet.
+   */
+  private recentSweepAt = 20000;
   /** MAC -> sessions seen (a client that expired and came back starts session 2). */
   private readonly sessions = new Map<string, number>();
   /**
@@ -181,8 +211,11 @@ export class ExchangeTracker {
     const seen = this.recentPackets.get(key);
     if (seen && seen.iface !== m.interfaceId && m.ts - seen.ts < 1) return true;
     this.recentPackets.set(key, { iface: m.interfaceId, ts: m.ts });
-    if (this.recentPackets.size > 20000) {
+    if (this.recentPackets.size > this.recentSweepAt) {
       for (const [k, v] of this.recentPackets) if (m.ts - v.ts > 2) this.recentPackets.delete(k);
+      // Only copies seen within 1 s are dropped, and only entries older than 2 s are swept: in a
+      // capture in time order, when the sweep runs does not change what is dropped.
+      this.recentSweepAt = Math.max(20000, 2 * this.recentPackets.size);
     }
     return false;
   }
@@ -277,10 +310,21 @@ export class ExchangeTracker {
         fold: new Map(),
       };
       this.clients.set(mac, s);
+      if (this.clients.size > MAX_LIVE_CLIENTS) this.handOverEarliest();
     }
     s.rec.lastFrame = Math.max(s.rec.lastFrame, frame);
     s.rec.lastTs = Math.max(s.rec.lastTs, ts);
     return s;
+  }
+
+  /** Hands over the earliest-started clients (Map order), down to nine tenths of MAX_LIVE_CLIENTS. */
+  private handOverEarliest(): void {
+    let n = this.clients.size - Math.floor(MAX_LIVE_CLIENTS * 0.9);
+    for (const s of this.clients.values()) {
+      if (n-- <= 0) break;
+      this.clients.delete(s.rec.mac);
+      this.release(s.rec);
+    }
   }
 
   private emit(mac: string, frame: number, ts: number, text: string): void {
@@ -438,8 +482,49 @@ export class ExchangeTracker {
     const list = s.rec.attempts;
     for (let i = list.length - 1; i >= 0 && i >= list.length - 4; i--) {
       const a = list[i] as AttemptRecord;
-      if (a.xids.includes(xid)) return a;
+      if (this.hasXid(a, xid)) return a;
     }
+    return undefined;
+  }
+
+  private hasXid(a: AttemptRecord, xid: number): boolean {
+    if (a.xids.includes(xid)) return true;
+    const more = a.xids.length < MAX_XIDS ? undefined : this.moreXids.get(a);
+    return more !== undefined && more.has(xid);
+  }
+
+  private addXid(a: AttemptRecord, xid: number): void {
+    if (this.hasXid(a, xid)) return;
+    if (a.xids.length < MAX_XIDS) {
+      a.xids = appended(a.xids, xid);
+      return;
+    }
+    let more = this.moreXids.get(a);
+    if (more === undefined) this.moreXids.set(a, (more = new Set()));
+    else if (more.size >= MAX_MORE_XIDS) more.clear();
+    more.add(xid);
+  }
+
+  /**
+   * list.find((o) => o.xid === xid && match(o)), without a scan of a long list: a round of a
+   * chatty host holds up to MAX_MESSAGES_PER_ATTEMPT of each, and every packet searched them.
+   */
+  private findByXid<T extends XidRecord>(list: readonly T[], xid: number, match: (o: T) => boolean): T | undefined {
+    if (list.length <= SCAN_UP_TO) {
+      for (const o of list) if (o.xid === xid && match(o)) return o;
+      return undefined;
+    }
+    // Longer than COPY_UP_TO: appended() grows this very array from now on, so it keys the index.
+    let ix = this.xidIndex.get(list);
+    if (ix === undefined) this.xidIndex.set(list, (ix = { n: 0, byXid: new Map() }));
+    for (; ix.n < list.length; ix.n++) {
+      const o = list[ix.n] as T;
+      const same = ix.byXid.get(o.xid);
+      if (same === undefined) ix.byXid.set(o.xid, [o]);
+      else same.push(o);
+    }
+    const same = ix.byXid.get(xid) as T[] | undefined;
+    if (same !== undefined) for (const o of same) if (match(o)) return o;
     return undefined;
   }
 
@@ -471,11 +556,11 @@ export class ExchangeTracker {
     const relayLeg = meta.sport === DHCP_SERVER_PORT && msg.giaddr !== ZERO_IP;
     let a = this.currentAttempt(s);
     if (type === 1 || (type === undefined && !a)) {
-      if (!a || !a.xids.includes(msg.xid)) a = this.newAttempt(s, msg, meta.frame, meta.ts);
-    } else if (!a || (!a.xids.includes(msg.xid) && meta.ts - a.lastTs > 60)) {
+      if (!a || !this.hasXid(a, msg.xid)) a = this.newAttempt(s, msg, meta.frame, meta.ts);
+    } else if (!a || (!this.hasXid(a, msg.xid) && meta.ts - a.lastTs > 60)) {
       a = this.newAttempt(s, msg, meta.frame, meta.ts);
     }
-    if (!a.xids.includes(msg.xid)) a.xids = appended(a.xids, msg.xid);
+    this.addXid(a, msg.xid);
     a.lastTs = Math.max(a.lastTs, meta.ts);
     this.noteIdentity(s, a, msg);
     if (msg.ciaddr !== ZERO_IP) this.learnIp(s, msg.ciaddr);
@@ -485,7 +570,7 @@ export class ExchangeTracker {
     if (meta.src !== ZERO_IP && msg.giaddr === ZERO_IP && !relayLeg) this.learnIp(s, meta.src);
 
     const kept = type === 1 ? 'discovers' : 'requests';
-    const prev = a[kept].find((r) => r.xid === msg.xid && r.messageType === type && (r.dport === meta.dport || relayLeg));
+    const prev = this.findByXid(a[kept], msg.xid, (r) => r.messageType === type && (r.dport === meta.dport || relayLeg));
     if (prev) {
       if (relayLeg && meta.ts - (prev.repeatTimes[prev.repeatTimes.length - 1] ?? prev.ts) < 2 && prev.sport !== DHCP_SERVER_PORT) {
         return; // the relayed copy of a request already seen on the client segment
@@ -560,7 +645,7 @@ export class ExchangeTracker {
     const { meta, dhcp: msg } = ev;
     let a = this.attemptForXid(s, msg.xid) ?? this.currentAttempt(s);
     if (!a) a = this.newAttempt(s, msg, meta.frame, meta.ts);
-    if (!a.xids.includes(msg.xid)) a.xids = appended(a.xids, msg.xid);
+    this.addXid(a, msg.xid);
     a.lastTs = Math.max(a.lastTs, meta.ts);
     if (msg.giaddr !== ZERO_IP) a.relayed = true;
     const r = this.replyRecord(ev, false);
@@ -572,9 +657,10 @@ export class ExchangeTracker {
     // interface of a merged capture) is a copy, not a new offer. A second reply on the same leg is
     // new: isc-dhcpd and dnsmasq answer each retransmitted DISCOVER.
     const leg = flatKey(meta.src, meta.dport, meta.interfaceId);
-    const dup = list.find(
+    const dup = this.findByXid(
+      list,
+      r.xid,
       (o) =>
-        o.xid === r.xid &&
         o.server === r.server &&
         o.yiaddr === r.yiaddr &&
         o.bootFile === r.bootFile &&
@@ -960,14 +1046,21 @@ export class ExchangeTracker {
 }
 
 /**
- * `list` with `item` added, as a new array of exactly that length. A record's lists (attempts,
- * offers, transfers, addresses...) mostly hold one or two entries for as long as their client is in
- * flight, and push() on an empty array reserves 17 slots (152 bytes): together about a fifth of a
- * client's memory. The lists are capped (MAX_MESSAGES_PER_ATTEMPT...), so copying stays cheap.
+ * `list` with `item` added. A short list becomes a new array of exactly that length: a record's
+ * lists (attempts, offers, transfers, addresses...) mostly hold one or two entries for as long as
+ * their client is in flight, and push() on an empty array reserves 17 slots (152 bytes): together
+ * about a fifth of a client's memory. From COPY_UP_TO entries on, the item is pushed in place:
+ * copying a list of hundreds on every append made one chatty client's packets cost more the longer
+ * it had been seen (docs/performance.md, "Work per packet").
  */
 function appended<T>(list: readonly T[], item: T): T[] {
-  return list.concat([item]);
+  if (list.length < COPY_UP_TO) return list.concat([item]);
+  const grown = list as T[];
+  grown.push(item);
+  return grown;
 }
+/** Entries up to which appended() copies (a copy of so few costs about what a push does). */
+const COPY_UP_TO = 8;
 
 /**
  * A key kept as long as a client's record (a timeline line's fold key, a reply's network leg): its

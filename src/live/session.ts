@@ -18,7 +18,8 @@ import type { PacketEvent } from '../decode/events.js';
 import type { Finding } from '../diagnose/finding.js';
 import type { ClientEventLine } from '../exchange/types.js';
 import { Analyzer } from '../pipeline.js';
-import type { AnalysisJson } from '../report/schema.js';
+import type { AnalysisJson, ClientJson } from '../report/schema.js';
+import { TextClients } from '../report/text.js';
 import { CaptureProcess, findCaptureTool, snaplenFor, type CaptureExit, type CaptureTool } from './capture-process.js';
 import { LiveError } from './errors.js';
 import { buildCaptureFilter } from './filter.js';
@@ -79,6 +80,12 @@ export interface LiveSessionOptions {
   onFinding?(f: Finding, ts: number): void;
   /** Something the user should know that is not a finding (no carrier, damaged capture stream...). */
   onWarning?(message: string): void;
+  /**
+   * Only the text summary will be printed: finished clients are kept as it reads them (TextClients:
+   * at most the table's rows, the rest counted), not whole, so a long session or a DHCP flood holds
+   * bounded memory; the result's analysis then has `clients: []` and `textClients` holds them.
+   */
+  textSummary?: boolean;
 }
 
 export interface LiveResult {
@@ -91,6 +98,8 @@ export interface LiveResult {
   capture: CaptureSummary | undefined;
   tool: CaptureExit;
   writePath?: string;
+  /** With LiveSessionOptions.textSummary: the clients, as the text summary reads them. */
+  textClients?: TextClients;
 }
 
 /** Capture times are microsecond-precise: drop the float noise of adding a relative time back. */
@@ -122,6 +131,8 @@ export class LiveAnalysis implements FrameSink {
   private readonly warnings: string[] = [];
   private ended: CaptureSummary | undefined;
   private readonly opts: LiveSessionOptions;
+  /** With opts.textSummary: the finished clients, as the text summary reads them. */
+  readonly textClients: TextClients | undefined;
   /** Called once when --count frames were analyzed. */
   onCountReached: (() => void) | undefined;
 
@@ -137,8 +148,11 @@ export class LiveAnalysis implements FrameSink {
         opts.onWarning?.(m);
       },
     });
+    const textClients = opts.textSummary ? new TextClients() : undefined;
+    this.textClients = textClients;
     this.analyzer = new Analyzer({
       ...(opts.client !== undefined ? { client: opts.client } : {}),
+      ...(textClients ? { onClient: (c: ClientJson, f: readonly Finding[]) => textClients.push(c, f) } : {}),
       settleAfter: opts.settleSec ?? DEFAULT_SETTLE_SEC,
       onEvent: (e: ClientEventLine) => opts.onEvent?.({ ...e, ts: microseconds((this.firstTs ?? 0) + e.time) }),
       onFinding: (f: Finding) =>
@@ -353,6 +367,7 @@ async function runSession(opts: LiveSessionOptions, setStopHook: (hook: (r: Stop
     seconds,
     capture,
     tool: exit,
+    ...(analysis.textClients ? { textClients: analysis.textClients } : {}),
     ...(opts.writePath !== undefined ? { writePath: opts.writePath } : {}),
   };
 }

@@ -28,8 +28,15 @@ export type TextClient = VerdictClient &
     timeline?: ClientJson['timeline'];
   };
 
+/** Clients of one verdict that a report counts but does not list (TextClients, past MAX_TABLE_ROWS). */
+export interface UnlistedVerdict {
+  verdict: string;
+  ok: boolean;
+  n: number;
+}
+
 /** An analysis as the text report reads it (full clients are TextClients too). */
-export type TextAnalysis = Omit<AnalysisJson, 'clients'> & { clients: TextClient[] };
+export type TextAnalysis = Omit<AnalysisJson, 'clients'> & { clients: TextClient[]; unlisted?: UnlistedVerdict[] };
 
 /** The optional fields of a client that TextClient keeps as they are (absent stays absent). */
 const TEXT_CLIENT_OPTIONAL = ['guid', 'arch', 'archName', 'vendorClass', 'bootServer', 'bootFile', 'methods', 'closestMethod'] as const satisfies readonly (keyof TextClient)[];
@@ -46,6 +53,36 @@ export function textClient(c: ClientJson): TextClient {
   const kept = t as Record<string, unknown>;
   for (const k of TEXT_CLIENT_OPTIONAL) if (c[k] !== undefined) kept[k] = c[k];
   return t;
+}
+
+/**
+ * The clients of a plain text report as `analyze` streams them: each is kept (as a TextClient)
+ * while its group of the table (verdictRank) has fewer than MAX_TABLE_ROWS, and only counted by
+ * verdict past that (the table never lists more). A flood of 100 000 MACs keeps 10 000 rows.
+ */
+export class TextClients {
+  readonly kept: TextClient[] = [];
+  count = 0;
+  private readonly perRank = [0, 0, 0, 0];
+  private readonly counts = new Map<string, UnlistedVerdict>();
+
+  push(c: ClientJson, findings: readonly Finding[]): void {
+    this.count++;
+    const v = verdict(c, findings as Finding[]);
+    const rank = verdictRank(c.ok, v);
+    if ((this.perRank[rank] as number) < MAX_TABLE_ROWS) {
+      this.perRank[rank]!++;
+      this.kept.push(textClient(c));
+      return;
+    }
+    const e = this.counts.get(v);
+    if (e) e.n++;
+    else this.counts.set(v, { verdict: v, ok: c.ok, n: 1 });
+  }
+
+  get unlisted(): UnlistedVerdict[] {
+    return [...this.counts.values()];
+  }
 }
 
 /** Word-wrap `text` to `width` columns; continuation lines get `indent`. */
@@ -68,6 +105,8 @@ function wrap(text: string, width: number, first: string, indent: string): strin
 
 /** Above this many clients the report opens with a count per verdict and lists problem clients first. */
 export const LARGE_REPORT_CLIENTS = 50;
+/** Rows of the clients table at most (a DHCP flood: 100 000 MACs); the verdict counts include every client. */
+export const MAX_TABLE_ROWS = 10_000;
 
 const TABLE_HEAD = ['MAC', 'GUID', 'arch', 'vendor class', 'offers', 'boot server', 'boot file', 'stage', 'verdict'];
 const NO_PAINT: undefined[] = new Array<undefined>(TABLE_HEAD.length - 1).fill(undefined);
@@ -80,16 +119,27 @@ function verdictRank(ok: boolean, v: string): number {
 }
 
 /** "N clients by verdict" lines: problem verdicts first, most frequent first within a group. */
-function verdictCounts(rows: Array<{ ok: boolean; verdict: string; rank: number }>, paint: (ok: boolean, v: string) => ((s: string) => string) | undefined): string[] {
+function verdictCounts(
+  rows: Array<{ ok: boolean; verdict: string; rank: number }>,
+  unlisted: UnlistedVerdict[],
+  paint: (ok: boolean, v: string) => ((s: string) => string) | undefined,
+): string[] {
   const counts = new Map<string, { ok: boolean; rank: number; n: number }>();
   for (const r of rows) {
     const e = counts.get(r.verdict);
     if (e) e.n++;
     else counts.set(r.verdict, { ok: r.ok, rank: r.rank, n: 1 });
   }
+  let total = rows.length;
+  for (const u of unlisted) {
+    total += u.n;
+    const e = counts.get(u.verdict);
+    if (e) e.n += u.n;
+    else counts.set(u.verdict, { ok: u.ok, rank: verdictRank(u.ok, u.verdict), n: u.n });
+  }
   const entries = [...counts].sort((p, q) => p[1].rank - q[1].rank || q[1].n - p[1].n);
-  const digits = String(rows.length).length;
-  const out = [`${rows.length} clients by verdict (the table lists the clients that did not boot first):`];
+  const digits = String(total).length;
+  const out = [`${total} clients by verdict (the table lists the clients that did not boot first):`];
   for (const [v, e] of entries) {
     const p = paint(e.ok, v);
     out.push(`  ${String(e.n).padStart(digits)}  ${p ? p(v) : v}`);
@@ -159,28 +209,23 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
     if (list) list.push(f);
     else byClient.set(f.client, [f]);
   }
-  if (a.clients.length === 0) {
+  const unlisted = a.unlisted ?? [];
+  let unlistedClients = 0;
+  let unlistedOk = 0;
+  for (const u of unlisted) {
+    unlistedClients += u.n;
+    if (u.ok) unlistedOk += u.n;
+  }
+  const totalClients = a.clients.length + unlistedClients;
+  /** The clients in the table when it does not list them all (their boot methods are listed too). */
+  let listedClients: Set<TextClient> | undefined;
+  if (totalClients === 0) {
     lines.push('No DHCP, PXE or TFTP client found in this capture.');
   } else {
-    const large = a.clients.length > LARGE_REPORT_CLIENTS;
-    const rows = a.clients.map((c) => {
+    const large = totalClients > LARGE_REPORT_CLIENTS;
+    const all = a.clients.map((c) => {
       const v = verdict(c, byClient.get(c.mac) ?? []);
-      return {
-        ok: c.ok,
-        verdict: v,
-        rank: verdictRank(c.ok, v),
-        cells: [
-          c.mac,
-          c.guid ?? '-',
-          c.archName ?? (c.arch ? c.arch.join(',') : '-'),
-          c.vendorClass ?? '-',
-          offersSummary(c),
-          c.bootServer ?? '-',
-          c.bootFile ?? '-',
-          c.stage,
-          v,
-        ],
-      };
+      return { ok: c.ok, verdict: v, rank: verdictRank(c.ok, v), client: c };
     });
     const green = (s: string): string => ch.green(s);
     const red = (s: string): string => ch.red(s);
@@ -191,9 +236,18 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
     if (large) {
       // Thousands of rows: first what a person asks (how many failed, and how), then the clients
       // that did not boot ahead of those that did, each group in capture order.
-      lines.push(...verdictCounts(rows, paintVerdict), '');
-      rows.sort((p, q) => p.rank - q.rank); // stable: capture order within a group
+      lines.push(...verdictCounts(all, unlisted, paintVerdict), '');
+      all.sort((p, q) => p.rank - q.rank); // stable: capture order within a group
     }
+    // A flood of new MACs makes a hundred thousand clients: the counts above tell it, the table
+    // stops at MAX_TABLE_ROWS (those that did not boot first).
+    const listed = all.length > MAX_TABLE_ROWS ? all.slice(0, MAX_TABLE_ROWS) : all;
+    if (listed !== all) listedClients = new Set(listed.map((r) => r.client));
+    const rows = listed.map((r) => {
+      const c = r.client;
+      const cells = [c.mac, c.guid ?? '-', c.archName ?? (c.arch ? c.arch.join(',') : '-'), c.vendorClass ?? '-', offersSummary(c), c.bootServer ?? '-', c.bootFile ?? '-', c.stage, r.verdict];
+      return { ok: r.ok, verdict: r.verdict, cells };
+    });
     // Columns as wide as their content (a GUID or vendor class whole), capped so one long value
     // (a garbage file name, a long verdict) wraps instead of pushing the table off the screen.
     // A large table gives the offers column a whole DHCP + proxy + 4011 exchange and the verdict
@@ -214,9 +268,12 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
       headText: opts.color ? (s) => ch.bold(s) : undefined,
     });
     for (const l of table) lines.push(l); // no spread: tens of thousands of lines
+    if (totalClients > rows.length) {
+      lines.push(`${totalClients - rows.length} more clients not listed (counted by verdict above): --json lists every client, --client MAC shows one.`);
+    }
   }
   const width = Math.max(60, opts.width ?? 100);
-  if (a.clients.length > LARGE_REPORT_CLIENTS) {
+  if (totalClients > LARGE_REPORT_CLIENTS) {
     for (const l of groupedFindings(a.findings, width, ch, sev)) lines.push(l);
   } else {
     for (const [mac, list] of byClient) {
@@ -234,7 +291,7 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
   }
   // docs/ipv6-http-bsdp.md: a client that tried several boot methods (PXEv6, HTTP boot, BSDP) gets them listed in order.
   for (const c of a.clients) {
-    if (!c.methods || c.methods.length === 0) continue;
+    if (!c.methods || c.methods.length === 0 || (listedClients && !listedClients.has(c))) continue;
     lines.push('');
     lines.push(ch.bold(`Boot methods ${c.mac}`) + ` (in the order tried${c.closestMethod ? `; closest: ${c.closestMethod}` : ''})`);
     c.methods.forEach((m, i) => {
@@ -255,9 +312,9 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of a.findings) counts[f.severity]++;
   lines.push('');
-  const okClients = a.clients.filter((c) => c.ok).length;
+  const okClients = a.clients.filter((c) => c.ok).length + unlistedOk;
   lines.push(
-    `${a.clients.length} client${a.clients.length === 1 ? '' : 's'} (${okClients} booted), ${sev.error(`${counts.error} error${counts.error === 1 ? '' : 's'}`)}, ${sev.warning(`${counts.warning} warning${counts.warning === 1 ? '' : 's'}`)}, ${counts.info} info`,
+    `${totalClients} client${totalClients === 1 ? '' : 's'} (${okClients} booted), ${sev.error(`${counts.error} error${counts.error === 1 ? '' : 's'}`)}, ${sev.warning(`${counts.warning} warning${counts.warning === 1 ? '' : 's'}`)}, ${counts.info} info`,
   );
   return `${lines.join('\n')}\n`;
 }

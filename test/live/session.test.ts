@@ -12,6 +12,7 @@ import type { Finding } from '../../src/diagnose/finding.js';
 import { LiveAnalysis, type LiveEvent } from '../../src/live/session.js';
 import { analyzeCapture } from '../../src/pipeline.js';
 import type { AnalysisJson } from '../../src/report/schema.js';
+import { renderText } from '../../src/report/text.js';
 import { REPO } from './lab.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pxv-session-'));
@@ -77,6 +78,24 @@ describe('LiveAnalysis on real captures', () => {
       expect(verdicts(await analyzeCapture(out))).toEqual(verdicts(offline));
     });
   }
+
+  it('textSummary: keeps clients as the text summary reads them, and prints the same summary', async () => {
+    for (const file of inputs()) {
+      const bytes = readFileSync(file);
+      const whole = new LiveAnalysis({ iface: 'test0' });
+      const lean = new LiveAnalysis({ iface: 'test0', textSummary: true });
+      for (let i = 0; i < bytes.length; i += 777) {
+        whole.push(bytes.subarray(i, i + 777));
+        lean.push(bytes.subarray(i, i + 777));
+      }
+      const a = (await whole.finish()).analysis;
+      const b = (await lean.finish()).analysis;
+      const t = lean.textClients!;
+      expect(b.clients).toEqual([]);
+      expect(t.count).toBe(a.clients.length);
+      expect(renderText({ ...b, clients: t.kept, unlisted: t.unlisted }, { color: false }), file).toBe(renderText(a, { color: false }));
+    }
+  });
 
   it('stops analyzing and writing at --count frames', async () => {
     const file = join(REPO, 'fixtures', 'public', 'nDPI', 'tftp.pcap');

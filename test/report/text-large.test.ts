@@ -10,7 +10,7 @@ import { analyzeCapture } from '../../src/pipeline.js';
 import { verdict } from '../../src/report/json.js';
 import type { AnalysisJson, ClientJson } from '../../src/report/schema.js';
 import type { Finding } from '../../src/diagnose/finding.js';
-import { LARGE_REPORT_CLIENTS, renderText, textClient } from '../../src/report/text.js';
+import { LARGE_REPORT_CLIENTS, MAX_TABLE_ROWS, TextClients, renderText, textClient } from '../../src/report/text.js';
 import { readdirSync } from 'node:fs';
 
 const captures = join(resolve(import.meta.dirname, '../..'), 'fixtures/captures');
@@ -173,6 +173,28 @@ describe('text report with 10 000 clients', () => {
     expect(large).toContain(`${LARGE_REPORT_CLIENTS + 1} clients by verdict`);
     expect(large.split('\n').filter((l) => l.startsWith('├')).length).toBe(1);
     expect(large).not.toContain(`Client ${macOf(2)}`);
+  });
+
+  it(`lists at most ${MAX_TABLE_ROWS} rows and still counts every client (a flood of MACs); TextClients keeps no more`, () => {
+    const n = MAX_TABLE_ROWS * 2 + 300;
+    const a = multiply(templates, n);
+    const whole = renderText(a, { color: false, width: 100 });
+    const macs = tableMacs(whole);
+    expect(macs.length).toBe(MAX_TABLE_ROWS);
+    // The rows listed are the first of the full order: the clients that did not boot, first.
+    const booted = new Set(a.clients.filter((c) => c.ok).map((c) => c.mac));
+    const problems = a.clients.filter((c) => !booted.has(c.mac)).length;
+    expect(macs.slice(0, Math.min(problems, MAX_TABLE_ROWS)).every((m) => !booted.has(m))).toBe(true);
+    expect(whole).toContain(`${n} clients by verdict`);
+    expect(whole).toContain(`${n - MAX_TABLE_ROWS} more clients not listed (counted by verdict above)`);
+    expect(whole.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^${n} clients \\(${booted.size} booted\\)`));
+
+    // What analyze keeps while clients stream in: at most MAX_TABLE_ROWS per group, the same report.
+    const kept = new TextClients();
+    for (const c of a.clients) kept.push(c, a.findings.filter((f) => f.client === c.mac));
+    expect(kept.count).toBe(n);
+    expect(kept.kept.length).toBeLessThan(n);
+    expect(renderText({ ...a, clients: kept.kept, unlisted: kept.unlisted }, { color: false, width: 100 })).toBe(whole);
   });
 
   it('wraps finding texts at the width asked for', () => {

@@ -5,10 +5,9 @@
 import type { Command } from 'commander';
 import { UserError, ExitCode } from '../errors.js';
 import { endQuietlyWhenStdoutCloses, setExitCode } from '../exit.js';
-import type { Severity } from '../../diagnose/finding.js';
+import type { Finding, Severity } from '../../diagnose/finding.js';
 import { severityRank } from '../../diagnose/finding.js';
 import type { ClientJson } from '../../report/schema.js';
-import type { TextClient } from '../../report/text.js';
 
 interface AnalyzeCliOptions {
   json?: boolean;
@@ -54,14 +53,15 @@ export function register(program: Command): void {
       // The plain text report prints no timeline: each client is kept without it (most of a
       // client's weight), so a report of thousands of clients fits in far less memory.
       const lean = !opts.json && !opts.diagram && !opts.timeline && opts.html === undefined;
-      const { textClient } = await import('../../report/text.js');
-      const leanClients: TextClient[] = [];
+      const { textClient, TextClients } = await import('../../report/text.js');
+      // Kept up to the table's rows per group, the rest counted by verdict (a flood of MACs).
+      const leanClients = new TextClients();
       let analysis;
       try {
         analysis = await analyzeCapture(capture, {
           client,
           ...(stream ? { onClient: (c: ClientJson) => stream.client(c) } : {}),
-          ...(lean ? { onClient: (c: ClientJson) => void leanClients.push(textClient(c)) } : {}),
+          ...(lean ? { onClient: (c: ClientJson, findings: readonly Finding[]) => leanClients.push(c, findings) } : {}),
           ...(bar ? { onProgress: (n: number, t?: number) => bar.update(n, t) } : {}),
         });
       } catch (err) {
@@ -71,7 +71,7 @@ export function register(program: Command): void {
         bar?.done();
       }
       // Streamed clients arrive in the report's order (first frame), the lean ones too.
-      const reported = (stream ? stream.clientCount : 0) + leanClients.length + analysis.clients.length;
+      const reported = (stream ? stream.clientCount : 0) + leanClients.count + analysis.clients.length;
       if (client && reported === 0) analysis.capture.warnings.push(`client ${client} does not appear in this capture`);
       if (opts.html !== undefined) {
         const { writeHtmlReport } = await import('../../report/html.js');
@@ -90,8 +90,8 @@ export function register(program: Command): void {
       } else {
         const { renderText } = await import('../../report/index.js');
         const color = opts.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
-        const clients = lean ? [...leanClients, ...analysis.clients.map(textClient)] : analysis.clients;
-        process.stdout.write(renderText({ ...analysis, clients }, { color, timeline: opts.timeline, width: process.stdout.isTTY ? process.stdout.columns : 100 }));
+        const clients = lean ? [...leanClients.kept, ...analysis.clients.map(textClient)] : analysis.clients;
+        process.stdout.write(renderText({ ...analysis, clients, unlisted: lean ? leanClients.unlisted : [] }, { color, timeline: opts.timeline, width: process.stdout.isTTY ? process.stdout.columns : 100 }));
       }
       let code: number = ExitCode.Ok;
       if (opts.failOn !== 'never') {

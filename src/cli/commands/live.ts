@@ -110,6 +110,8 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     ...(client !== undefined ? { client } : {}),
     settleSec,
     ...(snaplen !== undefined ? { snaplen } : {}),
+    // The text summary reads little of each client: keep only that (bounded, whatever the session's length).
+    textSummary: !json,
     onStart: (s) => {
       if (json) write(out.ndjsonStart(s) + '\n');
       else process.stderr.write(out.describeStart(s, o.filter) + '\n');
@@ -140,12 +142,13 @@ async function runLive(o: LiveCliOptions): Promise<number> {
 
   try {
     const r = await session.result;
-    if (client && r.analysis.clients.length === 0) r.analysis.capture.warnings.push(`client ${client} was not seen`);
+    if (client && r.analysis.clients.length + (r.textClients?.count ?? 0) === 0) r.analysis.capture.warnings.push(`client ${client} was not seen`);
     if (json) {
       write(out.ndjsonSummary(r) + '\n');
     } else {
       const { renderText } = await import('../../report/text.js');
-      write('\n' + renderText(r.analysis, { color }));
+      const t = r.textClients;
+      write('\n' + renderText(t ? { ...r.analysis, clients: t.kept, unlisted: t.unlisted } : r.analysis, { color }));
       process.stderr.write(out.describeEnd(r) + '\n');
     }
     if (o.failOn === 'never') return ExitCode.Ok;
