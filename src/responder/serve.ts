@@ -11,6 +11,12 @@ import { DhcpServer } from './dhcp/server.js';
 import type { NetInterface } from './netif.js';
 import type { BootPolicyConfig, Machine } from './policy.js';
 import { TftpServer, type TftpServerEvent } from './tftp/server.js';
+import { ClientTable, LruMap, newClient, type ClientSummary, type TableSummary } from './clients.js';
+
+export type { ClientSummary, TableSummary } from './clients.js';
+
+/** Default for --max-clients: clients kept in the table (and MAC-by-address entries). */
+export const DEFAULT_MAX_CLIENTS = 10_000;
 
 export interface ServeConfig {
   iface: NetInterface;
@@ -24,24 +30,8 @@ export interface ServeConfig {
   /** Port overrides (tests only; firmware uses 67/4011/69). */
   ports?: { dhcp?: number; bootServer?: number; tftp?: number };
   tftpDeadlineMs?: number;
-}
-
-export interface ClientSummary {
-  /** MAC, or the IP address when only TFTP was seen from it. */
-  id: string;
-  mac?: string;
-  ip?: string;
-  arch?: number;
-  ipxe: boolean;
-  offers: number;
-  bootAcks: number;
-  acks: number;
-  naks: number;
-  transfersComplete: number;
-  transfersFailed: number;
-  bytes: number;
-  files: string[];
-  lastEvent: string;
+  /** --max-clients: per-client state kept (least recently active dropped first). */
+  maxClients?: number;
 }
 
 function fmtRate(bps: number): string {
@@ -66,13 +56,16 @@ export class Responder {
   private dhcp: DhcpServer | undefined;
   private tftp: TftpServer | undefined;
   private frame = 0;
-  private readonly clients = new Map<string, ClientSummary>();
-  private readonly macByIp = new Map<string, string>();
+  private readonly clients: ClientTable;
+  private readonly macByIp: LruMap<string, string>;
 
   constructor(cfg: ServeConfig, line: (s: string) => void, packetSink?: (ev: PacketEvent) => void) {
     this.cfg = cfg;
     this.line = line;
     this.packetSink = packetSink;
+    const cap = cfg.maxClients ?? DEFAULT_MAX_CLIENTS;
+    this.clients = new ClientTable(cap);
+    this.macByIp = new LruMap(cap);
   }
 
   /** Bind every socket; rejects with BindError (dhcp) or a Node errno error (tftp). */
@@ -154,13 +147,14 @@ export class Responder {
     if (ip === undefined) return;
     const mac = msg.chaddr.toLowerCase();
     this.macByIp.set(ip, mac);
-    const byIp = this.clients.get(ip);
+    const byIp = this.clients.peek(ip);
     const c = this.client(mac, ip);
     // TFTP seen before the mapping was known: fold that row into the MAC's.
     if (byIp && byIp !== c) {
       c.transfersComplete += byIp.transfersComplete;
       c.transfersFailed += byIp.transfersFailed;
       c.bytes += byIp.bytes;
+      c.refused += byIp.refused;
       for (const f of byIp.files) if (!c.files.includes(f)) c.files.push(f);
       this.clients.delete(ip);
     }
@@ -169,11 +163,11 @@ export class Responder {
   private client(mac: string | undefined, ip: string | undefined): ClientSummary {
     const knownMac = mac ?? (ip !== undefined ? this.macByIp.get(ip) : undefined);
     const id = knownMac ?? ip ?? '?';
-    let c = this.clients.get(id);
+    let c = this.clients.touch(id);
     if (!c) {
-      c = { id, ipxe: false, offers: 0, bootAcks: 0, acks: 0, naks: 0, transfersComplete: 0, transfersFailed: 0, bytes: 0, files: [], lastEvent: '' };
+      c = newClient(id);
       if (knownMac) c.mac = knownMac;
-      this.clients.set(id, c);
+      this.clients.add(c);
     }
     if (ip !== undefined && ip !== '0.0.0.0' && ip !== '255.255.255.255') {
       c.ip = ip;
@@ -221,6 +215,7 @@ export class Responder {
         text = `DHCP RELEASE of ${e.address}`;
         break;
       case 'ignored':
+        c.ignored++;
         text = `not answered: ${e.reason}`;
         break;
     }
@@ -250,6 +245,7 @@ export class Responder {
         }
         break;
       case 'request-refused':
+        c.refused++;
         text = `TFTP ${e.file}: refused with error ${e.code} (${e.message})`;
         break;
     }
@@ -257,8 +253,9 @@ export class Responder {
     this.line(`${clock()} ${who}  ${text}`);
   }
 
-  summary(): ClientSummary[] {
-    return [...this.clients.values()];
+  /** The client table for the closing summary: counts per outcome, problem clients first. */
+  summary(): TableSummary {
+    return this.clients.summary();
   }
 
   async stop(): Promise<void> {

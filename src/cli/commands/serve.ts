@@ -12,7 +12,8 @@ import { BindError } from '../../responder/dhcp/server.js';
 import type { FullDhcpConfig } from '../../responder/dhcp/logic.js';
 import { ipToInt, isIpv4, pickInterface, sameSubnet, type NetInterface } from '../../responder/netif.js';
 import { looksLikeIpxeBinary, parseBootSpec, readAllowList, type BootPolicyConfig } from '../../responder/policy.js';
-import { Responder, type ClientSummary } from '../../responder/serve.js';
+import { OUTCOMES, outcomeOf } from '../../responder/clients.js';
+import { DEFAULT_MAX_CLIENTS, Responder, type TableSummary } from '../../responder/serve.js';
 import { TftpRoot } from '../../responder/tftp/safe-path.js';
 
 interface ServeOptions {
@@ -32,6 +33,7 @@ interface ServeOptions {
   leaseTime: string;
   exitAfter?: string;
   tftpDeadline: string;
+  maxClients: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -133,19 +135,30 @@ function buildConfig(o: ServeOptions): { iface: NetInterface; policy: BootPolicy
   return { iface, policy, ...(full ? { full } : {}), warnings };
 }
 
-function printSummary(clients: ClientSummary[], out: (s: string) => void): void {
-  if (clients.length === 0) {
+/** Rows of the closing table; the outcome counts above it cover every client. */
+const SUMMARY_ROWS = 40;
+
+function printSummary(t: TableSummary, out: (s: string) => void): void {
+  const total = OUTCOMES.reduce((n, o) => n + t.counts[o], 0);
+  if (total === 0) {
     out('summary: no clients seen');
     return;
   }
-  out('summary:');
-  out('  client                      ip               offers  4011  acks  naks  files ok/failed  bytes      files');
-  for (const c of clients) {
+  const counts = OUTCOMES.filter((o) => t.counts[o] > 0).map((o) => `${t.counts[o]} ${o}`);
+  out(`summary: ${total} client${total === 1 ? '' : 's'}: ${counts.join(', ')}`);
+  if (t.dropped > 0) {
+    out(`  (--max-clients ${t.cap}: ${t.dropped} least recently active clients were dropped from the table; they are counted above by the outcome they had then)`);
+  }
+  const rows = t.clients.slice(0, SUMMARY_ROWS);
+  out('  client                      ip               outcome                offers  4011  acks  naks  files ok/failed  bytes      files');
+  for (const c of rows) {
     const id = c.mac ?? c.id;
     out(
-      `  ${id.padEnd(27)} ${(c.ip ?? '-').padEnd(16)} ${String(c.offers).padStart(6)}  ${String(c.bootAcks).padStart(4)}  ${String(c.acks).padStart(4)}  ${String(c.naks).padStart(4)}  ${`${c.transfersComplete}/${c.transfersFailed}`.padStart(15)}  ${String(c.bytes).padEnd(9)}  ${c.files.join(', ')}`,
+      `  ${id.padEnd(27)} ${(c.ip ?? '-').padEnd(16)} ${outcomeOf(c).padEnd(22)} ${String(c.offers).padStart(6)}  ${String(c.bootAcks).padStart(4)}  ${String(c.acks).padStart(4)}  ${String(c.naks).padStart(4)}  ${`${c.transfersComplete}/${c.transfersFailed}`.padStart(15)}  ${String(c.bytes).padEnd(9)}  ${c.files.join(', ')}`,
     );
+    if (c.archMismatch) out(`  ${''.padEnd(27)} ${c.archMismatch}`);
   }
+  if (t.clients.length > rows.length) out(`  ... and ${t.clients.length - rows.length} more clients (problem clients are listed first; every event is in the log above)`);
 }
 
 export function register(program: Command): void {
@@ -167,12 +180,15 @@ export function register(program: Command): void {
     .option('--dns <ip>', 'full DHCP mode: DNS server option (repeatable)', collect, [])
     .option('--lease-time <seconds>', 'full DHCP mode: lease time', '3600')
     .option('--tftp-deadline <seconds>', 'abort a TFTP transfer that takes longer than this', '300')
+    .option('--max-clients <n>', 'per-client state kept; beyond it the least recently active client is dropped (counted in the summary)', String(DEFAULT_MAX_CLIENTS))
     .option('--exit-after <seconds>', 'stop by itself after this many seconds (scripts, tests)')
     .action(async (o: ServeOptions, cmd: Command) => {
       const { iface, policy, full, warnings } = buildConfig(o);
       const delay = parsePositive(o.delay, '--delay');
       const exitAfter = o.exitAfter !== undefined ? parsePositive(o.exitAfter, '--exit-after', 0.1) : undefined;
       const tftpDeadline = parsePositive(o.tftpDeadline, '--tftp-deadline', 1);
+      const maxClients = parsePositive(o.maxClients, '--max-clients', 1);
+      if (!Number.isInteger(maxClients)) throw new UserError(`--max-clients must be a whole number, got "${o.maxClients}"`);
       const out = (s: string): void => void process.stdout.write(`${s}\n`);
       // The same engine as `analyze`, fed with the packets serve received and sent (re-decoded).
       const { Analyzer } = await import('../../pipeline.js');
@@ -188,6 +204,7 @@ export function register(program: Command): void {
           dhcp: o.dhcp,
           ...(o.tftp && o.tftpRoot !== undefined ? { tftpRoot: o.tftpRoot } : {}),
           tftpDeadlineMs: tftpDeadline * 1000,
+          maxClients,
         },
         out,
         analyzer ? (ev) => analyzer.push(ev) : undefined,
