@@ -28,6 +28,8 @@ export interface ClientSummary {
   lastEvent: string;
   /** Set once: the client's claimed architecture is contradicted (vendor class or behaviour). */
   archMismatch?: string;
+  /** The banned GUID this client sent (logged once). */
+  bannedGuid?: string;
 }
 
 /** How a client ended, problems first (the order of the closing summary). */

@@ -9,7 +9,8 @@ import type { PacketEvent } from '../decode/events.js';
 import { DhcpLogic, type DhcpServeEvent, type Endpoint, type FullDhcpConfig } from './dhcp/logic.js';
 import { DhcpServer } from './dhcp/server.js';
 import type { NetInterface } from './netif.js';
-import type { BootPolicyConfig, Machine } from './policy.js';
+import { HttpBootServer, type HttpServerEvent } from './http/server.js';
+import { archContradiction, type BootPolicyConfig, type Machine } from './policy.js';
 import { TftpServer, type TftpServerEvent } from './tftp/server.js';
 import { ClientTable, LruMap, newClient, type ClientSummary, type TableSummary } from './clients.js';
 
@@ -32,6 +33,8 @@ export interface ServeConfig {
   tftpDeadlineMs?: number;
   /** --max-clients: per-client state kept (least recently active dropped first). */
   maxClients?: number;
+  /** --http: answer HTTPClient requests with `base` + file, and serve tftpRoot over HTTP on `port` (unless `external`). */
+  http?: { port: number; base: string; external: boolean; root?: string };
 }
 
 function fmtRate(bps: number): string {
@@ -55,6 +58,7 @@ export class Responder {
   private readonly packetSink: ((ev: PacketEvent) => void) | undefined;
   private dhcp: DhcpServer | undefined;
   private tftp: TftpServer | undefined;
+  private http: HttpBootServer | undefined;
   private frame = 0;
   private readonly clients: ClientTable;
   private readonly macByIp: LruMap<string, string>;
@@ -81,6 +85,7 @@ export class Responder {
           policy: this.cfg.policy,
           delaySeconds: this.cfg.delaySeconds,
           ...(this.cfg.full ? { full: this.cfg.full } : {}),
+          ...(this.cfg.http ? { httpBase: this.cfg.http.base } : {}),
         });
         this.dhcp = new DhcpServer({
           logic,
@@ -103,6 +108,16 @@ export class Responder {
           onPacket: onPacket('tftp'),
         });
         await this.tftp.listen();
+      }
+      const httpRoot = this.cfg.http?.root ?? this.cfg.tftpRoot;
+      if (this.cfg.http && !this.cfg.http.external && httpRoot !== undefined) {
+        this.http = new HttpBootServer({
+          root: httpRoot,
+          address: this.cfg.restrictToSubnet ? this.cfg.iface.address : '0.0.0.0',
+          port: this.cfg.http.port,
+          onEvent: (e) => this.onHttpEvent(e),
+        });
+        await this.http.listen();
       }
     } catch (e) {
       await this.stop();
@@ -180,6 +195,7 @@ export class Responder {
     const m = e.machine;
     const ip = e.type === 'ack' ? e.address : e.type === 'boot-ack' ? e.to.split(':')[0] : undefined;
     const c = this.client(m.mac, ip);
+    this.architectureNotes(c, m);
     if (m.arch !== undefined) c.arch = m.arch;
     c.ipxe ||= m.ipxe;
     let text: string;
@@ -191,7 +207,9 @@ export class Responder {
             ? `DHCP offer sent: ${e.yiaddr}${e.file ? `, boot file ${e.file}` : ''}`
             : e.shape === 'proxy-binl'
               ? 'proxyDHCP offer sent (UEFI: BINL, boot file follows on 4011)'
-              : `proxyDHCP offer sent: boot file ${e.file}, server ${this.cfg.iface.address}`;
+              : e.shape === 'proxy-http'
+                ? `proxyDHCP offer sent (HTTP boot): ${e.file}`
+                : `proxyDHCP offer sent: boot file ${e.file}, server ${this.cfg.iface.address}`;
         break;
       case 'boot-ack':
         c.bootAcks++;
@@ -223,12 +241,65 @@ export class Responder {
     this.line(`${clock()} ${describeMachine(m)}  ${text}`);
   }
 
+  /**
+   * WDS-style notes, once per client: a banned GUID (known by MAC only), and an architecture claim
+   * contradicted by the vendor class or by a later request claiming another architecture.
+   */
+  private architectureNotes(c: ClientSummary, m: Machine): void {
+    if (m.bannedGuid !== undefined && c.bannedGuid === undefined) {
+      c.bannedGuid = m.bannedGuid;
+      this.line(`${clock()} ${describeMachine(m)}  GUID ${m.bannedGuid} is banned (placeholder or --ban-guid): identified by MAC only`);
+    }
+    const contradiction = archContradiction(m);
+    if (contradiction && c.archMismatch === undefined) {
+      c.archMismatch = contradiction;
+      this.line(`${clock()} ${describeMachine(m)}  architecture: ${contradiction}`);
+    } else if (c.arch !== undefined && m.arch !== undefined && c.arch !== m.arch && !m.ipxe && !c.ipxe && c.archMismatch === undefined && !m.http) {
+      c.archMismatch = `claimed ${archName(c.arch)} (${c.arch}), later ${archName(m.arch)} (${m.arch})`;
+      this.line(`${clock()} ${describeMachine(m)}  architecture: ${c.archMismatch}`);
+    }
+  }
+
+  /** Behaviour that contradicts a BIOS claim: a UEFI application fetched by a client that said x86 BIOS. */
+  private behaviourNote(c: ClientSummary, file: string, who: string): void {
+    if (c.arch !== 0 || c.archMismatch !== undefined || !/\.efi$/i.test(file)) return;
+    c.archMismatch = `claimed x86 BIOS (option 93 = 0) but fetches ${file}, a UEFI application`;
+    this.line(`${clock()} ${who}  architecture: ${c.archMismatch}`);
+  }
+
+  private onHttpEvent(e: HttpServerEvent): void {
+    const c = this.client(undefined, e.client.address);
+    const who = c.mac ? `${c.mac} ${e.client.address}` : e.client.address;
+    const file = e.path.replace(/[?#].*$/, '');
+    let text = `HTTP ${e.method} ${e.path}: ${e.status}`;
+    if (e.status >= 400) {
+      c.refused++;
+      text += ` (${e.reason ?? 'refused'})`;
+    } else if (e.method === 'GET') {
+      this.behaviourNote(c, file, who);
+      if (e.complete) {
+        c.transfersComplete++;
+        c.bytes += e.bytes;
+        if (!c.files.includes(file)) c.files.push(file);
+        text += `, ${e.bytes} bytes${e.range ? ` (range ${e.range} of ${e.size})` : ''} in ${e.seconds.toFixed(2)} s`;
+      } else {
+        c.transfersFailed++;
+        text += `, connection ended after ${e.bytes} of ${e.range ? e.range : e.size} bytes`;
+      }
+    } else {
+      text += ` (${e.size} bytes)`;
+    }
+    c.lastEvent = text;
+    this.line(`${clock()} ${who}  ${text}`);
+  }
+
   private onTftpEvent(e: TftpServerEvent): void {
     const c = this.client(undefined, e.client.address);
     const who = c.mac ? `${c.mac} ${e.client.address}` : e.client.address;
     let text: string;
     switch (e.type) {
       case 'transfer-start':
+        this.behaviourNote(c, e.file, who);
         text = `TFTP ${e.file}: started (${e.size} bytes, blksize ${e.blksize}${e.windowsize > 1 ? `, windowsize ${e.windowsize}` : ''})`;
         break;
       case 'transfer-end':
@@ -259,8 +330,9 @@ export class Responder {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.dhcp?.close(), this.tftp?.close()]);
+    await Promise.all([this.dhcp?.close(), this.tftp?.close(), this.http?.close()]);
     this.dhcp = undefined;
     this.tftp = undefined;
+    this.http = undefined;
   }
 }

@@ -27,7 +27,7 @@ describe('ClientTable', () => {
       const c = newClient(`02:00:00:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`);
       c.offers = 1;
       t.add(c);
-      expect(t.size).toBeLessThanOrEqual(1000);
+      if (t.size > 1000) throw new Error(`table grew to ${t.size}`);
     }
     const s = t.summary();
     expect(s.clients).toHaveLength(1000);

@@ -38,10 +38,19 @@ export class BindError extends Error {
   }
 }
 
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
 async function bindSocket(port: number, address: string): Promise<dgram.Socket> {
   const s = await bindUdp(port, address, (code) => new BindError(port, address, code), { exclusive: true });
   // A late socket error (e.g. ICMP-induced) must not take `serve` down; replies are best effort.
   s.on('error', () => undefined);
+  // A burst (a boot storm, a flood of DISCOVERs) queues in the kernel while the event loop is busy:
+  // a larger receive buffer (capped by net.core.rmem_max) keeps it from being dropped there.
+  try {
+    s.setRecvBufferSize(RECV_BUFFER_BYTES);
+  } catch {
+    /* not allowed: the default buffer */
+  }
   return s;
 }
 
