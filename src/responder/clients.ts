@@ -111,54 +111,72 @@ export interface TableSummary {
   cap: number;
 }
 
+/**
+ * Two tiers, each an LRU of at most `cap` clients: newcomers (seen asking, e.g. one DISCOVER) and
+ * clients that went further (a REQUEST with an address, 4011, TFTP, HTTP): `promote` moves a client
+ * up. A flood of one-off DISCOVERs from random MACs only churns the newcomers, so it cannot push
+ * a real client in the middle of its boot out of the table.
+ */
 export class ClientTable {
-  private readonly lru: LruMap<string, ClientSummary>;
+  private readonly newcomers: LruMap<string, ClientSummary>;
+  private readonly active: LruMap<string, ClientSummary>;
   private readonly droppedBy: Record<Outcome, number> = { failed: 0, refused: 0, 'not answered': 0, 'answered, no download': 0, downloaded: 0 };
   private droppedTotal = 0;
 
   constructor(cap: number) {
-    this.lru = new LruMap(cap, (_k, c) => {
+    const onEvict = (_k: string, c: ClientSummary): void => {
       this.droppedBy[outcomeOf(c)]++;
       this.droppedTotal++;
-    });
+    };
+    this.newcomers = new LruMap(cap, onEvict);
+    this.active = new LruMap(cap, onEvict);
   }
 
   get cap(): number {
-    return this.lru.cap;
+    return this.newcomers.cap;
   }
 
   get size(): number {
-    return this.lru.size;
+    return this.newcomers.size + this.active.size;
   }
 
   /** The client, marked as just active. */
   touch(id: string): ClientSummary | undefined {
-    return this.lru.get(id);
+    return this.active.get(id) ?? this.newcomers.get(id);
   }
 
   peek(id: string): ClientSummary | undefined {
-    return this.lru.peek(id);
+    return this.active.peek(id) ?? this.newcomers.peek(id);
   }
 
-  add(c: ClientSummary): void {
-    this.lru.set(c.id, c);
+  /** A new client: a newcomer, or straight into the active tier (e.g. first seen by TFTP). */
+  add(c: ClientSummary, active = false): void {
+    (active ? this.active : this.newcomers).set(c.id, c);
+  }
+
+  /** The client went further than asking: keep it in the active tier. */
+  promote(id: string): void {
+    const c = this.newcomers.peek(id);
+    if (c === undefined) return;
+    this.newcomers.delete(id);
+    this.active.set(id, c);
   }
 
   delete(id: string): void {
-    this.lru.delete(id);
+    if (!this.active.delete(id)) this.newcomers.delete(id);
   }
 
   summary(): TableSummary {
     const counts: Record<Outcome, number> = { ...this.droppedBy };
     const rank = new Map<ClientSummary, number>();
-    const clients = [...this.lru.values()];
+    const clients = [...this.active.values(), ...this.newcomers.values()];
     for (const c of clients) {
       const o = outcomeOf(c);
       counts[o]++;
       rank.set(c, OUTCOMES.indexOf(o));
     }
-    // Stable sort: within one outcome, least recently active first (the table's own order).
+    // Stable sort: within one outcome, clients that went further first, least recently active first.
     clients.sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number));
-    return { clients, counts, dropped: this.droppedTotal, cap: this.lru.cap };
+    return { clients, counts, dropped: this.droppedTotal, cap: this.cap };
   }
 }

@@ -164,6 +164,8 @@ export class Responder {
     this.macByIp.set(ip, mac);
     const byIp = this.clients.peek(ip);
     const c = this.client(mac, ip);
+    // A REQUEST with an address: the client is booting, not a one-off DISCOVER.
+    this.clients.promote(c.id);
     // TFTP seen before the mapping was known: fold that row into the MAC's.
     if (byIp && byIp !== c) {
       c.transfersComplete += byIp.transfersComplete;
@@ -182,7 +184,8 @@ export class Responder {
     if (!c) {
       c = newClient(id);
       if (knownMac) c.mac = knownMac;
-      this.clients.add(c);
+      // First seen by TFTP/HTTP (no MAC known): already past DHCP.
+      this.clients.add(c, mac === undefined);
     }
     if (ip !== undefined && ip !== '0.0.0.0' && ip !== '255.255.255.255') {
       c.ip = ip;
@@ -213,10 +216,12 @@ export class Responder {
         break;
       case 'boot-ack':
         c.bootAcks++;
+        this.clients.promote(c.id);
         text = `4011 answered: boot file ${e.file} -> ${e.to}`;
         break;
       case 'ack':
         c.acks++;
+        this.clients.promote(c.id);
         text = `DHCP ACK: ${e.address}${e.file ? `, boot file ${e.file}` : ''}`;
         break;
       case 'inform':
@@ -269,6 +274,7 @@ export class Responder {
 
   private onHttpEvent(e: HttpServerEvent): void {
     const c = this.client(undefined, e.client.address);
+    this.clients.promote(c.id);
     const who = c.mac ? `${c.mac} ${e.client.address}` : e.client.address;
     const file = e.path.replace(/[?#].*$/, '');
     let text = `HTTP ${e.method} ${e.path}: ${e.status}`;
@@ -295,6 +301,7 @@ export class Responder {
 
   private onTftpEvent(e: TftpServerEvent): void {
     const c = this.client(undefined, e.client.address);
+    this.clients.promote(c.id);
     const who = c.mac ? `${c.mac} ${e.client.address}` : e.client.address;
     let text: string;
     switch (e.type) {

@@ -77,6 +77,18 @@ describe('ClientTable', () => {
     expect(s.dropped).toBe(0);
   });
 
+  it('a flood of one-off newcomers never pushes out a client that went further (promoted)', () => {
+    const t = new ClientTable(100);
+    const real = newClient('52:54:00:be:00:01');
+    real.offers = 1;
+    t.add(real);
+    t.promote(real.id);
+    for (let i = 0; i < 10_000; i++) t.add(newClient(`flood-${i}`));
+    expect(t.peek(real.id)).toBe(real);
+    expect(t.size).toBe(101);
+    expect(t.summary().dropped).toBe(9_900);
+  });
+
   it('a client that comes back is moved up and survives, an idle one is dropped', () => {
     const t = new ClientTable(2);
     t.add(newClient('busy'));

@@ -2,6 +2,10 @@
  * Read-only HTTP server for UEFI HTTP boot and iPXE: Node's own http server, GET and HEAD only,
  * files from the same root as TFTP with the same path rules (src/responder/tftp/safe-path.ts),
  * single byte ranges (RFC 9110 section 14: 206 / 416), one event per request.
+ *
+ * Every response closes its connection ("Connection: close", as HTTP/1.0 servers such as python's
+ * http.server do): a boot client makes two or three requests, so keep-alive saves nothing, and a
+ * capture then holds one request per TCP connection, which is what `analyze` reads (docs/serve.md).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -123,7 +127,7 @@ export class HttpBootServer {
     };
     const fail = (status: number, reason: string, headers: Record<string, string | number> = {}): void => {
       const body = `${status} ${http.STATUS_CODES[status] ?? ''}: ${reason}\n`;
-      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close', ...headers });
       res.end(method === 'HEAD' ? undefined : body);
       event(status, 0, true, { reason });
     };
@@ -138,7 +142,12 @@ export class HttpBootServer {
     const r = this.root.resolve(name.replace(/^\/+/, ''));
     if (!r.ok) return fail(r.code === 1 ? 404 : 403, r.message);
     const size = r.size;
-    const headers: Record<string, string | number> = { 'Content-Type': contentType(r.file), 'Accept-Ranges': 'bytes', 'Last-Modified': new Date(fs.statSync(r.file).mtimeMs).toUTCString() };
+    const headers: Record<string, string | number> = {
+      'Content-Type': contentType(r.file),
+      'Accept-Ranges': 'bytes',
+      'Last-Modified': new Date(fs.statSync(r.file).mtimeMs).toUTCString(),
+      Connection: 'close',
+    };
     let start = 0;
     let end = size - 1;
     let status = 200;

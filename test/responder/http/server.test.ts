@@ -63,6 +63,7 @@ describe('HttpBootServer', () => {
     expect(r.headers['content-type']).toBe('application/efi');
     expect(r.headers['content-length']).toBe(String(data.length));
     expect(r.headers['accept-ranges']).toBe('bytes');
+    expect(r.headers.connection).toBe('close');
     expect(r.body.equals(data)).toBe(true);
     const h = await get(port, '/efi64/boot%20x64.efi', { method: 'HEAD' });
     expect(h.status).toBe(200);
