@@ -4,7 +4,7 @@
  *
  *   node scripts/bench.mjs [--size 1G] [--clients 10000,100] [--out /tmp/pxe-bench] [--runs 3]
  *                          [--tshark-slice 256M] [--scale 4G | --no-scale] [--skip-tshark]
- *                          [--cli path/to/bin/pxe-doctor.js]
+ *                          [--cli path/to/bin/pxe-doctor.js] [--no-storm] [--storm-clients 200]
  *
  * For each client count (default: the issue's 10 000, then 100 clients buried in bulk traffic):
  * 1. Generates OUT/bench-SIZE-Nc.pcap and .pcapng (scripts/gen-bench-capture.mjs) unless they
@@ -20,6 +20,9 @@
  *      SLICE bytes (cut at a record boundary) extrapolated to the whole file: the output says which.
  * 3. With --scale (default 4G; first client count only): generates a larger pcap with the same
  *    clients and more bulk and runs analyze on it, to show peak RSS does not grow with the file.
+ *
+ * 4. Unless --no-storm (and only as root): the boot storm of scripts/bench-storm.mjs, 200 PXE clients
+ *    at once against `serve` and against dnsmasq (DHCP + TFTP of a real NBP each).
  *
  * Per tool: wall time (best of RUNS), CPU time (user+sys), MB/s and packets/s (file bytes and frames
  * over wall time) and peak RSS. Node children report their exact maxRSS and CPU from an exit hook
@@ -329,3 +332,11 @@ if (startup) console.log(`start-up: node -e 0 ${fmt(startup.node.wall)} s, pxe-d
 for (const [i, c] of clientCounts.entries()) await benchOne(c, scale !== undefined && i === 0);
 console.log('');
 console.log(`files kept in ${outDir} for the next run; rm -rf ${outDir} when done.`);
+if (!has('no-storm')) {
+  console.log('');
+  if (process.getuid?.() !== 0) console.log('boot storm skipped: needs root (network namespaces); run node scripts/bench-storm.mjs as root');
+  else {
+    const r = spawnSync(process.execPath, [path.join(repo, 'scripts/bench-storm.mjs'), '--clients', String(flag('storm-clients', '200'))], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = 1;
+  }
+}

@@ -31,7 +31,7 @@ if (!Number.isInteger(count) || count < 1 || count > 65535) {
 const VENDOR = Buffer.from('PXEClient:Arch:00000:UNDI:002001');
 
 function message(type, i, extra = []) {
-  const b = Buffer.alloc(300);
+  const b = Buffer.alloc(576);
   b[0] = 1;
   b[1] = 1;
   b[2] = 6;
@@ -55,7 +55,8 @@ function message(type, i, extra = []) {
   put(55, [1, 3, 43, 54, 60, 66, 67]);
   for (const [code, data] of extra) put(code, data);
   b[p++] = 255;
-  return b;
+  // BOOTP minimum 300 bytes (RFC 1542), more when the options need it.
+  return b.subarray(0, Math.max(300, p));
 }
 
 /** The fields a client needs from a reply: type, xid, yiaddr, siaddr, server id, boot file. */
