@@ -154,6 +154,11 @@ export class ClientTable {
     (active ? this.active : this.newcomers).set(c.id, c);
   }
 
+  /** Whether the client went further than asking (it is in the active tier). */
+  isActive(id: string): boolean {
+    return this.active.peek(id) !== undefined;
+  }
+
   /** The client went further than asking: keep it in the active tier. */
   promote(id: string): void {
     const c = this.newcomers.peek(id);

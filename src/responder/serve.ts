@@ -5,7 +5,9 @@
 import { decodeDhcp } from '../decode/dhcp/codec.js';
 import { archName } from '../decode/dhcp/options.js';
 import { decodeTftp } from '../decode/tftp/codec.js';
-import type { PacketEvent } from '../decode/events.js';
+import type { DhcpMessage } from '../decode/dhcp/types.js';
+import type { PacketEvent, PacketMeta } from '../decode/events.js';
+import { TcpFlag, type HttpMessageHead } from '../decode/http.js';
 import { DhcpLogic, type DhcpServeEvent, type Endpoint, type FullDhcpConfig } from './dhcp/logic.js';
 import { DhcpServer } from './dhcp/server.js';
 import type { NetInterface } from './netif.js';
@@ -15,6 +17,13 @@ import { TftpServer, type TftpServerEvent } from './tftp/server.js';
 import { ClientTable, LruMap, newClient, type ClientSummary, type TableSummary } from './clients.js';
 
 export type { ClientSummary, TableSummary } from './clients.js';
+
+/**
+ * Lines a second for clients that have only asked so far (newcomers); beyond it they are counted,
+ * not printed, so a flood does not bury the lines of the clients that are booting. Lines of
+ * clients that went further are always printed.
+ */
+export const NEWCOMER_LINES_PER_SECOND = 100;
 
 /** Default for --max-clients: clients kept in the table (and MAC-by-address entries). */
 export const DEFAULT_MAX_CLIENTS = 10_000;
@@ -62,6 +71,7 @@ export class Responder {
   private frame = 0;
   private readonly clients: ClientTable;
   private readonly macByIp: LruMap<string, string>;
+  private readonly newcomerLines = { windowStart: 0, shown: 0, suppressed: 0 };
 
   constructor(cfg: ServeConfig, line: (s: string) => void, packetSink?: (ev: PacketEvent) => void) {
     this.cfg = cfg;
@@ -93,7 +103,8 @@ export class Responder {
           ...(this.cfg.ports?.dhcp !== undefined ? { dhcpPort: this.cfg.ports.dhcp } : {}),
           ...(this.cfg.ports?.bootServer !== undefined ? { bootServerPort: this.cfg.ports.bootServer } : {}),
           onEvent: (e) => this.onDhcpEvent(e),
-          onPacket: onPacket('dhcp'),
+          onRequest: (req) => this.learn(req),
+          ...(this.packetSink ? { onPacket: onPacket('dhcp') } : {}),
         });
         await this.dhcp.listen();
       }
@@ -105,7 +116,7 @@ export class Responder {
           mtu: this.cfg.iface.mtu,
           ...(this.cfg.tftpDeadlineMs !== undefined ? { deadlineMs: this.cfg.tftpDeadlineMs } : {}),
           onEvent: (e) => this.onTftpEvent(e),
-          onPacket: onPacket('tftp'),
+          ...(this.packetSink ? { onPacket: onPacket('tftp') } : {}),
         });
         await this.tftp.listen();
       }
@@ -129,7 +140,6 @@ export class Responder {
   private feeder(kind: 'dhcp' | 'tftp'): (dir: 'in' | 'out', local: Endpoint, remote: Endpoint, payload: Uint8Array) => void {
     return (dir, local, remote, payload) => {
       const sink = this.packetSink;
-      if (kind === 'dhcp' && dir === 'in') this.learn(payload);
       if (!sink) return;
       const src = dir === 'in' ? remote : local;
       // A request on a wildcard socket: DHCP ones are the clients' broadcasts; TFTP ones were sent to us.
@@ -154,9 +164,34 @@ export class Responder {
     };
   }
 
+  /** Print a line about client `c`, within the newcomers' budget when it has only asked so far. */
+  private say(c: ClientSummary, text: string): void {
+    if (this.clients.isActive(c.id)) {
+      this.line(text);
+      return;
+    }
+    const w = this.newcomerLines;
+    const now = Date.now();
+    if (now - w.windowStart >= 1000) {
+      this.reportSuppressed();
+      w.windowStart = now;
+      w.shown = 0;
+    }
+    if (w.shown < NEWCOMER_LINES_PER_SECOND) {
+      w.shown++;
+      this.line(text);
+    } else w.suppressed++;
+  }
+
+  private reportSuppressed(): void {
+    const w = this.newcomerLines;
+    if (w.suppressed === 0) return;
+    this.line(`${clock()} ${w.suppressed} more events of new clients not shown (over ${NEWCOMER_LINES_PER_SECOND} a second: a flood or a boot storm; the summary counts every client)`);
+    w.suppressed = 0;
+  }
+
   /** Which MAC uses which address: from the clients' own REQUESTs (option 50 / ciaddr), also in proxy mode. */
-  private learn(payload: Uint8Array): void {
-    const msg = decodeDhcp(payload);
+  private learn(msg: DhcpMessage): void {
     if (msg.op !== 1) return;
     const ip = msg.requestedIp ?? (msg.ciaddr !== '0.0.0.0' ? msg.ciaddr : undefined);
     if (ip === undefined) return;
@@ -243,7 +278,7 @@ export class Responder {
         break;
     }
     c.lastEvent = text;
-    this.line(`${clock()} ${describeMachine(m)}  ${text}`);
+    this.say(c, `${clock()} ${describeMachine(m)}  ${text}`);
   }
 
   /**
@@ -253,15 +288,15 @@ export class Responder {
   private architectureNotes(c: ClientSummary, m: Machine): void {
     if (m.bannedGuid !== undefined && c.bannedGuid === undefined) {
       c.bannedGuid = m.bannedGuid;
-      this.line(`${clock()} ${describeMachine(m)}  GUID ${m.bannedGuid} is banned (placeholder or --ban-guid): identified by MAC only`);
+      this.say(c, `${clock()} ${describeMachine(m)}  GUID ${m.bannedGuid} is banned (placeholder or --ban-guid): identified by MAC only`);
     }
     const contradiction = archContradiction(m);
     if (contradiction && c.archMismatch === undefined) {
       c.archMismatch = contradiction;
-      this.line(`${clock()} ${describeMachine(m)}  architecture: ${contradiction}`);
+      this.say(c, `${clock()} ${describeMachine(m)}  architecture: ${contradiction}`);
     } else if (c.arch !== undefined && m.arch !== undefined && c.arch !== m.arch && !m.ipxe && !c.ipxe && c.archMismatch === undefined && !m.http) {
       c.archMismatch = `claimed ${archName(c.arch)} (${c.arch}), later ${archName(m.arch)} (${m.arch})`;
-      this.line(`${clock()} ${describeMachine(m)}  architecture: ${c.archMismatch}`);
+      this.say(c, `${clock()} ${describeMachine(m)}  architecture: ${c.archMismatch}`);
     }
   }
 
@@ -272,7 +307,53 @@ export class Responder {
     this.line(`${clock()} ${who}  architecture: ${c.archMismatch}`);
   }
 
+  /**
+   * One HTTP request as the TCP segments a capture would hold (SYN, SYN-ACK, request head, response
+   * head + body, FIN), so the analysis of full DHCP mode sees HTTP boot downloads too. Node hands
+   * us requests, not segments: sequence numbers start at 1 and the body is one segment.
+   */
+  private feedHttp(e: HttpServerEvent): void {
+    const sink = this.packetSink;
+    if (!sink || !this.cfg.http) return;
+    const ts = Date.now() / 1000 - e.seconds;
+    const server = this.cfg.iface.address;
+    const sport = this.cfg.http.port;
+    const seg = (toServer: boolean, flags: number, seq: number, ack: number, payloadLength: number, http?: HttpMessageHead, at = ts): void => {
+      const meta: PacketMeta = {
+        frame: ++this.frame,
+        ts: at,
+        src: toServer ? e.client.address : server,
+        sport: toServer ? e.client.port : sport,
+        dst: toServer ? server : e.client.address,
+        dport: toServer ? sport : e.client.port,
+        interfaceId: 0,
+        ipLength: 40 + payloadLength,
+        ttl: 64,
+      };
+      sink({ kind: 'http', meta, tcp: { seq, ack, flags, payloadLength }, ...(http ? { http } : {}) });
+    };
+    const reqLen = 100;
+    const headLen = 200;
+    const body = e.method === 'HEAD' ? 0 : e.bytes;
+    seg(true, TcpFlag.Syn, 0, 0, 0);
+    seg(false, TcpFlag.Syn | TcpFlag.Ack, 0, 1, 0);
+    seg(true, TcpFlag.Ack | TcpFlag.Psh, 1, 1, reqLen, { type: 'request', method: e.method, target: e.path, version: 'HTTP/1.1', host: server });
+    const reason = e.status === 200 ? 'OK' : e.status === 206 ? 'Partial Content' : e.status === 404 ? 'Not Found' : e.status === 403 ? 'Forbidden' : 'Error';
+    const contentLength = e.status >= 400 ? 0 : e.method === 'HEAD' || e.status === 200 ? e.size : e.bytes;
+    seg(false, TcpFlag.Ack | TcpFlag.Psh, 1, 1 + reqLen, headLen + body, {
+      type: 'response',
+      version: 'HTTP/1.1',
+      status: e.status,
+      reason,
+      ...(contentLength !== undefined ? { contentLength } : {}),
+      headLength: headLen,
+    }, ts + e.seconds);
+    if (e.complete) seg(false, TcpFlag.Fin | TcpFlag.Ack, 1 + headLen + body, 1 + reqLen, 0, undefined, ts + e.seconds);
+    else seg(false, TcpFlag.Rst, 1 + headLen + body, 1 + reqLen, 0, undefined, ts + e.seconds);
+  }
+
   private onHttpEvent(e: HttpServerEvent): void {
+    this.feedHttp(e);
     const c = this.client(undefined, e.client.address);
     this.clients.promote(c.id);
     const who = c.mac ? `${c.mac} ${e.client.address}` : e.client.address;
@@ -337,6 +418,7 @@ export class Responder {
   }
 
   async stop(): Promise<void> {
+    this.reportSuppressed();
     await Promise.all([this.dhcp?.close(), this.tftp?.close(), this.http?.close()]);
     this.dhcp = undefined;
     this.tftp = undefined;

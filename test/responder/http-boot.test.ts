@@ -182,6 +182,9 @@ describe.skipIf(why !== undefined)('HTTP boot from serve with real firmware', ()
     const out = execFileSync('tshark', ['-r', capture, '-Y', 'dhcp.option.dhcp == 2', '-T', 'fields', '-e', 'dhcp.option.vendor_class_id', '-e', 'dhcp.file'], { encoding: 'utf8' });
     expect(out).toMatch(/HTTPClient\thttp:\/\/192\.0\.2\.2\/efi64\/syslinux\.efi/);
     analyzeOk(capture, UEFI_MAC);
+    // serve's own analysis in full mode (its HTTP requests fed to the analyzer as TCP segments) agrees.
+    expect(serve.out()).toMatch(/HTTPv4 booted +GET \/efi64\/syslinux\.efi: 200 OK, 171456 bytes/);
+    expect(serve.out()).toMatch(/1 client \(1 booted\)/);
   }, 400_000);
 
   it('UEFI HTTP boot from serve in proxy mode beside dnsmasq (addresses only): the proxy offer carries HTTPClient + URI', async () => {

@@ -258,7 +258,24 @@ export function register(program: Command): void {
       const tftpDeadline = parsePositive(o.tftpDeadline, '--tftp-deadline', 1);
       const maxClients = parsePositive(o.maxClients, '--max-clients', 1);
       if (!Number.isInteger(maxClients)) throw new UserError(`--max-clients must be a whole number, got "${o.maxClients}"`);
-      const out = (s: string): void => void process.stdout.write(`${s}\n`);
+      // One write per batch of lines, not per line: under a flood serve prints thousands a second.
+      let pending: string[] = [];
+      let scheduled = false;
+      const flush = (): void => {
+        scheduled = false;
+        if (pending.length === 0) return;
+        const text = `${pending.join('\n')}\n`;
+        pending = [];
+        process.stdout.write(text);
+      };
+      const out = (s: string): void => {
+        pending.push(s);
+        if (pending.length >= 256) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      };
       // The same engine as `analyze`, fed with the packets serve received and sent (re-decoded).
       const { Analyzer } = await import('../../pipeline.js');
       const { renderTextReport } = await import('../../report/text.js');
@@ -322,6 +339,7 @@ export function register(program: Command): void {
         out("note: in proxy mode serve does not see the site DHCP server's replies; capture on the client's port");
         out('(tcpdump -w boot.pcap) and run `pxe-doctor analyze boot.pcap` for the whole exchange.');
       }
+      flush();
       setExitCode(cmd, 0);
     });
 }
