@@ -174,14 +174,17 @@ export class ClientTable {
   summary(): TableSummary {
     const counts: Record<Outcome, number> = { ...this.droppedBy };
     const rank = new Map<ClientSummary, number>();
-    const clients = [...this.active.values(), ...this.newcomers.values()];
-    for (const c of clients) {
+    const active = [...this.active.values()];
+    const newcomers = [...this.newcomers.values()];
+    for (const c of [...active, ...newcomers]) {
       const o = outcomeOf(c);
       counts[o]++;
       rank.set(c, OUTCOMES.indexOf(o));
     }
-    // Stable sort: within one outcome, clients that went further first, least recently active first.
-    clients.sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number));
+    // Clients that went further first (under a flood they are the few that matter), then the
+    // newcomers; within each, problem outcomes first (stable: least recently active first).
+    const byRank = (a: ClientSummary, b: ClientSummary): number => (rank.get(a) as number) - (rank.get(b) as number);
+    const clients = [...active.sort(byRank), ...newcomers.sort(byRank)];
     return { clients, counts, dropped: this.droppedTotal, cap: this.cap };
   }
 }

