@@ -139,7 +139,7 @@ async function main() {
       /serving on eth0/,
     ),
   );
-  const version = execFileSync('dnsmasq', ['--version'], { encoding: 'utf8' }).split('\n')[0].replace(/ Copyright.*/, '');
+  const version = execFileSync('dnsmasq', ['--version'], { encoding: 'utf8' }).split('\n')[0].replace(/ Copyright.*/, '').trim();
   rows.push(
     await storm(
       'dnsmasq',
