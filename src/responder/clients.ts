@@ -136,6 +136,11 @@ export class ClientTable {
     return this.newcomers.cap;
   }
 
+  /** Clients dropped so far to stay within the cap. */
+  get dropped(): number {
+    return this.droppedTotal;
+  }
+
   get size(): number {
     return this.newcomers.size + this.active.size;
   }

@@ -72,6 +72,11 @@ export class Responder {
   private readonly clients: ClientTable;
   private readonly macByIp: LruMap<string, string>;
   private readonly newcomerLines = { windowStart: 0, shown: 0, suppressed: 0 };
+  /**
+   * Set when the client table first had to drop a client: from then on nothing more is fed to the
+   * analyzer (full DHCP mode), which keeps every client it is given until the end.
+   */
+  analysisStoppedAt: number | undefined;
 
   constructor(cfg: ServeConfig, line: (s: string) => void, packetSink?: (ev: PacketEvent) => void) {
     this.cfg = cfg;
@@ -136,10 +141,20 @@ export class Responder {
     }
   }
 
+  /** The analyzer's sink while the client table has not overflowed (see analysisStoppedAt). */
+  private livePacketSink(): ((ev: PacketEvent) => void) | undefined {
+    if (!this.packetSink || this.analysisStoppedAt !== undefined) return undefined;
+    if (this.clients.dropped > 0) {
+      this.analysisStoppedAt = this.clients.cap;
+      return undefined;
+    }
+    return this.packetSink;
+  }
+
   /** Re-decode what went over our sockets as PacketEvents, so the analyzer sees what a capture would. */
   private feeder(kind: 'dhcp' | 'tftp'): (dir: 'in' | 'out', local: Endpoint, remote: Endpoint, payload: Uint8Array) => void {
     return (dir, local, remote, payload) => {
-      const sink = this.packetSink;
+      const sink = this.livePacketSink();
       if (!sink) return;
       const src = dir === 'in' ? remote : local;
       // A request on a wildcard socket: DHCP ones are the clients' broadcasts; TFTP ones were sent to us.
@@ -313,7 +328,7 @@ export class Responder {
    * us requests, not segments: sequence numbers start at 1 and the body is one segment.
    */
   private feedHttp(e: HttpServerEvent): void {
-    const sink = this.packetSink;
+    const sink = this.livePacketSink();
     if (!sink || !this.cfg.http) return;
     const ts = Date.now() / 1000 - e.seconds;
     const server = this.cfg.iface.address;

@@ -327,7 +327,11 @@ export function register(program: Command): void {
       });
       await responder.stop();
       printSummary(responder.summary(), out);
-      if (analyzer) {
+      if (analyzer && responder.analysisStoppedAt !== undefined) {
+        out('');
+        out(`note: no analysis: more than ${responder.analysisStoppedAt} clients came (a flood or a boot storm?), and the analyzer keeps every client it is given;`);
+        out('capture on the client\'s port (tcpdump -w boot.pcap) and run `pxe-doctor analyze boot.pcap`, which reads captures of any size.');
+      } else if (analyzer) {
         const analysis = analyzer.finish();
         analysis.capture.file = `serve on ${iface.name}`;
         out('');
