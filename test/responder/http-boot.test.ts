@@ -50,6 +50,13 @@ describe.skipIf(why !== undefined)('HTTP boot from serve with real firmware', ()
     fs.writeFileSync(path.join(root, 'efi64', 'pxelinux.cfg', 'default'), cfg);
     // Relative names in an iPXE script resolve against the script's own URL: pxelinux.0 comes over HTTP too.
     fs.writeFileSync(path.join(root, 'boot.ipxe'), '#!ipxe\necho pxe-doctor serve: iPXE script over HTTP\nchain pxelinux.0\n');
+    // The NIC ROM is iPXE; this script makes it chainload undionly.kpxe (the ipxe package's) first,
+    // and lets undionly (its network device's driver is "undionly") go on to PXELINUX.
+    fs.copyFileSync('/usr/lib/ipxe/undionly.kpxe', path.join(root, 'undionly.kpxe'));
+    fs.writeFileSync(
+      path.join(root, 'stage.ipxe'),
+      '#!ipxe\niseq ${net0/chip} undionly && goto undionly ||\necho pxe-doctor serve: chainloading undionly.kpxe\nchain undionly.kpxe\n:undionly\necho pxe-doctor serve: running in undionly.kpxe\nchain pxelinux.0\n',
+    );
 
     sw = lab.addNamespace('sw');
     pxeNs = lab.addNamespace('pxe');
@@ -205,6 +212,19 @@ describe.skipIf(why !== undefined)('HTTP boot from serve with real firmware', ()
     // The analyzer: an OK HTTPv4 boot (it also warns proxy-offer-missing-option60, as it classifies
     // yiaddr-0 offers by option 60 "PXEClient" only, although EDK2 uses this one, as the run shows).
     analyzeOk(capture, UEFI_MAC);
+  }, 400_000);
+
+  it('undionly.kpxe from the ipxe package: the ROM chains it over HTTP, it gets the script again and boots PXELINUX, all from one serve', async () => {
+    const { serve } = await scenario({
+      tag: 'undionly',
+      firmware: 'bios',
+      serveArgs: ['--boot', 'bios=undionly.kpxe', '--ipxe-script', 'stage.ipxe', '--dhcp-range', '192.0.2.190-192.0.2.199', '--http'],
+      dnsmasq: false,
+      waitFor: [new RegExp(`HTTP GET /undionly\\.kpxe: 200, ${size('undionly.kpxe')} bytes`), new RegExp(`HTTP GET /pxelinux\\.0: 200, ${size('pxelinux.0')} bytes`), /pxelinux\.cfg\/default: (?:200|finished)/],
+    });
+    // Twice the script (ROM, then undionly), once undionly.kpxe: no loop.
+    expect(serve.out().match(/HTTP GET \/stage\.ipxe: 200/g)).toHaveLength(2);
+    expect(serve.out().match(/HTTP GET \/undionly\.kpxe: 200/g)).toHaveLength(1);
   }, 400_000);
 
   it('iPXE gets --ipxe-script as a URL on serve, and the script chains PXELINUX from the same serve', async () => {
