@@ -7,24 +7,15 @@
  *
  * --count N runs N downloads at once (each its own socket). Prints one JSON line:
  *   { ok, failed, bytes, seconds, sha256s: [...] }
+ * scripts/storm-client.mjs imports `download` from here (the CLI part runs only when executed).
  */
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
+import { pathToFileURL } from 'node:url';
 import { decodeTftp, encodeTftp } from '../dist/decode/tftp/codec.js';
 
-const args = process.argv.slice(2);
-const server = args[0];
-const file = args[1];
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
-const blksize = opt('blksize', 1468);
-const windowsize = opt('windowsize', 1);
-const count = opt('count', 1);
-const port = opt('port', 69);
-
-function download() {
+/** One download of FILE from SERVER:port; resolves { ok, bytes, sha256, why, windowsize, blksize }. */
+export function download(server, file, { blksize = 1468, windowsize = 1, port = 69 } = {}) {
   return new Promise((resolve) => {
     const sock = dgram.createSocket('udp4');
     const hash = crypto.createHash('sha256');
@@ -97,18 +88,33 @@ function download() {
   });
 }
 
-const t0 = process.hrtime.bigint();
-const results = await Promise.all(Array.from({ length: count }, () => download()));
-const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-process.stdout.write(
-  `${JSON.stringify({
-    ok: results.filter((r) => r.ok).length,
-    failed: results.filter((r) => !r.ok).length,
-    bytes: results.reduce((n, r) => n + r.bytes, 0),
-    seconds,
-    sha256s: [...new Set(results.map((r) => r.sha256))],
-    errors: [...new Set(results.filter((r) => !r.ok).map((r) => r.why))],
-    // What the server granted in its OACK (1 = lock-step: the option was not acknowledged).
-    negotiated: { blksize: results[0]?.blksize, windowsize: results[0]?.windowsize },
-  })}\n`,
-);
+async function main() {
+  const args = process.argv.slice(2);
+  const server = args[0];
+  const file = args[1];
+  const opt = (name, def) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? Number(args[i + 1]) : def;
+  };
+  const blksize = opt('blksize', 1468);
+  const windowsize = opt('windowsize', 1);
+  const count = opt('count', 1);
+  const port = opt('port', 69);
+  const t0 = process.hrtime.bigint();
+  const results = await Promise.all(Array.from({ length: count }, () => download(server, file, { blksize, windowsize, port })));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  process.stdout.write(
+    `${JSON.stringify({
+      ok: results.filter((r) => r.ok).length,
+      failed: results.filter((r) => !r.ok).length,
+      bytes: results.reduce((n, r) => n + r.bytes, 0),
+      seconds,
+      sha256s: [...new Set(results.map((r) => r.sha256))],
+      errors: [...new Set(results.filter((r) => !r.ok).map((r) => r.why))],
+      // What the server granted in its OACK (1 = lock-step: the option was not acknowledged).
+      negotiated: { blksize: results[0]?.blksize, windowsize: results[0]?.windowsize },
+    })}\n`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -5,7 +5,7 @@
  *   node scripts/bench.mjs [--size 1G] [--clients 10000,100] [--out /tmp/pxe-bench] [--runs 3]
  *                          [--tshark-slice 256M] [--scale 4G | --no-scale] [--skip-tshark]
  *                          [--cli path/to/bin/pxe-doctor.js] [--shapes dhcp-heavy,boot-farm,dhcp-flood,chainload-loop | none]
- *                          [--shape-runs 1] [--shape-scale 1] [--no-live]
+ *                          [--shape-runs 1] [--shape-scale 1] [--no-live] [--no-storm] [--storm-clients 200]
  *
  * For each client count (default: the issue's 10 000, then 100 clients buried in bulk traffic):
  * 1. Generates OUT/bench-SIZE-Nc.pcap and .pcapng (scripts/gen-bench-capture.mjs) unless they
@@ -28,6 +28,8 @@
  *    -Y "dhcp || tftp", analyze of the quarter file (4x the frames must take at most 4.4x the time),
  *    the text report (how many lines), and live's pipeline fed from the file (scripts/bench-live.mjs:
  *    keeps up, peak RSS). --clients none runs only the shapes; --shapes none only the mixes.
+ * 5. Unless --no-storm (and only as root): the boot storm of scripts/bench-storm.mjs, 200 PXE clients
+ *    at once against `serve` and against dnsmasq (DHCP + TFTP of a real NBP each).
  *
  * Per tool: wall time (best of RUNS), CPU time (user+sys), MB/s and packets/s (file bytes and frames
  * over wall time) and peak RSS. Node children report their exact maxRSS and CPU from an exit hook
@@ -482,3 +484,11 @@ for (const s of shapes) shapeSummaries.push(await benchShape(s));
 if (shapeSummaries.length > 0) printShapeSummary(shapeSummaries);
 console.log('');
 console.log(`files kept in ${outDir} for the next run; rm -rf ${outDir} when done.`);
+if (!has('no-storm')) {
+  console.log('');
+  if (process.getuid?.() !== 0) console.log('boot storm skipped: needs root (network namespaces); run node scripts/bench-storm.mjs as root');
+  else {
+    const r = spawnSync(process.execPath, [path.join(repo, 'scripts/bench-storm.mjs'), '--clients', String(flag('storm-clients', '200'))], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = 1;
+  }
+}

@@ -58,6 +58,22 @@ describe.skipIf(why !== undefined)('serve setup errors in a namespace', () => {
     const allow = path.join(dir, 'allow.txt');
     fs.writeFileSync(allow, '52:54:00:be:00:01\nnot-a-mac\n');
     expectUserError(serve(['--tftp-root', root, '--boot', 'bios=pxelinux.0', '--answer', 'known', '--allow', allow], ns), /allow\.txt:2: "not-a-mac" is neither a MAC nor a GUID/);
+    // The WDS client budget: a delay past the firmware's last DISCOVER (28 s) would never answer anyone.
+    expectUserError(
+      serve(['--tftp-root', root, '--boot', 'bios=pxelinux.0', '--delay', '30'], ns),
+      /^pxe-doctor: --delay 30: PXE firmware sends its last DISCOVER 28 s after the first \(at 0, 4, 12, 28 s\) and then gives up, so no client would ever be answered; use --delay 28 or less$/m,
+    );
+    expectUserError(serve(['--tftp-root', root, '--boot', 'bios=pxelinux.0', '--ban-guid', 'not-a-guid'], ns), /--ban-guid: "not-a-guid" is not a GUID/);
+    expectUserError(serve(['--tftp-root', root, '--boot', 'bios=pxelinux.0', '--fallback', 'bios'], ns), /--fallback expects ARCH=FILE/);
+    expectUserError(serve(['--tftp-root', root, '--boot', 'bios=pxelinux.0', '--http-port', '99999'], ns), /--http-port must be 1\.\.65535/);
+  });
+
+  it('port 80 in use, or not bindable without privileges: one line each', async () => {
+    const holder = lab.start(ns, 'node', ['-e', "require('net').createServer().listen(80, '0.0.0.0', () => console.log('holding 80'))"]);
+    await holder.waitFor(/holding 80/, 10_000);
+    expectUserError(serve(['--no-dhcp', '--no-tftp', '--tftp-root', root, '--http'], ns), /^pxe-doctor: port 80 is in use — usually a web server \(nginx, apache2, lighttpd\); stop it, pick another with --http-port, or let that server serve the root with --http-url URL$/m);
+    await lab.stop(holder);
+    expectUserError(serve(['--no-dhcp', '--no-tftp', '--tftp-root', root, '--http'], ns, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']), /cannot bind TCP port 80: permission denied — run as root or grant CAP_NET_BIND_SERVICE, or use --http-port 8080/);
   });
 
   it('port 67 held by dnsmasq: says which kind of server usually holds it', async () => {

@@ -17,7 +17,7 @@ import { dhcpOpt } from '../../decode/dhcp/options.js';
 import type { DhcpMessage, DhcpOption } from '../../decode/dhcp/types.js';
 import { DhcpMessageType, DhcpOptionCode } from '../../decode/dhcp/constants.js';
 import { ipToInt, sameSubnet } from '../../net/netif.js';
-import { bootFor, isAllowed, isEfiArch, isPxeClient, validate, type BootPolicyConfig, type Machine } from '../policy.js';
+import { bootFor, isAllowed, isEfiArch, isHttpClient, isPxeClient, validate, type BootChoice, type BootPolicyConfig, type Machine } from '../policy.js';
 import type { LeasePool } from './leases.js';
 import { BootpOp, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, PXE_BOOT_SERVER_PORT, ZERO_IP } from '../../decode/dhcp/constants.js';
 
@@ -48,10 +48,22 @@ export interface DhcpLogicConfig {
   /** --delay: hold back offers until the client's secs (or our own observation) reaches this. */
   delaySeconds: number;
   full?: FullDhcpConfig;
+  /**
+   * --http: answer UEFI HTTP boot clients (vendor class HTTPClient) with this base URL + the boot
+   * file ("http://192.0.2.2" or "http://192.0.2.2:8080"); undefined: HTTP clients are not answered.
+   */
+  httpBase?: string;
+}
+
+/** The boot URI for an HTTP client: the file as is when it is already a URL, else base + path. */
+export function bootUri(base: string, file: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return file;
+  const clean = file.replace(/\\/g, '/').replace(/^\/+/, '');
+  return `${base}/${clean.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 export type DhcpServeEvent =
-  | { type: 'offer'; shape: 'proxy' | 'proxy-binl' | 'dhcp'; machine: Machine; file?: string; yiaddr?: string }
+  | { type: 'offer'; shape: 'proxy' | 'proxy-binl' | 'proxy-http' | 'dhcp'; machine: Machine; file?: string; yiaddr?: string }
   | { type: 'boot-ack'; machine: Machine; file: string; to: string }
   | { type: 'ack'; machine: Machine; address: string; file?: string }
   | { type: 'inform'; machine: Machine }
@@ -120,27 +132,48 @@ export class DhcpLogic {
   /** Handle one request received on port 67 (`port` 67) or 4011. */
   handle(req: DhcpMessage, from: Endpoint, port: number): Decision {
     if (req.op !== BootpOp.Request || req.messageType === undefined) return {};
-    const m = validate(req);
+    const m = validate(req, this.cfg.policy.bannedGuids);
     if (this.cfg.restrictToSubnet && from.address !== ZERO_IP && req.giaddr === ZERO_IP && !sameSubnet(from.address, this.cfg.serverIp, this.cfg.netmask)) {
       return {};
     }
     // Step 1 (is this for us?): proxyDHCP and the boot server answer PXE clients only, and other
     // machines' DHCP traffic passes silently; full DHCP serves every allowed client.
     if (port === PXE_BOOT_SERVER_PORT || !this.cfg.full) {
-      if (!isPxeClient(req)) return {};
+      if (!isPxeClient(req) && (port === PXE_BOOT_SERVER_PORT || !isHttpClient(req))) return {};
       if (port !== PXE_BOOT_SERVER_PORT && req.messageType !== DhcpMessageType.Discover) return {};
     }
-    if (!isAllowed(m, this.cfg.policy)) return { event: { type: 'ignored', machine: m, reason: 'not in the allow-list (--answer known)' } };
+    if (!isAllowed(m, this.cfg.policy)) {
+      const reason = this.cfg.policy.answer === 'none' ? 'logged only (--answer none)' : 'not in the allow-list (--answer known)';
+      return { event: { type: 'ignored', machine: m, reason } };
+    }
+    // Full DHCP mode still leases an address to an HTTP client without --http (with no boot URI).
+    if (m.http && this.cfg.httpBase === undefined && !this.cfg.full) {
+      return { event: { type: 'ignored', machine: m, reason: 'UEFI HTTP boot client (vendor class HTTPClient): start serve with --http to answer it' } };
+    }
     if (port === PXE_BOOT_SERVER_PORT) return this.bootServer(req, from, m);
     if (this.cfg.full) return this.fullDhcp(req, m, this.cfg.full);
     return this.proxyOffer(req, m);
   }
 
-  private proxyOffer(req: DhcpMessage, m: Machine): Decision {
+  /** The boot choice with the URI an HTTP client gets (its file or script as a URL on our HTTP server). */
+  private bootChoice(m: Machine): BootChoice | undefined {
     const boot = bootFor(m, this.cfg.policy);
+    if (!boot || !m.http || this.cfg.httpBase === undefined) return boot;
+    return { ...boot, file: bootUri(this.cfg.httpBase, boot.file) };
+  }
+
+  private proxyOffer(req: DhcpMessage, m: Machine): Decision {
+    const boot = this.bootChoice(m);
     if (!boot) return { event: { type: 'ignored', machine: m, reason: `no boot file for architecture ${m.arch ?? 0} (add --boot)` } };
     if (this.heldBack(req, m)) return {};
     const ip = this.cfg.serverIp;
+    if (m.http) {
+      // UEFI HTTP boot (EDK2 HttpBootDhcp4.c): a proxy offer is used when it echoes option 60
+      // "HTTPClient" and carries the URI in option 67 / file; no option 43, no TFTP server.
+      const options: DhcpOption[] = [dhcpOpt.messageType(DhcpMessageType.Offer), dhcpOpt.serverId(ip), dhcpOpt.vendorClass('HTTPClient'), ...echoGuid(req), dhcpOpt.bootFile(boot.file)];
+      const msg = this.header(req, { yiaddr: '0.0.0.0', siaddr: ip, file: boot.file, options });
+      return { reply: { msg, to: replyDestination(req, false) }, event: { type: 'offer', shape: 'proxy-http', machine: m, file: boot.file } };
+    }
     const binl = isEfiArch(m.arch) && !m.ipxe;
     const options: DhcpOption[] = [dhcpOpt.messageType(DhcpMessageType.Offer), dhcpOpt.serverId(ip), dhcpOpt.vendorClass('PXEClient'), ...echoGuid(req)];
     if (!binl) options.push(dhcpOpt.pxeVendor({ discoveryControl: 8 }), dhcpOpt.tftpServer(ip), dhcpOpt.bootFile(boot.file));
@@ -154,7 +187,7 @@ export class DhcpLogic {
   /** Port 4011: the BINL request of EDK2, or PXE boot-server discovery (PXEBS) of iPXE/PXE ROMs. */
   private bootServer(req: DhcpMessage, from: Endpoint, m: Machine): Decision {
     if (req.messageType !== DhcpMessageType.Request && req.messageType !== DhcpMessageType.Inform) return {};
-    const boot = bootFor(m, this.cfg.policy);
+    const boot = this.bootChoice(m);
     if (!boot) return { event: { type: 'ignored', machine: m, reason: `no boot file for architecture ${m.arch ?? 0} (add --boot)` } };
     const ip = this.cfg.serverIp;
     const options: DhcpOption[] = [dhcpOpt.messageType(DhcpMessageType.Ack), dhcpOpt.serverId(ip), dhcpOpt.vendorClass('PXEClient'), ...echoGuid(req)];
@@ -180,10 +213,12 @@ export class DhcpLogic {
 
   /** Boot information for a full-mode reply: PXE and iPXE clients only. */
   private bootFields(req: DhcpMessage, m: Machine, options: DhcpOption[]): { file?: string } {
-    if (!isPxeClient(req) && !m.ipxe) return {};
-    const boot = bootFor(m, this.cfg.policy);
+    if (!isPxeClient(req) && !m.ipxe && !(m.http && this.cfg.httpBase !== undefined)) return {};
+    const boot = this.bootChoice(m);
     if (!boot) return {};
-    options.push(dhcpOpt.tftpServer(this.cfg.serverIp), dhcpOpt.bootFile(boot.file));
+    // HTTP boot: option 60 "HTTPClient" marks the offer as an HTTP boot offer, the URI is the boot file.
+    if (m.http) options.push(dhcpOpt.vendorClass('HTTPClient'), dhcpOpt.bootFile(boot.file));
+    else options.push(dhcpOpt.tftpServer(this.cfg.serverIp), dhcpOpt.bootFile(boot.file));
     return { file: boot.file };
   }
 

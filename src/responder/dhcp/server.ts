@@ -12,6 +12,7 @@
 import dgram from 'node:dgram';
 import { ByteWriter } from '../../decode/bytes.js';
 import { decodeDhcp, encodeDhcp } from '../../decode/dhcp/codec.js';
+import type { DhcpMessage } from '../../decode/dhcp/types.js';
 import { bindUdp } from '../../net/udp.js';
 import { DHCP_SERVER_PORT, PXE_BOOT_SERVER_PORT, type DhcpLogic, type DhcpServeEvent, type Endpoint } from './logic.js';
 import { ZERO_IP } from '../../decode/dhcp/constants.js';
@@ -23,6 +24,8 @@ export interface DhcpServerOptions {
   dhcpPort?: number;
   bootServerPort?: number;
   onEvent?(e: DhcpServeEvent): void;
+  /** Every request as decoded (once) for the logic, before it is answered. */
+  onRequest?(req: DhcpMessage): void;
   onPacket?(dir: 'in' | 'out', local: Endpoint, remote: Endpoint, payload: Uint8Array): void;
 }
 
@@ -42,6 +45,9 @@ export class BindError extends Error {
 async function bindSocket(port: number, address: string): Promise<dgram.Socket> {
   const s = await bindUdp(port, address, (code) => new BindError(port, address, code), { exclusive: true });
   // A late socket error (e.g. ICMP-induced) must not take `serve` down; replies are best effort.
+  // The receive buffer stays at the kernel's default on purpose: under a flood a deep queue only
+  // delays every answer (a 4 MB one held seconds of DISCOVERs, and a real client's proxy offer
+  // came after the client had stopped waiting); a short one drops excess while answering fast.
   s.on('error', () => undefined);
   return s;
 }
@@ -94,6 +100,7 @@ export class DhcpServer {
     const from = { address: r.address, port: r.port };
     this.opts.onPacket?.('in', local, from, msg);
     const req = decodeDhcp(msg);
+    this.opts.onRequest?.(req);
     const d = this.opts.logic.handle(req, from, port === (this.opts.bootServerPort ?? PXE_BOOT_SERVER_PORT) ? PXE_BOOT_SERVER_PORT : DHCP_SERVER_PORT);
     if (d.reply) {
       const sock = port === (this.opts.bootServerPort ?? PXE_BOOT_SERVER_PORT) ? this.bootSocket : this.sender;
@@ -101,8 +108,10 @@ export class DhcpServer {
         this.writer.pos = 0;
         // Copy: the writer is reused for the next reply while this one may still be queued.
         const bytes = Buffer.from(encodeDhcp(d.reply.msg, this.writer));
-        const a = sock.address();
-        this.opts.onPacket?.('out', { address: a.address, port: a.port }, d.reply.to, bytes);
+        if (this.opts.onPacket) {
+          const a = sock.address();
+          this.opts.onPacket('out', { address: a.address, port: a.port }, d.reply.to, bytes);
+        }
         sock.send(bytes, d.reply.to.port, d.reply.to.address);
       }
     }

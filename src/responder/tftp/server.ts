@@ -148,8 +148,24 @@ class Transfer {
     });
   }
 
+  /**
+   * The client sent its RRQ again: it has not heard our first answer (the OACK, or DATA 1). Resend
+   * it now, at most every 250 ms, rather than at the next timeout (1 s, then 2, 4, 8 s): on a lossy
+   * segment (a flood, a busy switch) that is the difference between a boot and PXE-E32. Once the
+   * client has acknowledged anything, a repeated RRQ is ignored like any duplicate.
+   */
+  repeatFirst(): void {
+    if (this.done || !(this.oackPending || (this.base === 1 && this.sentUpTo >= 1))) return;
+    if (Date.now() - this.lastSentAt < 250) return;
+    this.retransmissions++;
+    this.transmit();
+  }
+
+  private lastSentAt = 0;
+
   private send(payload: Uint8Array, to: Endpoint = this.client): void {
     if (this.done) return;
+    this.lastSentAt = Date.now();
     this.server.opts.onPacket?.('out', this.local, to, payload);
     this.socket.send(payload, to.port, to.address);
   }
@@ -365,8 +381,12 @@ export class TftpServer {
     }
     if (p.opcode !== TftpOpcode.Rrq) return; // stray DATA/ACK/ERROR on port 69: not a request, nothing to answer
     const key = `${from.address}:${from.port}`;
-    // A retransmitted RRQ while its transfer runs: the transfer's own retransmission covers it.
-    if (this.transfers.has(key)) return;
+    // A retransmitted RRQ while its transfer runs: the first answer again if nothing was acknowledged.
+    const running = this.transfers.get(key);
+    if (running) {
+      running.repeatFirst();
+      return;
+    }
     if (this.transfers.size >= (this.opts.maxTransfers ?? 2000)) {
       this.refuse(from, p.filename, 0, 'Server busy, try again');
       return;

@@ -127,6 +127,28 @@ describe('TftpServer protocol', () => {
     expect(await client.next(500)).toBeNull();
   });
 
+  it('answers a repeated RRQ with the OACK again while nothing is acknowledged (at most every 250 ms), then ignores it', async () => {
+    const { client, port } = await setup();
+    const rrq = { opcode: 1, filename: 'three.bin', mode: 'octet', options: { blksize: '512', tsize: '0' } } as const;
+    client.send(rrq, port);
+    const oack = await client.next();
+    expect(oack?.p.opcode).toBe(6);
+    await new Promise((r) => setTimeout(r, 300));
+    client.send(rrq, port); // the client did not get the OACK
+    const again = await client.next(500);
+    expect(again?.p.opcode).toBe(6);
+    expect(again?.port).toBe(oack!.port);
+    client.send(rrq, port); // within 250 ms of the last: not answered again
+    expect(await client.next(200)).toBeNull();
+    client.send({ opcode: 4, block: 0 }, oack!.port);
+    expect(data(await client.next()).block).toBe(1);
+    client.send({ opcode: 4, block: 1 }, oack!.port);
+    expect(data(await client.next()).block).toBe(2);
+    await new Promise((r) => setTimeout(r, 300));
+    client.send(rrq, port); // something was acknowledged: a late duplicate RRQ changes nothing
+    expect(await client.next(500)).toBeNull();
+  });
+
   it('negotiates options in an OACK and sends windows, restarting after a partial ACK (RFC 7440)', async () => {
     const { client, port } = await setup();
     client.send({ opcode: 1, filename: 'fifty.bin', mode: 'octet', options: { blksize: '8', tsize: '0', windowsize: '4', unknownopt: 'x' } }, port);
