@@ -18,6 +18,7 @@ interface AnalyzeCliOptions {
   color?: boolean;
   diagram?: boolean;
   html?: string;
+  width?: string;
 }
 
 const FAIL_ON = ['error', 'warning', 'never'];
@@ -31,12 +32,20 @@ export function register(program: Command): void {
     .option('--client <mac>', 'report only this client (MAC address)')
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists: error, warning or never', 'error')
     .option('--timeline', 'text report: also print each client timeline')
+    .option('--width <columns>', 'fit the text report and the diagram in this many columns (default: the terminal\'s, 100 when piped)')
     .option('--no-color', 'no colors in the text report')
     .option('--diagram', 'draw a ladder diagram of each client instead of the text report (docs/pictures.md)')
     .option('--html <file>', 'also write a self-contained HTML report: summary, SVG sequence diagrams, findings, timeline')
     .action(async (capture: string, opts: AnalyzeCliOptions, cmd: Command) => {
       if (!FAIL_ON.includes(opts.failOn)) throw new UserError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${opts.failOn}"`);
       if (opts.json && opts.diagram) throw new UserError('--diagram draws for a person; it does not go with --json');
+      let width: number | undefined;
+      if (opts.width !== undefined) {
+        width = Number(opts.width);
+        if (!/^\d+$/.test(opts.width) || width < 40) throw new UserError(`--width must be a number of columns, at least 40, not "${opts.width}"`);
+      }
+      const tty = process.stdout.isTTY === true;
+      const columns = width ?? (tty && process.stdout.columns ? process.stdout.columns : 100);
       endQuietlyWhenStdoutCloses();
       const { normalizeMac, analyzeCapture } = await import('../../pipeline.js');
       let client: string | undefined;
@@ -79,9 +88,8 @@ export function register(program: Command): void {
       }
       if (opts.diagram) {
         const { renderDiagram, terminalIsUtf8 } = await import('../../report/diagram.js');
-        const tty = process.stdout.isTTY === true;
         const color = opts.color !== false && tty && !('NO_COLOR' in process.env);
-        process.stdout.write(renderDiagram(analysis, { unicode: terminalIsUtf8(process.env, tty), color, width: tty ? process.stdout.columns : undefined }));
+        process.stdout.write(renderDiagram(analysis, { unicode: terminalIsUtf8(process.env, tty), color, width: width ?? (tty ? process.stdout.columns : undefined) }));
       } else if (stream) {
         stream.end(analysis);
       } else if (opts.json) {
@@ -91,7 +99,7 @@ export function register(program: Command): void {
         const { renderText } = await import('../../report/index.js');
         const color = opts.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
         const clients = lean ? [...leanClients, ...analysis.clients.map(textClient)] : analysis.clients;
-        process.stdout.write(renderText({ ...analysis, clients }, { color, timeline: opts.timeline, width: process.stdout.isTTY ? process.stdout.columns : 100 }));
+        process.stdout.write(renderText({ ...analysis, clients }, { color, timeline: opts.timeline, width: columns }));
       }
       let code: number = ExitCode.Ok;
       if (opts.failOn !== 'never') {
