@@ -1,7 +1,8 @@
 /** Terminal columns a string takes (East Asian wide characters and pictographs count 2). */
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
+// Characters shown as emoji by default take two columns; text-style symbols (▶ ✖) take one.
+const PICTOGRAPHIC = /\p{Emoji_Presentation}/u;
 
 /** East Asian wide and fullwidth code points (the ranges string-width uses). */
 function isWide(cp: number): boolean {

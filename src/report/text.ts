@@ -64,17 +64,21 @@ export function wrap(text: string, width: number, first: string, indent: string)
   let line = first;
   let used = visible(first);
   let empty = true;
-  for (let word of text.split(/\s+/)) {
-    if (word === '' && !empty) continue;
+  // Words and the spaces between them (a double space, a column gap, is kept inside a line).
+  const parts = text.replace(/\s*\n\s*/g, ' ').split(/( +)/);
+  for (let p = 0; p < parts.length; p += 2) {
+    let word = parts[p]!;
+    if (word === '') continue;
+    const gap = empty ? '' : (parts[p - 1] ?? ' ');
     let w = visible(word);
-    if (!empty && used + 1 + w > width) {
+    if (!empty && used + gap.length + w > width) {
       out.push(line);
       line = indent;
       used = visible(indent);
       empty = true;
     }
     // A word wider than a whole line: cut it (nothing else can make it fit).
-    while (used + (empty ? 0 : 1) + w > width && w > width - visible(indent) && !word.includes('\x1b')) {
+    while (w > width - visible(indent) && used + w > width && !word.includes('\x1b')) {
       const room = width - used - (empty ? 0 : 1);
       if (room <= 0) break;
       out.push(line + (empty ? '' : ' ') + word.slice(0, room));
@@ -84,12 +88,24 @@ export function wrap(text: string, width: number, first: string, indent: string)
       used = visible(indent);
       empty = true;
     }
-    line += (empty ? '' : ' ') + word;
-    used += (empty ? 0 : 1) + w;
+    const sep = empty ? '' : gap;
+    line += sep + word;
+    used += sep.length + w;
     empty = false;
   }
   out.push(line);
   return out;
+}
+
+/** `text` cut at a word boundary to fit `width` columns, with `ellipsis` when anything was left out. */
+export function cutAtWord(text: string, width: number, ellipsis: string): string {
+  if (visible(text) <= width) return text;
+  const room = width - ellipsis.length - 1;
+  let cut = text.slice(0, room + 1);
+  const space = cut.lastIndexOf(' ');
+  // No whole word fits: only the ellipsis (a word is never cut).
+  cut = space > 0 ? cut.slice(0, space) : '';
+  return `${cut.trimEnd()} ${ellipsis}`.trimStart();
 }
 
 /** Above this many clients the report opens with a count per verdict and lists problem clients first. */
@@ -339,17 +355,7 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
       lines.push(...wrap(`${m.detail} [frames ${m.frames.join(', ')}]`, prose, head, indent));
     });
   }
-  if (opts.timeline) {
-    for (const c of a.clients) {
-      lines.push('');
-      lines.push(ch.bold(`Timeline ${c.mac}`));
-      for (const e of c.timeline ?? []) {
-        const rep = e.repeats?.length ? ` (x${e.repeats.length + 1})` : '';
-        const head = `  ${e.time.toFixed(3).padStart(9)} s  #${String(e.frame).padEnd(6)} `;
-        lines.push(...wrap(`${e.from} -> ${e.to}  ${e.label}${rep}`, prose, head, ' '.repeat(Math.min(head.length, 22))));
-      }
-    }
-  }
+  if (opts.timeline) for (const l of timelineLines(a.clients, prose, ch)) lines.push(l);
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of a.findings) counts[f.severity]++;
   lines.push('');
@@ -363,6 +369,21 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
     ),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** Each client's timeline (--timeline), one line per message, wrapped at `width`. */
+export function timelineLines(clients: Array<Pick<TextClient, 'mac' | 'timeline'>>, width: number, ch: ChalkInstance = new Chalk({ level: 0 })): string[] {
+  const lines: string[] = [];
+  for (const c of clients) {
+    lines.push('');
+    lines.push(ch.bold(`Timeline ${c.mac}`));
+    for (const e of c.timeline ?? []) {
+      const rep = e.repeats?.length ? ` (x${e.repeats.length + 1})` : '';
+      const head = `  ${e.time.toFixed(3).padStart(9)} s  #${String(e.frame).padEnd(6)} `;
+      lines.push(...wrap(`${e.from} -> ${e.to}  ${e.label}${rep}`, width, head, ' '.repeat(Math.min(head.length, 22))));
+    }
+  }
+  return lines;
 }
 
 /** One client as a short block for a narrow terminal: MAC and verdict, then `key: value` lines. */

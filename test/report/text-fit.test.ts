@@ -10,6 +10,7 @@ import { analyzeCapture } from '../../src/pipeline.js';
 import type { AnalysisJson } from '../../src/report/schema.js';
 import { renderText, TABLE_MIN_WIDTH } from '../../src/report/text.js';
 import { displayWidth } from '../../src/report/display-width.js';
+import { renderDiagram } from '../../src/report/diagram.js';
 
 const dir = join(resolve(import.meta.dirname, '../..'), 'fixtures/captures');
 const files = readdirSync(dir).filter((n) => /\.(pcap|pcapng)(\.gz)?$/.test(n)).sort();
@@ -44,6 +45,20 @@ describe('text report fits the terminal', () => {
         for (const f of a.findings) expect(all.has(f.id), `${name} @${width}: id ${f.id}`).toBe(true);
         // The table when there is room, blocks below it.
         if (a.clients.length > 0) expect(lines.some((l) => l.startsWith('┌')), `${name} @${width}`).toBe(width >= TABLE_MIN_WIDTH);
+      }
+    });
+  }
+
+  for (const width of [80, 120]) {
+    it(`--diagram at ${width} columns: no line wider, no MAC or finding id cut`, () => {
+      for (const [name, a] of analyses) {
+        for (const unicode of [false, true]) {
+          const lines = renderDiagram(a, { unicode, color: false, width }).trimEnd().split('\n');
+          for (const l of lines) expect(displayWidth(l), `${name} @${width}: ${l}`).toBeLessThanOrEqual(width);
+          const all = new Set(lines.flatMap((l) => l.split(/\s+/)).map((w) => w.replace(/[,.;:()[\]]+$/, '').replace(/^[([]+/, '')));
+          for (const c of a.clients) expect(all.has(c.mac), `${name} @${width}: MAC ${c.mac}`).toBe(true);
+          for (const f of a.findings) expect(all.has(f.id), `${name} @${width}: id ${f.id}`).toBe(true);
+        }
       }
     });
   }

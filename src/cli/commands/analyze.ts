@@ -89,7 +89,13 @@ export function register(program: Command): void {
       if (opts.diagram) {
         const { renderDiagram, terminalIsUtf8 } = await import('../../report/diagram.js');
         const color = opts.color !== false && tty && !('NO_COLOR' in process.env);
-        process.stdout.write(renderDiagram(analysis, { unicode: terminalIsUtf8(process.env, tty), color, width: width ?? (tty ? process.stdout.columns : undefined) }));
+        const diagramWidth = width ?? (tty ? process.stdout.columns : undefined);
+        process.stdout.write(renderDiagram(analysis, { unicode: terminalIsUtf8(process.env, tty), color, width: diagramWidth }));
+        if (opts.timeline) {
+          // Both pictures asked for: the ladders, then each client's timeline as text.
+          const { timelineLines } = await import('../../report/text.js');
+          process.stdout.write(`${timelineLines(analysis.clients, Math.min(diagramWidth ?? 100, 100)).join('\n')}\n`);
+        }
       } else if (stream) {
         stream.end(analysis);
       } else if (opts.json) {
