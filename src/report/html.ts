@@ -4,6 +4,7 @@
  * Every string from the capture is escaped (html-escape.ts).
  */
 import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AnalysisJson, ClientJson, TransferJson } from './schema.js';
 import type { Finding } from '../diagnose/finding.js';
 import { severityRank } from '../diagnose/finding.js';
@@ -173,6 +174,27 @@ function timelineSection(a: AnalysisJson, ladders: Ladder[], ids: string[]): str
   );
 }
 
+/** Why a file could not be written, in words (not EISDIR/ENOENT). */
+export function fileProblem(e: NodeJS.ErrnoException, file: string): string {
+  switch (e.code) {
+    case 'ENOENT':
+      return `the directory ${JSON.stringify(dirname(file))} does not exist`;
+    case 'EISDIR':
+      return 'that is a directory; give a file name (e.g. report.html)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a part of that path is a file, not a directory';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return e.message.replace(/^[A-Z]+: /, '');
+  }
+}
+
 /**
  * Write the report to a file for `analyze --html`. A path that cannot be written is the user's
  * input, so the caller decides the error type (the CLI passes its one-line UserError).
@@ -181,7 +203,6 @@ export function writeHtmlReport(file: string, analysis: AnalysisJson, userError:
   try {
     writeFileSync(file, renderHtml(analysis, { generator: 'pxe-doctor' }));
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw userError(`cannot write ${file}: ${e.code === 'ENOENT' ? 'no such directory' : (e.code ?? e.message)}`);
+    throw userError(`cannot write the HTML report to ${file}: ${fileProblem(err as NodeJS.ErrnoException, file)}`);
   }
 }

@@ -7,6 +7,7 @@
 import { existsSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { helpFooter, INTERNAL_EXIT, USAGE_EXIT } from '../help.js';
 import { UserError, ExitCode } from '../errors.js';
 import { endQuietlyWhenStdoutCloses, setExitCode } from '../exit.js';
 import type { AnalysisJson } from '../../report/schema.js';
@@ -34,7 +35,13 @@ export function register(program: Command): void {
     .option('--update', 'write x.expect.yaml from the current analysis (a regression baseline to review), instead of checking')
     .option('--verbose', 'directory mode: list passed expectations too')
     .option('--no-color', 'no colors')
-    .addHelpText('after', '\nExpectations format, directory mode and JUnit output: docs/check.md\n')
+    .addHelpText(
+      'after',
+      helpFooter(
+        ['pxe-doctor check fixtures/captures', 'pxe-doctor check boot.pcap --expect boot.expect.yaml --junit results.xml', 'pxe-doctor check boot.pcap --update   # write boot.expect.yaml to review'],
+        [[0, 'every expectation holds'], [1, 'an expectation failed'], [2, 'bad usage, an unreadable capture, or a bad expectations file (file:line, e.g. an unknown finding id)'], INTERNAL_EXIT],
+      ) + '\n\nExpectations format, directory mode and JUnit output: docs/check.md\n',
+    )
     .action(async (target: string | undefined, opts: CheckCliOptions, cmd: Command) => {
       endQuietlyWhenStdoutCloses();
       setExitCode(cmd, await runCheck(target, opts));

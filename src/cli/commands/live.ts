@@ -4,6 +4,7 @@
  * at the end (Ctrl-C, SIGTERM, --duration, --count).
  */
 import type { Command } from 'commander';
+import { helpFooter, INTERNAL_EXIT, USAGE_EXIT } from '../help.js';
 import { setExitCode } from '../exit.js';
 import { ExitCode, UserError } from '../errors.js';
 
@@ -50,6 +51,13 @@ export function register(program: Command): void {
     .option('--no-color', 'no colors')
     .option('--snaplen <bytes>', 'bytes kept per packet, 0 = whole packets (default: interface MTU + link headers)')
     .option('--capture-tool <tool>', 'tcpdump, dumpcap, or a path to one of them (default: tcpdump, else dumpcap)')
+    .addHelpText(
+      'after',
+      helpFooter(
+        ['pxe-doctor live --list-interfaces', 'sudo pxe-doctor live -i eth0 --write boot.pcapng', 'sudo pxe-doctor live -i eth0 --client 52:54:00:12:34:56 --duration 120 --json'],
+        [[0, 'no finding at or above --fail-on'], [1, 'a finding at or above --fail-on'], [2, 'bad usage, or the capture could not start (no permission, no such interface)'], INTERNAL_EXIT],
+      ),
+    )
     .action(async (o: LiveCliOptions, cmd: Command) => {
       setExitCode(cmd, await runLive(o));
     });
