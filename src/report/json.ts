@@ -7,7 +7,7 @@ import type { BootMethodJson, ClientJson, TransferJson } from './schema.js';
 import { bootMethods, closestMethod, outcomeRank } from '../exchange/boot-methods.js';
 import { timelineEntry } from '../exchange/tracker.js';
 import { clientTransfers } from '../exchange/records.js';
-import { smbiosGuid } from './guid.js';
+import { smbiosGuid } from '../exchange/guid.js';
 import { verdictInput, verdictOf, type VerdictSource } from './verdict.js';
 
 function round(n: number, digits = 6): number {

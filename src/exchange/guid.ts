@@ -2,7 +2,7 @@
  * Client GUIDs (DHCP option 97, the machine's SMBIOS UUID). On the wire the first three fields are
  * in the byte order the firmware copied from SMBIOS (little-endian); Wireshark, the firmware setup
  * screen, WDS and ConfigMgr print them big-endian. The JSON keeps both (`guid`, `guidWire`); people
- * see the SMBIOS form.
+ * see the SMBIOS form (reports and finding texts).
  */
 
 const GUID = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4}-[0-9a-f]{12})$/i;
