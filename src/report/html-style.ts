@@ -17,7 +17,7 @@ section.client.other { border-left: 5px solid var(--line); }
 .card.fail { border-left-color: var(--err); background: #fffafa; } .card.ok { border-left-color: var(--ok); } .card.warn { border-left-color: var(--warn); }
 .card .mac { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-weight: 700; white-space: nowrap; margin-right: 4px; }
 .card-facts { color: var(--muted); font-size: 13px; margin: 4px 0; overflow-wrap: anywhere; } .card-findings { display: flex; flex-wrap: wrap; gap: 3px; }
-.verdict-rest { font-weight: 600; margin-left: 4px; overflow-wrap: anywhere; }
+.verdict-rest { font-weight: 600; margin-left: 4px; } .verdict-rest .id, .pill, code { white-space: nowrap; }
 .legend { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
 .legend li { display: flex; align-items: center; gap: 10px; } .legend svg { flex: none; }
 .lg-solid { stroke: var(--accent); stroke-width: 1.6; } .lg-dashed { stroke: var(--accent); stroke-width: 1.6; stroke-dasharray: 7 3; }

@@ -86,7 +86,10 @@ function verdictClass(v: string): string {
 /** The badge of a verdict: its kind in capitals, the rest (stage, finding id) beside it. */
 function verdictBadge(v: string): string {
   const m = /^(FAILED|INCOMPLETE)( at .*)$/.exec(v);
-  return m ? `<span class="badge ${verdictClass(v)}">${m[1]}</span><span class="verdict-rest">${esc(m[2]!)}</span>` : `<span class="badge ${verdictClass(v)}">${esc(v)}</span>`;
+  if (!m) return `<span class="badge ${verdictClass(v)}">${esc(v)}</span>`;
+  // The stage and the finding id never break inside (a browser would break "tftp-file-not-found" at a hyphen).
+  const rest = esc(m[2]!).replace(/[a-z0-9]+(?:-[a-z0-9]+)+/g, (id) => `<span class="id">${id}</span>`);
+  return `<span class="badge ${verdictClass(v)}">${m[1]}</span><span class="verdict-rest">${rest}</span>`;
 }
 
 function summarySection(a: AnalysisJson, order: number[], verdicts: string[], ids: string[], wide: Finding[]): string {

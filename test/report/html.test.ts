@@ -42,7 +42,7 @@ describe('renderHtml', () => {
 
   it('has the summary cards (count per verdict, problems first), findings with cause, fix and frames, and a timeline of all clients', () => {
     expect(html).toContain('<section id="summary">');
-    expect(html).toContain('<ul class="counts"><li class="fail"><span class="count">1</span> <span class="badge fail">FAILED</span><span class="verdict-rest"> at tftp: tftp-file-not-found</span></li><li class="ok"><span class="count">1</span> <span class="badge ok">OK</span></li></ul>');
+    expect(html).toContain('<ul class="counts"><li class="fail"><span class="count">1</span> <span class="badge fail">FAILED</span><span class="verdict-rest"> at tftp: <span class="id">tftp-file-not-found</span></span></li><li class="ok"><span class="count">1</span> <span class="badge ok">OK</span></li></ul>');
     expect(html).toMatch(/<li class="card fail" data-client="52:54:00:be:00:01"><a class="mac" href="#client-1-52-54-00-be-00-01">52:54:00:be:00:01<\/a> <span class="badge fail">FAILED<\/span>/);
     expect(html.indexOf('data-client="52:54:00:be:00:01"><a class="mac"')).toBeLessThan(html.indexOf('data-client="52:54:00:ef:00:02"><a class="mac"'));
     expect(html).toContain('<section id="legend"><h2>Reading the diagrams</h2>');
