@@ -60,6 +60,8 @@ const visible = (s: string): number => displayWidth(s.includes('\x1b') ? s.repla
  * except one longer than a whole line (a garbage file name), which is cut at the line's end.
  */
 export function wrap(text: string, width: number, first: string, indent: string): string[] {
+  // Most lines fit as they are (thousands of one-line entries in a large report): no splitting.
+  if (!/[\t\n\r]/.test(text) && visible(first) + visible(text) <= width) return [first + text.replace(/^ +/, '')];
   const out: string[] = [];
   let line = first;
   let used = visible(first);
