@@ -7,7 +7,7 @@
 import { existsSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { helpFooter, INTERNAL_EXIT, USAGE_EXIT } from '../help.js';
+import { helpFooter, INTERNAL_EXIT } from '../help.js';
 import { UserError, ExitCode } from '../errors.js';
 import { endQuietlyWhenStdoutCloses, setExitCode } from '../exit.js';
 import type { AnalysisJson } from '../../report/schema.js';

@@ -4,7 +4,7 @@
  * at the end (Ctrl-C, SIGTERM, --duration, --count).
  */
 import type { Command } from 'commander';
-import { helpFooter, INTERNAL_EXIT, USAGE_EXIT } from '../help.js';
+import { helpFooter, INTERNAL_EXIT, wantColor } from '../help.js';
 import { setExitCode } from '../exit.js';
 import { ExitCode, UserError } from '../errors.js';
 
@@ -101,7 +101,7 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     import('../../diagnose/finding.js'),
   ]);
   const json = o.json === true;
-  const color = o.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
+  const color = wantColor(o.color, process.stdout.isTTY === true);
   // stdout may be a pipe that closes (| head): stop capturing instead of dying on EPIPE.
   let stdoutClosed = false;
   const write = (s: string) => {
@@ -153,7 +153,7 @@ async function runLive(o: LiveCliOptions): Promise<number> {
       write(out.ndjsonSummary(r) + '\n');
     } else {
       const { renderText } = await import('../../report/text.js');
-      write('\n' + renderText(r.analysis, { color }));
+      write('\n' + renderText(r.analysis, { color, width: process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100 }));
       process.stderr.write(out.describeEnd(r) + '\n');
     }
     if (o.failOn === 'never') return ExitCode.Ok;

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { helpFooter, INTERNAL_EXIT, USAGE_EXIT } from '../help.js';
+import { helpFooter, INTERNAL_EXIT } from '../help.js';
 import { UserError, ExitCode } from '../errors.js';
 import { setExitCode } from '../exit.js';
 

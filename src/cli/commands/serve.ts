@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { helpFooter, INTERNAL_EXIT, USAGE_EXIT } from '../help.js';
+import { helpFooter, INTERNAL_EXIT } from '../help.js';
 import { UserError } from '../errors.js';
 import { setExitCode } from '../exit.js';
 import { LeasePool } from '../../responder/dhcp/leases.js';
