@@ -7,7 +7,7 @@
 import { existsSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { helpFooter, INTERNAL_EXIT } from '../help.js';
+import { helpFooter, INTERNAL_EXIT, wantColor } from '../help.js';
 import { UserError, ExitCode } from '../errors.js';
 import { endQuietlyWhenStdoutCloses, setExitCode } from '../exit.js';
 import type { AnalysisJson } from '../../report/schema.js';
@@ -15,7 +15,6 @@ import * as run from '../../check/run.js';
 import { formatSingle, formatCaptureLine, formatSummary } from '../../check/report.js';
 import { junitXml } from '../../check/junit.js';
 import { baselineYaml } from '../../check/baseline.js';
-import { terminalWantsColor } from '../../report/diagram.js';
 
 interface CheckCliOptions {
   expect?: string;
@@ -49,7 +48,7 @@ export function register(program: Command): void {
 }
 
 async function runCheck(target: string | undefined, opts: CheckCliOptions): Promise<number> {
-  const color = opts.color !== false && terminalWantsColor(process.env, process.stdout.isTTY === true);
+  const color = wantColor(opts.color, process.stdout.isTTY === true);
   const analyze = await analyzer();
 
   if (target === undefined && opts.expect === undefined) {

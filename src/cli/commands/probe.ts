@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { helpFooter, INTERNAL_EXIT } from '../help.js';
+import { helpFooter, INTERNAL_EXIT, wantColor } from '../help.js';
 import { UserError, ExitCode } from '../errors.js';
 import { setExitCode } from '../exit.js';
 
@@ -88,7 +88,7 @@ export function register(program: Command): void {
       const { runProbe } = await import('../../probe/run.js');
       const { ProbeError } = await import('../../probe/net.js');
       const { renderProbeText, probeJson, stepLine } = await import('../../probe/report.js');
-      const { terminalIsUtf8, terminalWantsColor } = await import('../../report/diagram.js');
+      const { terminalIsUtf8 } = await import('../../report/diagram.js');
       const tty = process.stdout.isTTY === true;
       let result;
       try {
@@ -112,7 +112,7 @@ export function register(program: Command): void {
       else {
         process.stdout.write(
           renderProbeText(result, {
-            color: opts.color !== false && terminalWantsColor(process.env, tty),
+            color: wantColor(opts.color, tty),
             unicode: terminalIsUtf8(process.env, tty),
             ...(tty && process.stdout.columns ? { width: process.stdout.columns } : {}),
             diagram: opts.diagram,
