@@ -4,7 +4,6 @@
  * Every string from the capture is escaped (html-escape.ts).
  */
 import { writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { AnalysisJson, ClientJson, TransferJson } from './schema.js';
 import type { Finding } from '../diagnose/finding.js';
 import { severityRank } from '../diagnose/finding.js';
@@ -13,6 +12,7 @@ import { clientVerdict, verdictKind, VERDICT_RANK } from './verdict.js';
 import { ladderSvg, timelineSvg } from './html-ladder.js';
 import { escapeHtml as esc, htmlId } from './html-escape.js';
 import { HTML_STYLE } from './html-style.js';
+import { fileProblem } from '../capture/errors.js';
 
 export interface HtmlOptions {
   /** Shown in the footer, e.g. "pxe-doctor 0.1.0". */
@@ -208,27 +208,6 @@ function timelineSection(a: AnalysisJson, ladders: Ladder[], ids: string[]): str
     `<section id="timeline"><h2>Timeline of all clients</h2><div class="diagram">${timelineSvg(a, ladders)}</div>` +
     `<table class="timeline"><thead><tr><th>Time (s)</th><th>Frame</th><th>Client</th><th>From → to</th><th>Message</th><th>Details</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>`
   );
-}
-
-/** Why a file could not be written, in words (not EISDIR/ENOENT). */
-export function fileProblem(e: NodeJS.ErrnoException, file: string): string {
-  switch (e.code) {
-    case 'ENOENT':
-      return `the directory ${JSON.stringify(dirname(file))} does not exist`;
-    case 'EISDIR':
-      return 'that is a directory; give a file name (e.g. report.html)';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a part of that path is a file, not a directory';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENOSPC':
-      return 'the disk is full';
-    default:
-      return e.message.replace(/^[A-Z]+: /, '');
-  }
 }
 
 /**

@@ -60,9 +60,11 @@ describe('outputs and their errors', () => {
   it('file errors are sentences, not EISDIR / ENOENT', () => {
     const dir = runCli([cap, '--html', '/tmp']);
     expect(dir.code).toBe(2);
-    expect(dir.stderr).toBe('pxe-doctor: cannot write the HTML report to /tmp: that is a directory; give a file name (e.g. report.html)\n');
+    expect(dir.stderr).toBe('pxe-doctor: cannot write the HTML report to /tmp: that is a directory; give a file name in it\n');
     expect(runCli([cap, '--html', '/nonexistent-dir/r.html']).stderr).toBe('pxe-doctor: cannot write the HTML report to /nonexistent-dir/r.html: the directory "/nonexistent-dir" does not exist\n');
-    for (const r of [dir, runCli(['/nonexistent.pcap']), runCli(['/tmp'])]) expect(r.stderr).not.toMatch(/E[A-Z]{3,}/);
+    const junit = runCli(['check', join(ROOT, 'fixtures/captures/fail-no-bootfile.pcap'), '--junit', '/tmp']);
+    expect(junit.stderr).toBe('pxe-doctor: cannot write the JUnit report to /tmp: that is a directory; give a file name in it\n');
+    for (const r of [dir, junit, runCli(['/nonexistent.pcap']), runCli(['/tmp'])]) expect(r.stderr).not.toMatch(/E[A-Z]{3,}/);
   });
 
   it('--client with a MAC that is not in the capture lists the clients seen, exit 2', () => {

@@ -8,6 +8,7 @@ import { existsSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { helpFooter, INTERNAL_EXIT, wantColor } from '../help.js';
+import { fileProblem } from '../../capture/errors.js';
 import { UserError, ExitCode } from '../errors.js';
 import { endQuietlyWhenStdoutCloses, setExitCode } from '../exit.js';
 import type { AnalysisJson } from '../../report/schema.js';
@@ -156,6 +157,6 @@ function writeTo(file: string, text: string): void {
   try {
     writeFileSync(file, text);
   } catch (err) {
-    throw new UserError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UserError(`cannot write the JUnit report to ${file}: ${fileProblem(err as NodeJS.ErrnoException, file)}`);
   }
 }
