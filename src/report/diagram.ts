@@ -189,8 +189,11 @@ function arrowLine(
   // the frame number kept.
   const room = width === undefined ? 0 : width - plainPrefix.length - frames.length - 2;
   if (width !== undefined && plainPrefix.length + text.length > width && room >= 8) {
-    const words = cutAtWord(extras.slice(0, -1).join('  '), room, g.ellipsis);
-    return [`${prefix}${words.startsWith(g.ellipsis) || words === '' ? g.ellipsis : words}  ${frames}`.trimEnd()];
+    const label = extras.slice(0, -1).join('  ');
+    const words = cutAtWord(label, room, g.ellipsis);
+    // Not even one word fits beside the arrow: the words go under it, whole.
+    if (words.startsWith(g.ellipsis) || words === '') return [`${prefix}${frames}`.trimEnd(), ...flow(width, '      ', '      ', label)];
+    return [`${prefix}${words}  ${frames}`.trimEnd()];
   }
   return beside(width, prefix, plainPrefix, continuation(row, g, paint), text, fit);
 }
