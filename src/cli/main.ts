@@ -38,7 +38,7 @@ program
   .addHelpText(
     'after',
     helpFooter(
-      ['pxe-doctor boot.pcap', 'tcpdump -i eth0 -w - port 67 or port 68 or port 4011 or port 69 | pxe-doctor -', 'pxe-doctor check fixtures/captures', 'pxe-doctor analyze --help'],
+      ['pxe-doctor boot.pcap', 'tcpdump -i eth0 -U -w - udp | pxe-doctor -   # TFTP data uses other ports than 69: capture all UDP', 'pxe-doctor check fixtures/captures', 'pxe-doctor analyze --help'],
       [[0, 'nothing at or above --fail-on (default: error findings)'], [1, 'findings at or above it / failed expectations / a probed architecture would not boot'], USAGE_EXIT, INTERNAL_EXIT],
     ),
   );

@@ -47,7 +47,7 @@ export function register(program: Command): void {
           'pxe-doctor analyze boot.pcap',
           'pxe-doctor boot.pcap --client 52:54:00:12:34:56 --diagram',
           'pxe-doctor -r boot.pcapng --json | jq .clients[].verdict',
-          'tcpdump -i eth0 -w - port 67 or port 68 or port 4011 or port 69 | pxe-doctor -',
+          'tcpdump -i eth0 -U -w - udp | pxe-doctor -   # TFTP data uses other ports than 69: capture all UDP',
           'pxe-doctor boot.pcap --html report.html --fail-on never',
         ],
         [
