@@ -43,7 +43,7 @@ for (const input of Object.keys(result.metafile.inputs)) {
 }
 const notices = [...packages].sort().map((name) => {
   const dir = path.join(repo, 'node_modules', name);
-  const file = fs.readdirSync(dir).find((f) => /^licen[cs]e(\.md|\.txt)?$/i.test(f));
+  const file = fs.readdirSync(dir).find((f) => /^licen[cs]e(-mit)?(\.md|\.txt)?$/i.test(f));
   if (!file) throw new Error(`${name}: no licence file to ship with the bundle`);
   const { version } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
   return `${name} ${version}\n\n${fs.readFileSync(path.join(dir, file), 'utf8').trim()}\n`;

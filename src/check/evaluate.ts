@@ -5,6 +5,7 @@
 import type { AnalysisJson, ClientJson } from '../report/schema.js';
 import type { Finding } from '../diagnose/finding.js';
 import { severityRank } from '../diagnose/finding.js';
+import { clientVerdict } from '../report/verdict.js';
 import { limitRank, STAGES, type CaptureExpectations, type ClientExpectations, type Expectations, type SeverityLimit } from './expectations.js';
 
 export interface ExpectationResult {
@@ -37,11 +38,17 @@ export function evaluate(exp: Expectations, analysis: AnalysisJson): Expectation
 function clientResults(scope: string, e: ClientExpectations, c: ClientJson, findings: Finding[]): ExpectationResult[] {
   const out: ExpectationResult[] = [];
   const push = (name: string, passed: boolean, reason: string): void => void out.push({ scope, name, passed, reason });
-  if (e.ok !== undefined) push(`ok is ${e.ok}`, c.ok === e.ok, `expected ok ${e.ok}, got ${c.ok}`);
-  if (e.stage !== undefined) push(`stage is ${e.stage}`, c.stage === e.stage, `expected stage ${e.stage}, got ${c.stage}`);
+  const verdict = clientVerdict(c, findings);
+  if (e.ok !== undefined) push(`ok is ${e.ok}`, c.ok === e.ok, `expected ok ${e.ok}, got ${c.ok} (${verdict})`);
+  if (e.verdict !== undefined) {
+    const want = e.verdict;
+    const passed = verdict === want || (verdict.startsWith(want) && /^[\s:(]/.test(verdict.slice(want.length)));
+    push(`verdict is ${want}`, passed, `expected verdict ${want}, got ${verdict}`);
+  }
+  if (e.stage !== undefined) push(`stage is ${e.stage}`, c.stage === e.stage, `expected stage ${e.stage}, got ${c.stage} (${verdict})`);
   if (e.minStage !== undefined) {
     const passed = STAGES.indexOf(c.stage) >= STAGES.indexOf(e.minStage);
-    push(`stage is at least ${e.minStage}`, passed, `expected stage ${e.minStage} or later, got ${c.stage}`);
+    push(`stage is at least ${e.minStage}`, passed, `expected stage ${e.minStage} or later, got ${c.stage} (${verdict})`);
   }
   if (e.bootFile !== undefined) {
     const want = e.bootFile ?? '(none)';
@@ -81,8 +88,8 @@ function captureResults(e: CaptureExpectations, a: AnalysisJson): ExpectationRes
 /** A capture is ok when it has at least one client, every client booted, and nothing is an error. */
 export function captureOk(a: AnalysisJson): { ok: boolean; why: string } {
   if (a.clients.length === 0) return { ok: false, why: 'no client in the capture' };
-  const failed = a.clients.filter((c) => !c.ok).map((c) => c.mac);
-  if (failed.length > 0) return { ok: false, why: `client${failed.length > 1 ? 's' : ''} ${failed.join(', ')} not ok` };
+  const failed = a.clients.filter((c) => !c.ok).map((c) => `${c.mac} ${clientVerdict(c, a.findings)}`);
+  if (failed.length > 0) return { ok: false, why: `client${failed.length > 1 ? 's' : ''} ${failed.join(', ')}` };
   const errors = a.findings.filter((f) => f.severity === 'error').map((f) => f.id);
   if (errors.length > 0) return { ok: false, why: `error finding${errors.length > 1 ? 's' : ''} ${[...new Set(errors)].join(', ')}` };
   return { ok: true, why: `all ${a.clients.length} client${a.clients.length === 1 ? '' : 's'} ok, no error` };

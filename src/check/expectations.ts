@@ -6,6 +6,11 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Stage } from '../report/schema.js';
 import type { Severity } from '../diagnose/finding.js';
+import { rules } from '../diagnose/rules/index.js';
+import { closest } from './suggest.js';
+
+/** Every finding id a rule can report: an id outside it would silently check nothing. */
+export const KNOWN_FINDING_IDS: readonly string[] = rules.map((r) => r.id);
 
 export const STAGES: readonly Stage[] = ['none', 'discover', 'offer', 'bound', 'proxy', 'tftp', 'nbp', 'second-stage'];
 export const SEVERITY_LIMITS = ['none', 'info', 'warning', 'error'] as const;
@@ -15,6 +20,8 @@ export type SeverityLimit = (typeof SEVERITY_LIMITS)[number];
 /** What one client (by MAC) must show. Every field is optional: only what is given is checked. */
 export interface ClientExpectations {
   ok?: boolean;
+  /** The client's verdict (src/report/verdict.ts): the whole text, or its first words ("FAILED at tftp", "INCOMPLETE"). */
+  verdict?: string;
   /** Exactly this stage. */
   stage?: Stage;
   /** At least this stage. */
@@ -58,7 +65,7 @@ export interface Expectations {
 export class ExpectationsError extends Error {}
 
 const TOP_KEYS = ['capture', 'description', 'clients', 'capture-wide', 'captureWide'];
-const CLIENT_KEYS = ['ok', 'stage', 'minStage', 'bootFile', 'bootServer', 'findings', 'mustInclude', 'notFindings', 'mustNotInclude', 'maxSeverity'];
+const CLIENT_KEYS = ['ok', 'verdict', 'stage', 'minStage', 'bootFile', 'bootServer', 'findings', 'mustInclude', 'notFindings', 'mustNotInclude', 'maxSeverity'];
 const CAPTURE_KEYS = ['ok', 'clientCount', 'findings', 'mustInclude', 'notFindings', 'mustNotInclude', 'maxSeverity'];
 
 /** "52-54-00-BE-00-01" → "52:54:00:be:00:01"; undefined when it is not a hardware address. */
@@ -167,7 +174,12 @@ function ids(node: Node | null, what: string, fail: Fail): string[] {
     if (!isScalar(item) || typeof item.value !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(item.value)) {
       fail(item as Node, `"${what}" entries must be finding ids (kebab-case, like tftp-file-not-found)`);
     }
-    return (item as { value: string }).value;
+    const id = (item as { value: string }).value;
+    if (!KNOWN_FINDING_IDS.includes(id)) {
+      const near = closest(id, KNOWN_FINDING_IDS);
+      fail(item as Node, `"${id}" is not a finding id${near ? ` (did you mean "${near}"?)` : ''}; the ids are listed in docs/analyze.md#rules`);
+    }
+    return id;
   });
 }
 
@@ -211,6 +223,12 @@ function clientBlock(pair: Pair, where: string, fail: Fail, lineOf: (n: Node) =>
       case 'ok':
         out.ok = bool(v, key, fail);
         break;
+      case 'verdict': {
+        const text = str(v, key, fail);
+        if (!/^(OK|FAILED|INCOMPLETE|NOT A PXE CLIENT)\b/.test(text)) fail(v, '"verdict" must start with OK, FAILED, INCOMPLETE or NOT A PXE CLIENT (docs/analyze.md#verdicts)');
+        out.verdict = text;
+        break;
+      }
       case 'stage':
         out.stage = oneOf(v, key, STAGES, fail);
         break;

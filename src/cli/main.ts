@@ -3,8 +3,11 @@
  * and returns its exit code; this is the only place that sets process.exitCode.
  */
 import { setFlagsFromString } from 'node:v8';
+import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.js';
+import { commandOf, helpFooter, INTERNAL_EXIT, optionDescription, USAGE_EXIT } from './help.js';
+import { closest } from '../check/suggest.js';
 
 // What the analysis keeps alive is small, but each finished client's record outlives a few
 // young-generation collections and then waits in the old generation for a full one. By default V8
@@ -16,16 +19,29 @@ setFlagsFromString('--heap-growing-percent=50');
 
 const COMMANDS = ['analyze', 'decode', 'check', 'serve', 'live', 'probe', 'help'];
 
+/** A usage error: one line, and where to read more. */
+class UsageError extends UserError {}
+
 type Runner = (program: Command) => void;
 
 const program = new Command();
 program
   .name('pxe-doctor')
+  .usage('CAPTURE [options]   (= pxe-doctor analyze CAPTURE)\n       pxe-doctor <command> [options]')
   .description('Tells you why a machine will not boot from the network, and proves the fix.')
   .version('0.1.0')
   .option('--debug', 'show stack traces of internal errors')
-  .showHelpAfterError()
-  .exitOverride();
+  // Usage errors are printed by main() as one line (and "see ... --help"), not with the whole help.
+  .configureOutput({ outputError: () => undefined })
+  .configureHelp({ optionDescription })
+  .exitOverride()
+  .addHelpText(
+    'after',
+    helpFooter(
+      ['pxe-doctor boot.pcap', 'tcpdump -i eth0 -U -w - udp | pxe-doctor -   # TFTP data uses other ports than 69: capture all UDP', 'pxe-doctor check fixtures/captures', 'pxe-doctor analyze --help'],
+      [[0, 'nothing at or above --fail-on (default: error findings)'], [1, 'findings at or above it / failed expectations / a probed architecture would not boot'], USAGE_EXIT, INTERNAL_EXIT],
+    ),
+  );
 
 // Registration is cheap; each command's code is imported only when it runs.
 const registrations: Record<string, () => Promise<{ register: Runner }>> = {
@@ -37,12 +53,35 @@ const registrations: Record<string, () => Promise<{ register: Runner }>> = {
   probe: () => import('./commands/probe.js'),
 };
 
+/** The arguments as parsed (after `analyze` was put in front), for the "see pxe-doctor <cmd> --help" hint. */
+let lastArgs: string[] = [];
+
+/** commander's message ("error: unknown option '--jsn'\n(Did you mean --json?)") as one line with the hint. */
+function usageLine(err: CommanderError): string {
+  const text = err.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/\(Did you mean/, '(did you mean');
+  const cmd = commandOf(lastArgs, COMMANDS.filter((c) => c !== 'help'));
+  return `${text}; see pxe-doctor ${cmd ? `${cmd} ` : ''}--help`;
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = argv.slice(2);
-  // `pxe-doctor CAPTURE` with no command runs analyze.
-  const first = args.find((a) => !a.startsWith('-'));
-  if (first !== undefined && !COMMANDS.includes(first) && args[0] === first) args.unshift('analyze');
+  // `pxe-doctor CAPTURE`, `pxe-doctor -` (stdin) and `pxe-doctor -r CAPTURE` with no command run analyze.
+  const first = args.find((a) => a === '-' || !a.startsWith('-'));
+  if (first !== undefined && !COMMANDS.includes(first)) {
+    const near = first !== '-' && !existsSync(first) && !/[./\\]/.test(first) ? closest(first, COMMANDS) : undefined;
+    if (near) throw new UsageError(`unknown command '${first}' (did you mean ${near}?); see pxe-doctor --help`);
+    args.unshift('analyze');
+  } else if (first === undefined && (args.includes('-r') || args.includes('--read'))) {
+    args.unshift('analyze');
+  }
   const wanted = args.find((a) => !a.startsWith('-'));
+  lastArgs = args;
   for (const [name, load] of Object.entries(registrations)) {
     if (wanted === undefined || wanted === name || wanted === 'help') {
       // A command module that fails to load is a bug in the build, not an unknown command: it is
@@ -67,7 +106,10 @@ main(process.argv)
   })
   .catch((err: unknown) => {
     if (err instanceof CommanderError) {
-      // commander already printed the message; help/version exit 0, usage errors 2.
+      // Help and version were printed (exit 0); a usage error is printed here, as one line (exit 2).
+      if (err.exitCode !== 0 && err.code !== 'commander.help' && err.code !== 'commander.helpDisplayed' && err.code !== 'commander.version') {
+        process.stderr.write(`pxe-doctor: ${usageLine(err)}\n`);
+      }
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }

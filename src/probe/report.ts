@@ -1,4 +1,5 @@
 /** Text and JSON output of `pxe-doctor probe`. */
+import { verdictInput, verdictOf } from '../report/verdict.js';
 import { Chalk } from 'chalk';
 import type { Finding } from '../diagnose/finding.js';
 import { renderDiagram } from '../report/diagram.js';
@@ -62,7 +63,13 @@ function archText(a: ArchResult, address: string, ch: InstanceType<typeof Chalk>
     const self = (addr: string, mac: string): string => (addr === address ? mac : addr);
     const shown = {
       ...a.analysis,
-      clients: a.analysis.clients.map((c) => ({ ...c, ok: a.ok, timeline: c.timeline.map((e) => ({ ...e, from: self(e.from, c.mac), to: self(e.to, c.mac) })) })),
+      clients: a.analysis.clients.map((c) => ({
+        ...c,
+        ok: a.ok,
+        // The verdict in the heading follows the probe's ok and findings, in the words of every report.
+        verdict: verdictOf(verdictInput({ ...c, ok: a.ok }, a.findings)).text,
+        timeline: c.timeline.map((e) => ({ ...e, from: self(e.from, c.mac), to: self(e.to, c.mac) })),
+      })),
       findings: a.findings,
     };
     out.push(...renderDiagram(shown, { unicode: o.unicode, color: o.color, ...(o.width !== undefined ? { width: o.width } : {}) }).trimEnd().split('\n').map((l) => `  ${l}`));

@@ -9,7 +9,7 @@ import { severityRank } from '../diagnose/finding.js';
 import { BROADCAST_IP, ZERO_IP } from '../decode/dhcp/constants.js';
 
 /** What a column does in the boot; one host can have several roles (dnsmasq: proxy + TFTP). */
-export type ParticipantRole = 'client' | 'dhcp' | 'relay' | 'proxy' | 'tftp' | 'http' | 'host';
+export type ParticipantRole = 'client' | 'dhcp' | 'relay' | 'proxy' | 'tftp' | 'http' | 'host' | 'multicast';
 
 export interface Participant {
   /** The address (or MAC) the timeline uses for it. */
@@ -24,6 +24,8 @@ export interface LadderArrow {
   to: number;
   /** Sent to 255.255.255.255: drawn across every server column. */
   broadcast: boolean;
+  /** Sent to an IPv6 multicast group: drawn to the group's own column. */
+  multicast?: boolean;
   /** Seconds since the client's first timeline entry. */
   at: number;
   /** Times of the folded retransmissions relative to the first of them (e.g. [0, 4, 12, 28]), or undefined. */
@@ -89,12 +91,16 @@ const ROLE_OF_RECEIVER: Record<string, ParticipantRole> = {
 };
 /** DHCP replies; a server sends them to the relay's giaddr when relayed (RFC 2131 §4.1). */
 const SERVER_DHCP_KINDS = new Set(['OFFER', 'ACK', 'NAK', 'PROXY-OFFER']);
-const ROLE_ORDER: ParticipantRole[] = ['client', 'relay', 'dhcp', 'proxy', 'tftp', 'http', 'host'];
+const ROLE_ORDER: ParticipantRole[] = ['client', 'relay', 'dhcp', 'proxy', 'tftp', 'http', 'host', 'multicast'];
 const ALARMING = new Set(['NAK', 'ERROR', 'ICMP', 'DECLINE']);
 
 export function isBroadcast(address: string): boolean {
-  // IPv6 multicast (ff00::/8, e.g. ff02::1:2 All_DHCP_Relay_Agents_and_Servers) is drawn the same way.
-  return address === BROADCAST_IP || /^ff[0-9a-f]{2}:/i.test(address);
+  return address === BROADCAST_IP;
+}
+
+/** IPv6 multicast (ff00::/8, e.g. ff02::1:2 All_DHCP_Relay_Agents_and_Servers): drawn to a column of its own, the group. */
+export function isMulticast(address: string): boolean {
+  return /^ff[0-9a-f]{2}:/i.test(address);
 }
 
 /** DHCPv6 messages only a client sends (RFC 8415 section 7.3) and the client side of HTTP boot (docs/ipv6-http-bsdp.md). */
@@ -131,14 +137,16 @@ export function buildLadder(client: ClientJson, allFindings: Finding[]): Ladder 
   const firstSeen = new Map<string, number>();
   const roles = new Map<string, Set<ParticipantRole>>();
   const note = (address: string, role: ParticipantRole, order: number): void => {
-    if (own.has(address) || isBroadcast(address)) return;
+    if (own.has(address) || isBroadcast(address) || isMulticast(address)) return;
     if (!firstSeen.has(address)) firstSeen.set(address, order);
     let set = roles.get(address);
     if (!set) roles.set(address, (set = new Set()));
     set.add(role);
   };
   const offerServer = new Map(client.offers.map((o) => [o.frame, o.server]));
+  const groups = new Map<string, number>();
   client.timeline.forEach((e, i) => {
+    if (isMulticast(e.to) && !groups.has(e.to)) groups.set(e.to, i);
     if (CLIENT_KINDS.has(e.kind) && !own.has(e.from)) {
       // A client-only message from another address was forwarded by a relay agent (RFC 1542 §4).
       note(e.from, 'relay', i);
@@ -169,6 +177,8 @@ export function buildLadder(client: ClientJson, allFindings: Finding[]): Ladder 
   });
   others.sort((a, b) => ROLE_ORDER.indexOf(a.roles[0]!) - ROLE_ORDER.indexOf(b.roles[0]!) || a.order - b.order);
   for (const o of others) participants.push({ address: o.address, roles: o.roles });
+  // Multicast groups last: a DHCPv6 Solicit goes to ff02::1:2, not to any one server.
+  for (const g of groups.keys()) participants.push({ address: g, roles: ['multicast'] });
 
   const column = (address: string): number => {
     if (own.has(address)) return 0;
@@ -176,12 +186,14 @@ export function buildLadder(client: ClientJson, allFindings: Finding[]): Ladder 
     return i < 0 ? 0 : i;
   };
   const start = client.timeline[0]?.time ?? 0;
+  // A broadcast reaches the servers' columns, not the multicast groups' (which are last).
+  const lastServer = participants.length - 1 - groups.size;
   const arrows: LadderArrow[] = client.timeline.map((entry) => {
     const broadcast = isBroadcast(entry.to);
     const from = column(entry.from);
     // A broadcast from the client reaches every server; one from a server is meant for the client.
-    const to = broadcast ? (from === 0 ? Math.max(participants.length - 1, 0) : 0) : column(entry.to);
-    return {
+    const to = broadcast ? (from === 0 ? Math.max(lastServer, 0) : 0) : column(entry.to);
+    const arrow: LadderArrow = {
       type: 'arrow',
       entry,
       from,
@@ -193,6 +205,8 @@ export function buildLadder(client: ClientJson, allFindings: Finding[]): Ladder 
       alarming: ALARMING.has(entry.kind),
       both: entry.kind === 'TFTP-TRANSFER',
     };
+    if (isMulticast(entry.to)) arrow.multicast = true;
+    return arrow;
   });
 
   const findings = allFindings.filter((f) => f.client === client.mac);
@@ -277,6 +291,7 @@ const ROLE_TITLE: Record<ParticipantRole, string> = {
   tftp: 'TFTP',
   http: 'HTTP',
   host: 'host',
+  multicast: 'multicast',
 };
 
 /** "DHCP", "proxy+TFTP", … */

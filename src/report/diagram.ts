@@ -14,6 +14,8 @@ import {
   type LadderArrow,
   type LadderMark,
 } from './diagram-layout.js';
+import { clientVerdict, verdictKind } from './verdict.js';
+import { cutAtWord, wrap } from './text.js';
 
 export interface DiagramOptions {
   unicode: boolean;
@@ -47,22 +49,19 @@ export function renderDiagram(analysis: AnalysisJson, opts: DiagramOptions): str
   const out: string[] = [];
   if (analysis.clients.length === 0) out.push('No PXE or DHCP client in this capture: nothing to draw.');
   for (const client of analysis.clients) {
-    out.push(...renderClient(buildLadder(client, analysis.findings), g, paint, opts.width), '');
+    out.push(...renderClient(buildLadder(client, analysis.findings), analysis.findings, g, paint, opts.width), '');
   }
   const wide = analysis.findings.filter((f) => f.client === '' || !analysis.clients.some((c) => c.mac === f.client));
   if (wide.length > 0) {
     out.push(paint('bold', 'Capture-wide findings'));
-    for (const f of wide) {
-      const plain = `  ${findingText(f, g, (_s, t) => t)}`;
-      out.push(opts.width !== undefined && plain.length > opts.width ? `${plain.slice(0, opts.width - g.ellipsis.length)}${g.ellipsis}` : `  ${findingText(f, g, paint)}`);
-    }
+    for (const f of wide) out.push(...flow(opts.width, '  ', '      ', findingText(f, g, paint)));
     out.push('');
   }
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return `${out.join('\n')}\n`;
 }
 
-function renderClient(ladder: Ladder, g: Glyphs, paint: Paint, width?: number): string[] {
+function renderClient(ladder: Ladder, findings: Finding[], g: Glyphs, paint: Paint, width?: number): string[] {
   const { client, participants } = ladder;
   const n = participants.length;
   // Columns shrink to leave room for the labels on a narrow terminal, down to a readable minimum.
@@ -71,22 +70,30 @@ function renderClient(ladder: Ladder, g: Glyphs, paint: Paint, width?: number): 
   // Room for the last lifeline and its arrow head; labels follow.
   const span = center(n - 1) + 3;
   const lines: string[] = [];
+  // The picture itself (lifelines, arrows) is cut at the terminal's edge; words are wrapped.
   const fit = (plain: string, painted: string): string =>
     width === undefined || plain.length <= width ? painted : `${plain.slice(0, Math.max(0, width - g.ellipsis.length))}${g.ellipsis}`;
 
-  lines.push(fit(...clientHeading(client, ladder, paint)));
+  lines.push(...flow(width, '', '    ', clientHeading(client, findings, paint)));
   const details = clientDetails(client, g);
-  if (details) lines.push(fit(details, paint('dim', details)));
+  if (details) lines.push(...flow(width, '', '    ', details.split(' ').map((w) => paint('dim', w)).join(' ')));
   lines.push('');
 
+  // Column titles centred on their lifelines; a longer one (a MAC, an IPv6 address) takes free
+  // room beside it (the client's, the time gutter) before anything is cut.
   const header = (texts: string[]): string => {
-    const row = new Array<string>(n * col).fill(' ');
+    const row = new Array<string>(GUTTER + n * col + WIDEST_COLUMN).fill(' ');
+    let free = 0; // first column not yet taken (one space between titles)
     texts.forEach((t, i) => {
-      const s = t.length > col - 1 ? t.slice(0, col - 1) : t;
-      const from = Math.max(0, center(i) - Math.floor(s.length / 2));
+      const mid = GUTTER + center(i);
+      const roomRight = i + 1 < n ? GUTTER + center(i + 1) - Math.floor(Math.min(texts[i + 1]!.length, col - 1) / 2) - 1 : row.length;
+      let from = Math.max(free, mid - Math.floor(t.length / 2));
+      if (from + t.length > roomRight) from = Math.max(free, roomRight - t.length);
+      const s = from + t.length > roomRight && i + 1 < n ? t.slice(0, Math.max(0, roomRight - from)) : t;
       for (let k = 0; k < s.length && from + k < row.length; k++) row[from + k] = s[k]!;
+      free = from + s.length + 1;
     });
-    return ' '.repeat(GUTTER) + row.join('').trimEnd();
+    return row.join('').trimEnd();
   };
   const h1 = header(participants.map((p) => p.address));
   const h2 = header(participants.map((p) => roleTitle(p)));
@@ -99,8 +106,8 @@ function renderClient(ladder: Ladder, g: Glyphs, paint: Paint, width?: number): 
   };
   if (ladder.rows.length === 0) lines.push(`${' '.repeat(GUTTER)}${lifelines().join('').trimEnd()}  (no messages)`);
   for (const row of ladder.rows) {
-    if (row.type === 'arrow') lines.push(arrowLine(row, lifelines(), center, g, paint, fit));
-    else if (row.type === 'finding') lines.push(markLine(row, lifelines(), g, paint, fit));
+    if (row.type === 'arrow') lines.push(...arrowLine(row, lifelines(), center, g, paint, fit, width));
+    else if (row.type === 'finding') lines.push(...markLine(row, lifelines(), g, paint, fit, width));
     else {
       const text = `${' '.repeat(GUTTER)}${lifelines().join('')}  (${row.messages} more message${row.messages === 1 ? '' : 's'} not drawn: see analyze --json)`;
       lines.push(fit(text, paint('dim', text)));
@@ -109,12 +116,13 @@ function renderClient(ladder: Ladder, g: Glyphs, paint: Paint, width?: number): 
   return lines;
 }
 
-function clientHeading(client: ClientJson, ladder: Ladder, paint: Paint): [string, string] {
-  const verdict = client.ok ? 'OK' : ladder.worst === 'error' || ladder.worst === undefined ? 'FAILED' : 'NOT OK';
+function clientHeading(client: ClientJson, findings: Finding[], paint: Paint): string {
+  const verdict = clientVerdict(client, findings);
+  const kind = verdictKind(verdict);
   const arch = client.archName ? `  ${client.archName}` : '';
-  const plain = `Client ${client.mac}${arch}  stage: ${client.stage}  ${verdict}`;
-  const painted = `${paint('bold', `Client ${client.mac}`)}${arch}  stage: ${client.stage}  ${paint(client.ok ? 'green' : 'red', verdict)}`;
-  return [plain, painted];
+  const stage = kind === 'ok' ? `  (stage ${client.stage})` : '';
+  const style = kind === 'ok' ? 'green' : kind === 'failed' ? 'red' : kind === 'incomplete' ? 'yellow' : 'dim';
+  return `${paint('bold', `Client ${client.mac}`)}${arch}  ${verdict.split(' ').map((w) => paint(style, w)).join(' ')}${stage}`;
 }
 
 function clientDetails(client: ClientJson, g: Glyphs): string {
@@ -139,7 +147,8 @@ function arrowLine(
   g: Glyphs,
   paint: Paint,
   fit: (plain: string, painted: string) => string,
-): string {
+  width?: number,
+): string[] {
   const e = a.entry;
   let onArrow = false;
   if (a.from === a.to) {
@@ -167,14 +176,51 @@ function arrowLine(
   const label = arrowLabel(e.kind, e.label, onArrow);
   if (label) extras.push(label);
   if (a.broadcast && a.from === 0) extras.push('(broadcast)');
+  if (a.multicast && a.from === 0) extras.push('(multicast)');
   if (a.repeatOffsets) extras.push(foldedText(a.repeatOffsets));
-  extras.push(frameText(a.frames));
+  const frames = frameText(a.frames);
+  extras.push(frames);
   const time = formatOffset(a.at).padStart(GUTTER - 2) + '  ';
   const text = extras.join('  ');
-  const plain = `${time}${diagram.padEnd(row.length)}  ${text}`;
   const style = a.alarming ? 'red' : 'cyan';
-  const painted = `${paint('dim', time)}${paint(style, diagram.padEnd(row.length))}  ${text}`;
-  return fit(plain.trimEnd(), painted.trimEnd());
+  const prefix = `${paint('dim', time)}${paint(style, diagram.padEnd(row.length))}  `;
+  const plainPrefix = `${time}${diagram.padEnd(row.length)}  `;
+  // One line per arrow: its words cut at a word boundary (never inside an address or a file name),
+  // the frame number kept.
+  const room = width === undefined ? 0 : width - plainPrefix.length - frames.length - 2;
+  if (width !== undefined && plainPrefix.length + text.length > width && room >= 8) {
+    const label = extras.slice(0, -1).join('  ');
+    const words = cutAtWord(label, room, g.ellipsis);
+    // Not even one word fits beside the arrow: the words go under it, whole.
+    if (words.startsWith(g.ellipsis) || words === '') return [`${prefix}${frames}`.trimEnd(), ...flow(width, '      ', '      ', label)];
+    return [`${prefix}${words}  ${frames}`.trimEnd()];
+  }
+  return beside(width, prefix, plainPrefix, continuation(row, g, paint), text, fit);
+}
+
+/** The lifelines alone, to carry a label's wrapped lines under its arrow or mark. */
+function continuation(row: string[], g: Glyphs, paint: Paint): string {
+  const bare = row.map((c) => (c === g.life || c === g.mark.error || c === g.mark.warning || c === g.mark.info ? g.life : ' ')).join('');
+  return `${' '.repeat(GUTTER)}${paint('dim', bare)}  `;
+}
+
+/**
+ * A picture line and its words: the words wrapped beside the picture when there is room for them
+ * (at least 36 columns), under it otherwise; never cut inside a word. Without a width, one line.
+ */
+function beside(width: number | undefined, prefix: string, plainPrefix: string, cont: string, text: string, fit: (plain: string, painted: string) => string): string[] {
+  if (text === '') return [fit(plainPrefix.trimEnd(), prefix.trimEnd())];
+  if (width === undefined || plainPrefix.length + visibleLength(text) <= width) return [`${prefix}${text}`.trimEnd()];
+  if (width - plainPrefix.length >= 36) return flow(width, prefix, cont, text);
+  return [fit(plainPrefix.trimEnd(), prefix.trimEnd()), ...flow(width, '      ', '      ', text)];
+}
+
+const visibleLength = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+
+/** Word-wrap `text` after `first` to `width` columns (colour codes take none); undefined width: one line. */
+function flow(width: number | undefined, first: string, indent: string, text: string): string[] {
+  if (width === undefined) return [`${first}${text}`];
+  return wrap(text, width, first, indent).map((l) => l.trimEnd());
 }
 
 /** "#17", or "#17 +3" when identical messages were folded into the arrow. */
@@ -189,14 +235,15 @@ export function arrowLabel(kind: string, label: string, kindShown: boolean): str
   return text.startsWith(kind) ? text.slice(kind.length).replace(/^[\s:,-]+/, '') : text;
 }
 
-function markLine(m: LadderMark, row: string[], g: Glyphs, paint: Paint, fit: (plain: string, painted: string) => string): string {
+function markLine(m: LadderMark, row: string[], g: Glyphs, paint: Paint, fit: (plain: string, painted: string) => string, width?: number): string[] {
   const f = m.finding;
+  const cont = continuation(row, g, paint);
   const c = row.indexOf(g.life);
   if (c >= 0) row[c] = g.mark[f.severity];
   const diagram = row.join('');
-  const plain = `${' '.repeat(GUTTER)}${diagram}  ${findingText(f, g, (_s, s) => s)}`;
-  const painted = `${' '.repeat(GUTTER)}${paint(severityStyle(f.severity), diagram)}  ${findingText(f, g, paint)}`;
-  return fit(plain.trimEnd(), painted.trimEnd());
+  const plainPrefix = `${' '.repeat(GUTTER)}${diagram}  `;
+  const prefix = `${' '.repeat(GUTTER)}${paint(severityStyle(f.severity), diagram)}  `;
+  return beside(width, prefix, plainPrefix, cont, findingText(f, g, paint), fit);
 }
 
 function severityStyle(s: Severity): 'red' | 'yellow' | 'blue' {
@@ -206,7 +253,9 @@ function severityStyle(s: Severity): 'red' | 'yellow' | 'blue' {
 function findingText(f: Finding, g: Glyphs, paint: Paint): string {
   const frames = f.frames.length > 0 ? `  [frame${f.frames.length > 1 ? 's' : ''} ${f.frames.join(', ')}]` : '';
   const fw = f.firmwareMessage ? ` (${f.firmwareMessage})` : '';
-  return `${paint(severityStyle(f.severity), `${g.mark[f.severity]} ${f.severity} ${f.id}`)}: ${f.title}${fw}${frames}`;
+  const st = severityStyle(f.severity);
+  // Painted word by word, so that a wrapped line never carries a colour into the next.
+  return `${paint(st, g.mark[f.severity])} ${paint(st, f.severity)} ${paint(st, `${f.id}:`)} ${f.title}${fw}${frames}`;
 }
 
 /**

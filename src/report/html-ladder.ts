@@ -9,12 +9,17 @@ import { arrowLabel, frameText } from './diagram.js';
 import { escapeHtml as esc } from './html-escape.js';
 
 const GUTTER = 78;
-const COL = 190;
+const COL = 160;
 const HEAD = 58;
 const ROW = 30;
-const NOTES = 500;
-/** Characters of a side note that fit in NOTES px at 12px sans-serif; the rest is in the tooltip. */
-const NOTE_CHARS = 78;
+/**
+ * Width of the notes beside the arrows: as wide as the longest note, at least NOTES_MIN, and no
+ * wider than what keeps the whole picture within FIT px (a client section on a 1400 px window).
+ */
+const NOTES_MIN = 500;
+const FIT = 1240;
+/** Pixels per character of a note at 12px sans-serif (generous: labels are mostly digits and capitals). */
+const CHAR_PX = 6.8;
 
 const MARK_GLYPH: Record<Finding['severity'], string> = { error: '✖', warning: '▲', info: 'ℹ' };
 
@@ -22,7 +27,16 @@ export function ladderSvg(ladder: Ladder): string {
   const n = ladder.participants.length;
   const center = (i: number): number => GUTTER + COL / 2 + i * COL;
   const notesX = GUTTER + n * COL + 8;
-  const width = notesX + NOTES;
+  // As wide as the longest note (and finding line), so that nothing is cut where there is room;
+  // past FIT the note is cut and the tooltip holds all of it.
+  let longest = 0;
+  for (const row of ladder.rows) {
+    if (row.type === 'arrow') longest = Math.max(longest, noteText(row).length + frameText(row.frames).length + 1);
+    else if (row.type === 'finding') longest = Math.max(longest, markText(row.finding).length - Math.floor((notesX - GUTTER - COL / 2 - 16) / CHAR_PX));
+  }
+  const notes = Math.max(NOTES_MIN, Math.min(FIT - notesX, Math.ceil(longest * CHAR_PX) + 16));
+  const noteChars = Math.floor((notes - 16) / CHAR_PX);
+  const width = notesX + notes;
   const height = HEAD + ladder.rows.length * ROW + 24;
   const parts: string[] = [];
   parts.push(
@@ -42,15 +56,15 @@ export function ladderSvg(ladder: Ladder): string {
   }
   ladder.rows.forEach((row, r) => {
     const y = HEAD + r * ROW + 20;
-    if (row.type === 'arrow') parts.push(arrowSvg(row, y, center, notesX));
+    if (row.type === 'arrow') parts.push(arrowSvg(row, y, center, notesX, noteChars));
     else if (row.type === 'more') {
       parts.push(`<text class="more" x="${center(0) + 16}" y="${y + 4}">(${row.messages} more message${row.messages === 1 ? '' : 's'} not drawn: see analyze --json)</text>`);
     } else {
       const f = row.finding;
       const x = center(0);
-      const full = `${f.severity} ${f.id}: ${f.title}${f.frames.length ? `  [frames ${f.frames.join(', ')}]` : ''}`;
-      // Keep the text inside the band (about 6.6 px per character at 12px); the tooltip has all of it.
-      const room = Math.floor((width - x - 28) / 6.6);
+      const full = markText(f);
+      // Keep the text inside the band; the tooltip has all of it.
+      const room = Math.floor((width - x - 28) / CHAR_PX);
       const text = full.length > room ? `${full.slice(0, room - 1)}…` : full;
       parts.push(
         `<g class="mark ${f.severity}" data-finding="${esc(f.id)}"><title>${esc(`${f.title}\n${f.cause}\nFix: ${f.fix}`)}</title>` +
@@ -64,7 +78,22 @@ export function ladderSvg(ladder: Ladder): string {
   return parts.join('\n');
 }
 
-function arrowSvg(a: LadderArrow, y: number, center: (i: number) => number, notesX: number): string {
+function markText(f: Finding): string {
+  return `${f.severity} ${f.id}: ${f.title}${f.frames.length ? `  [frames ${f.frames.join(', ')}]` : ''}`;
+}
+
+/** The words beside an arrow (its frame number apart). */
+function noteText(a: LadderArrow): string {
+  const extras: string[] = [];
+  const label = arrowLabel(a.entry.kind, a.entry.label, true);
+  if (label) extras.push(label);
+  if (a.broadcast && a.from === 0) extras.push('(broadcast)');
+  if (a.multicast && a.from === 0) extras.push('(multicast)');
+  if (a.repeatOffsets) extras.push(foldedText(a.repeatOffsets));
+  return extras.join('  ');
+}
+
+function arrowSvg(a: LadderArrow, y: number, center: (i: number) => number, notesX: number, noteChars: number): string {
   const e = a.entry;
   const x1 = center(a.from);
   // A message with nobody else to draw it to gets a short stub.
@@ -75,16 +104,12 @@ function arrowSvg(a: LadderArrow, y: number, center: (i: number) => number, note
   const tail = x1 + dir * 2;
   // A collapsed TFTP transfer went both ways (RRQ out, DATA back): a head at each end.
   const backHead = a.both ? `<polygon points="${tail},${y} ${tail + dir * 10},${y - 5} ${tail + dir * 10},${y + 5}"/>` : '';
-  const classes = ['arrow', a.alarming ? 'alarming' : '', a.broadcast ? 'broadcast' : '', `kind-${e.kind.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`]
+  const classes = ['arrow', a.alarming ? 'alarming' : '', a.broadcast ? 'broadcast' : '', a.multicast ? 'multicast' : '', `kind-${e.kind.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`]
     .filter(Boolean)
     .join(' ');
-  const extras: string[] = [];
-  const label = arrowLabel(e.kind, e.label, true);
-  if (label) extras.push(label);
-  if (a.broadcast && a.from === 0) extras.push('(broadcast)');
-  if (a.repeatOffsets) extras.push(foldedText(a.repeatOffsets));
-  const note = extras.join('  ');
-  const shown = note.length > NOTE_CHARS ? `${note.slice(0, NOTE_CHARS - 1)}…` : note;
+  const note = noteText(a);
+  const room = noteChars - frameText(a.frames).length - 1;
+  const shown = note.length > room ? `${note.slice(0, room - 1)}…` : note;
   return (
     `<g class="${classes}" data-frame="${e.frame}" data-frames="${a.frames.join(' ')}"><title>${esc(`frame ${e.frame}: ${e.kind} ${e.from} → ${e.to}\n${e.label}`)}</title>` +
     `<text class="time" x="${GUTTER - 8}" y="${y + 4}">${formatOffset(a.at)}</text>` +

@@ -2,7 +2,9 @@
 import { renderJsonDocument } from './json-stream.js';
 export { renderText, renderTextReport } from './text.js';
 export type { TextOptions } from './text.js';
-export { clientJson, transferJson, verdict } from './json.js';
+export { clientJson, transferJson } from './json.js';
+export { verdictOf, verdictInput, clientVerdict, verdictKind, VERDICT_RANK } from './verdict.js';
+export type { Verdict, VerdictKind, VerdictInput } from './verdict.js';
 export { SCHEMA_VERSION } from './schema.js';
 export type { AnalysisJson, ClientJson, TransferJson, TimelineEntry, Stage } from './schema.js';
 

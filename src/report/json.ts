@@ -8,6 +8,8 @@ import { bootMethods, closestMethod, outcomeRank } from '../exchange/boot-method
 import { timelineEntry } from '../exchange/tracker.js';
 import { clientTransfers } from '../exchange/records.js';
 import { ZERO_IP } from '../decode/dhcp/constants.js';
+import { smbiosGuid } from '../exchange/guid.js';
+import { verdictInput, verdictOf, type VerdictSource } from './verdict.js';
 
 function round(n: number, digits = 6): number {
   const f = 10 ** digits;
@@ -81,6 +83,7 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
     mac: c.mac,
     ok: nbpDone && !mine.some((f) => f.severity === 'error'),
     stage,
+    verdict: '', // decided below, once ok and methods are final (key order: next to ok and stage)
     offers: offers.slice(0, 200),
     transfers: transfers.slice(0, 500).map(transferJson),
     findings: mine.map((f) => f.id),
@@ -92,7 +95,11 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
   if (c.timelineDropped > 0) out.timelineDropped = c.timelineDropped;
   if (c.attemptsDropped > 0) out.roundsDropped = c.attemptsDropped;
   const guid = a?.guid ?? c.guids[0];
-  if (guid) out.guid = guid;
+  if (guid) {
+    // People and tools (Wireshark, firmware setup, WDS) read the SMBIOS form; the wire form stays beside it.
+    out.guid = smbiosGuid(guid);
+    out.guidWire = guid;
+  }
   if (a?.arch) {
     out.arch = a.arch;
     const name = archLabel(a.arch);
@@ -119,28 +126,9 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
     // PXEv4 keeps its own verdict (above); a later method (PXEv6, HTTP boot, BSDP) that booted makes the client ok.
     if (methods.some((m) => m.method !== 'PXEv4' && outcomeRank(m.outcome) >= 6)) out.ok = true;
   }
+  out.verdict = verdictOf(verdictInput({ ...out, transfers: transfers.map((t) => ({ outcome: t.outcome, role: t.role })) }, mine)).text;
   return out;
 }
 
-/** One-line verdict for the text report. */
-/** What verdict() reads of a client. */
-export type VerdictClient = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorClass' | 'arch' | 'methods' | 'closestMethod'> & {
-  transfers: Pick<TransferJson, 'outcome'>[];
-};
-
-export function verdict(c: VerdictClient, findings: Finding[]): string {
-  const errors = findings.filter((f) => f.client === c.mac && f.severity === 'error');
-  if (c.methods && c.closestMethod) {
-    // Several boot methods (docs/ipv6-http-bsdp.md): name the one that came closest and how it ended.
-    const best = [...c.methods].reverse().find((m) => m.method === c.closestMethod)!;
-    if (c.ok) return `OK via ${best.method} (${best.detail})`;
-    return `FAILED: closest ${best.method}: ${best.outcome}${errors.length > 0 ? ` (${errors[0]!.id})` : ''}`;
-  }
-  if (errors.length > 0) return `FAILED: ${errors[0]!.id}`;
-  if (c.ok) return c.stage === 'second-stage' ? 'OK (NBP ran)' : 'OK (NBP downloaded)';
-  if (!c.vendorClass && !c.arch) {
-    if (c.transfers.length === 0) return 'not a PXE client';
-    return `TFTP only: ${c.transfers.filter((t) => t.outcome === 'complete').length}/${c.transfers.length} complete`;
-  }
-  return `stopped at ${c.stage}`;
-}
+/** What the text report reads of a client to show its verdict (kept for the lean text clients). */
+export type VerdictClient = VerdictSource & Pick<ClientJson, 'closestMethod'> & { verdict?: string };

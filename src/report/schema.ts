@@ -52,7 +52,10 @@ export interface ClientJson {
   mac: string;
   /** Present (2, 3, ...) when this MAC came back after its entry closed (10 min idle, or 60 s after a completed boot): a separate entry. */
   session?: number;
+  /** Client GUID (option 97) as Wireshark, the firmware setup screen and WDS show it (SMBIOS byte order). */
   guid?: string;
+  /** The same GUID in the byte order of the packet (first three fields little-endian). */
+  guidWire?: string;
   arch?: number[];
   archName?: string;
   vendorClass?: string;
@@ -60,6 +63,12 @@ export interface ClientJson {
   firmware?: string;
   ok: boolean;
   stage: Stage;
+  /**
+   * The outcome in words, decided from ok, stage, the first error finding and whether the capture
+   * ended (src/report/verdict.ts): "OK", "FAILED at <stage>: <finding id>", "INCOMPLETE at <stage>
+   * (the capture ended)" or "NOT A PXE CLIENT".
+   */
+  verdict: string;
   bootFile?: string;
   bootServer?: string;
   /** Offers seen: server, kind (dhcp | dhcp-boot | dhcp-pxe | dhcp-binl | proxy | proxy-binl | proxy-no-option60 | bootp | boot-server-ack), frame. */

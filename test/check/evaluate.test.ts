@@ -24,7 +24,7 @@ clients:
 capture-wide:
   clientCount: 2
   ok: false
-  findings: [rogue-dhcp-server, slow-dhcp-offer]
+  findings: [multiple-dhcp-servers, slow-server-response]
 `);
     expect(results.filter((r) => !r.passed)).toEqual([]);
     expect(results.map((r) => `${r.scope}: ${r.name}`)).toEqual([
@@ -40,9 +40,30 @@ capture-wide:
       'client 52:54:00:ef:00:02: has no finding above info',
       'capture: has 2 clients',
       'capture: ok is false',
-      'capture: has finding rogue-dhcp-server',
-      'capture: has finding slow-dhcp-offer',
+      'capture: has finding multiple-dhcp-servers',
+      'capture: has finding slow-server-response',
     ]);
+  });
+
+  it('checks the verdict, whole or by its first words', () => {
+    const results = run(`
+clients:
+  "52:54:00:be:00:01":
+    verdict: "FAILED at tftp: tftp-file-not-found"
+  "52:54:00:ef:00:02":
+    verdict: OK
+`);
+    expect(results.map((r) => [r.name, r.passed])).toEqual([
+      ['verdict is FAILED at tftp: tftp-file-not-found', true],
+      ['verdict is OK', true],
+    ]);
+    const prefix = run('clients:\n  "52:54:00:be:00:01":\n    verdict: FAILED at tftp\n  "52:54:00:ef:00:02":\n    verdict: FAILED\n');
+    expect(prefix.map((r) => [r.passed, r.reason])).toEqual([
+      [true, 'expected verdict FAILED at tftp, got FAILED at tftp: tftp-file-not-found'],
+      [false, 'expected verdict FAILED, got OK'],
+    ]);
+    // "FAILED at t" is not a prefix of words: it must not match "FAILED at tftp".
+    expect(run('clients:\n  "52:54:00:be:00:01":\n    verdict: FAILED at t\n')[0]!.passed).toBe(false);
   });
 
   it('fails with expected vs actual in the reason', () => {
@@ -65,17 +86,17 @@ capture-wide:
 `);
     expect(results.every((r) => !r.passed)).toBe(true);
     expect(results.map((r) => r.reason)).toEqual([
-      'expected ok true, got false',
-      'expected stage nbp, got tftp',
-      'expected stage nbp or later, got tftp',
+      'expected ok true, got false (FAILED at tftp: tftp-file-not-found)',
+      'expected stage nbp, got tftp (FAILED at tftp: tftp-file-not-found)',
+      'expected stage nbp or later, got tftp (FAILED at tftp: tftp-file-not-found)',
       'expected boot file (none), got pxelinux.0',
       'expected finding no-boot-file, got: tftp-file-not-found',
       'finding tftp-file-not-found is reported (frames 11, 12)',
       'expected nothing above warning, got tftp-file-not-found (error)',
-      'expected nothing at all, got slow-dhcp-offer (info)',
+      'expected nothing at all, got slow-server-response (info)',
       'expected 1 client, got 2 (52:54:00:be:00:01, 52:54:00:ef:00:02)',
-      'expected ok true, got false: client 52:54:00:be:00:01 not ok',
-      'expected nothing above info, got tftp-file-not-found (error), rogue-dhcp-server (warning)',
+      'expected ok true, got false: client 52:54:00:be:00:01 FAILED at tftp: tftp-file-not-found',
+      'expected nothing above info, got tftp-file-not-found (error), multiple-dhcp-servers (warning)',
     ]);
   });
 

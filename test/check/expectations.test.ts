@@ -64,6 +64,14 @@ describe('parseExpectations', () => {
     expect(e.captureWide?.clientCount).toBe(1);
   });
 
+  it('rejects a finding id that no rule reports, with its line and the closest known id', () => {
+    const text = 'clients:\n  52:54:00:be:00:01:\n    ok: false\n    notFindings: [tftp-no-respons]\n';
+    expect(errorOf(text)).toBe('x.expect.yaml:4: "tftp-no-respons" is not a finding id (did you mean "tftp-no-response"?); the ids are listed in docs/analyze.md#rules');
+    expect(errorOf('capture-wide:\n  findings:\n    - no-boot-file\n    - arch-bootfile-missmatch\n')).toMatch(/^x\.expect\.yaml:4: "arch-bootfile-missmatch" is not a finding id \(did you mean "arch-bootfile-mismatch"\?\)/);
+    // Nothing close: no guess.
+    expect(errorOf('capture-wide:\n  findings: [printer-on-fire]\n')).toBe('x.expect.yaml:2: "printer-on-fire" is not a finding id; the ids are listed in docs/analyze.md#rules');
+  });
+
   it('names the line of a YAML syntax error', () => {
     expect(errorOf('clients:\n  "52:54:00:be:00:01":\n    findings: [a, b\n    ok: true\n')).toMatch(/^x\.expect\.yaml:\d+: syntax error: /);
     expect(errorOf('a: 1\na: 2\n')).toBe('x.expect.yaml:2: syntax error: Map keys must be unique');
@@ -75,7 +83,7 @@ describe('parseExpectations', () => {
 
   it('rejects unknown keys, saying which key, where, and what is known', () => {
     const msg = errorOf('clients:\n  "52:54:00:be:00:01":\n    ok: true\n    bootfile: pxelinux.0\n');
-    expect(msg).toMatch(/^x\.expect\.yaml:4: unknown key "bootfile" for client 52:54:00:be:00:01 \(did you mean "bootFile"\?\) \(known: ok, stage,/);
+    expect(msg).toMatch(/^x\.expect\.yaml:4: unknown key "bootfile" for client 52:54:00:be:00:01 \(did you mean "bootFile"\?\) \(known: ok, verdict, stage,/);
     expect(errorOf('client:\n  x: 1\n')).toMatch(/^x\.expect\.yaml:1: unknown key "client" at the top level/);
     expect(errorOf('capture-wide:\n  clients: 2\n')).toMatch(/^x\.expect\.yaml:2: unknown key "clients" in "capture-wide"/);
   });

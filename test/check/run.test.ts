@@ -48,7 +48,7 @@ describe('checkDirectory', () => {
     expect(analyzed).toEqual(['a.pcap', 'b.pcapng.gz']);
     expect(seen).toEqual(['a.pcap', 'b.pcapng.gz', 'c.cap', 'd.pcap', 'gone.expect.yml']);
     expect(checks[0]!.results?.every((r) => r.passed)).toBe(true);
-    expect(checks[1]!.results?.map((r) => r.reason)).toEqual(['expected ok false, got true']);
+    expect(checks[1]!.results?.map((r) => r.reason)).toEqual(['expected ok false, got true (OK)']);
     expect(checks[2]!.results).toBeUndefined();
     expect(checks[4]!.error).toMatch(/without a capture/);
     const t = totals(checks);

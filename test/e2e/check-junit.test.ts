@@ -57,7 +57,7 @@ describe.skipIf(SKIP_BROWSER)('check --junit output is well-formed XML', () => {
     expect(parsed.totals).toEqual(['5', '2', '0', '1']);
     expect(parsed.suites.map((s) => s.name)).toEqual(['a <&> "quoted".pcap', 'b\ufffd.pcap', 'c.pcap']);
     expect(parsed.suites[0]!.cases).toEqual([
-      { name: 'client 52:54:00:be:00:01: ok is true', failure: 'expected ok true, got false', skipped: false },
+      { name: 'client 52:54:00:be:00:01: ok is true', failure: 'expected ok true, got false (FAILED at bound: no-boot-file)', skipped: false },
       { name: 'client 52:54:00:be:00:01: has finding no-boot-file', failure: null, skipped: false },
     ]);
     expect(parsed.suites[1]!.cases.map((c) => c.name)).toEqual(['capture: has 1 client', 'capture: has no finding above warning']);

@@ -129,13 +129,13 @@ describe('pxe-doctor check DIR', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^PASS  a-no-bootfile\.pcap: 2 expectations \(\d+\.\d+ s\)$/);
     expect(lines[1]).toMatch(/^FAIL  b-ok\.pcap: 1 of 2 expectations failed/);
-    expect(lines[2]).toBe('        FAIL  client 52:54:00:be:00:01: ok is false: expected ok false, got true');
+    expect(lines[2]).toBe('        FAIL  client 52:54:00:be:00:01: ok is false: expected ok false, got true (OK)');
     expect(lines[3]).toBe('SKIP  c-unchecked.pcap: no expectations');
     expect(lines[4]).toBe('FAILED: 3 captures: 1 passed, 1 failed, 1 without expectations; 3 of 4 expectations passed');
     const xml = readFileSync(junit, 'utf8');
     expect(xml.match(/<testsuite /g)).toHaveLength(3);
     expect(xml).toContain('<testsuites name="pxe-doctor check" tests="5" failures="1" errors="0" skipped="1"');
-    expect(xml).toContain('<failure message="expected ok false, got true" type="expectation">');
+    expect(xml).toContain('<failure message="expected ok false, got true (OK)" type="expectation">');
 
     const verbose = runCli(['check', dir, '--verbose']);
     expect(verbose.stdout).toContain('        PASS  client 52:54:00:be:00:01: has finding no-boot-file');

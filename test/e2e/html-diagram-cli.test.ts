@@ -17,9 +17,10 @@ describe('pxe-doctor analyze --diagram', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1); // the findings are errors: same exit code as the text report
     expect(r.stdout).toMatch(/^[\x20-\x7e\n]*$/); // piped: ASCII even in a UTF-8 locale, no ANSI
-    expect(r.stdout).toMatch(/^Client 52:54:00:ef:00:01 .* stage: tftp {2}FAILED$/m);
-    expect(r.stdout).toMatch(/^ +52:54:00:ef:00:01 +192\.0\.2\.1 +192\.0\.2\.3 +192\.0\.2\.2$/m);
-    expect(r.stdout).toMatch(/\|-+4011-REQUEST-+>\| +\| +to 192\.0\.2\.3 /);
+    expect(r.stdout).toMatch(/^Client 52:54:00:ef:00:01 .* FAILED at tftp: multiple-boot-servers$/m);
+    // The DHCPv6 Solicit at the end goes to its multicast group, drawn as a column of its own.
+    expect(r.stdout).toMatch(/^ +52:54:00:ef:00:01 +192\.0\.2\.1 +192\.0\.2\.3 +192\.0\.2\.2 +ff02::1:2$/m);
+    expect(r.stdout).toMatch(/\|-+4011-REQUEST-+>\| +\| +\| +to 192\.0\.2\.3 /);
     expect(r.stdout).toMatch(/^ +X .*X error multiple-boot-servers: /m);
     expect(r.stdout).toMatch(/^ +X .*X error tftp-file-not-found: /m);
     const json = JSON.parse(runCli(['analyze', capture, '--json']).stdout) as AnalysisJson;
@@ -55,6 +56,6 @@ describe('pxe-doctor analyze --html', () => {
   it('says in one line when the file cannot be written', () => {
     const r = runCli(['analyze', path.join(CAPTURES, 'fail-no-bootfile.pcap'), '--html', path.join(tmp, 'no/such/dir/r.html')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`pxe-doctor: cannot write ${path.join(tmp, 'no/such/dir/r.html')}: no such directory\n`);
+    expect(r.stderr).toBe(`pxe-doctor: cannot write the HTML report to ${path.join(tmp, 'no/such/dir/r.html')}: the directory "${path.join(tmp, 'no/such/dir')}" does not exist\n`);
   });
 });

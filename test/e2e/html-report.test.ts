@@ -54,7 +54,7 @@ describe.skipIf(SKIP_BROWSER)('analyze --html in headless Chromium', () => {
         };
       }),
     );
-    const summaryRows = await page.locator('table.summary tbody tr').count();
+    const summaryRows = await page.locator('ul.cards li.card').count();
     if (screenshot) {
       mkdirSync(path.dirname(screenshot), { recursive: true });
       await page.screenshot({ path: screenshot, fullPage: true });
@@ -106,4 +106,38 @@ describe.skipIf(SKIP_BROWSER)('analyze --html in headless Chromium', () => {
     expect(html).not.toMatch(/<script|<link|@import|url\(/i);
     expect(html).toContain("default-src 'none'");
   });
+
+  it('reads at 400 px (no sideways page, tables as cards) and at 1400 px (timeline MACs on one line); multicast drawn to its group', async () => {
+    const html = path.join(tmp, 'option60.html');
+    expect(runCli(['analyze', path.join(CAPTURES, 'fail-option60-on-dhcp.pcap'), '--html', html, '--fail-on', 'never']).code).toBe(0);
+    const page = await browser.context.newPage();
+    try {
+      for (const width of [400, 1400]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(pathToFileURL(html).href);
+        mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+        await page.screenshot({ path: path.join(ROOT, `test-results/report-${width}.png`), fullPage: true });
+        const facts = await page.evaluate(() => ({
+          pageWidth: document.documentElement.scrollWidth,
+          // Table cells whose text wraps inside a word (one letter per line): none.
+          narrowCells: [...document.querySelectorAll('td, th')].filter((c) => (c as HTMLElement).offsetWidth > 0 && (c as HTMLElement).offsetWidth < 40 && (c.textContent ?? '').length > 4).length,
+          macCells: [...document.querySelectorAll('table.timeline td.mac a')].map((a) => a.getClientRects().length),
+          legend: document.querySelector('#legend')?.textContent ?? '',
+          counts: document.querySelector('ul.counts')?.textContent ?? '',
+          solicit: [...document.querySelectorAll('svg.ladder g.arrow.kind-dhcpv6-solicit')].map((g) => g.getAttribute('class')),
+          columns: [...document.querySelectorAll('svg.ladder g.participant .addr')].map((t) => t.textContent),
+        }));
+        expect(facts.pageWidth, `page at ${width} px`).toBeLessThanOrEqual(width);
+        expect(facts.narrowCells).toBe(0);
+        expect(facts.macCells.every((n) => n === 1)).toBe(true);
+        expect(facts.legend).toContain('broadcast');
+        expect(facts.legend).toContain('multicast');
+        expect(facts.counts).toContain('FAILED at bound: option60-on-dhcp-server');
+        expect(facts.columns).toEqual(['52:54:00:ef:00:01', '192.0.2.1', 'ff02::1:2']);
+        expect(facts.solicit).toEqual([expect.stringContaining('multicast')]);
+      }
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });

@@ -39,7 +39,9 @@ describe('ExchangeTracker on a UEFI proxyDHCP boot', () => {
     const c = a.clients[0]!;
     expect(c.mac).toBe(uefi.mac);
     expect(c.arch).toEqual([7]);
-    expect(c.guid).toBe(uefi.guid);
+    // Option 97 as sent, and as Wireshark and the firmware show it (first three fields swapped).
+    expect(c.guidWire).toBe(uefi.guid);
+    expect(c.guid).toBe('2e0b1c8a-4d5f-214e-9a3b-0c1d2e3f4a5b');
     expect(c.firmware).toBe('UEFI PXE firmware (UNDI 3.0)');
     expect(c.offers.map((o) => o.kind)).toEqual(['proxy-binl', 'dhcp', 'boot-server-ack']);
     expect(c.bootFile).toBe('efi64/syslinux.efi');

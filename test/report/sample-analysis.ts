@@ -62,7 +62,7 @@ export function sampleAnalysis(): AnalysisJson {
             outcome: 'complete', bytes: 207312, blocks: 142, blksize: 1468, tsize: 207312, retransmissions: 0, duration: 0.31, rate: 668748, role: 'nbp',
           },
         ],
-        findings: ['slow-dhcp-offer'],
+        findings: ['slow-server-response'],
         timeline: [
           { frame: 13, time: 30, from: '0.0.0.0', to: '255.255.255.255', kind: 'DISCOVER', label: 'DISCOVER arch EFI x86-64' },
           { frame: 14, time: 30.01, from: '192.0.2.1', to: '255.255.255.255', kind: 'OFFER', label: 'OFFER 192.0.2.101' },
@@ -86,11 +86,11 @@ export function sampleAnalysis(): AnalysisJson {
         fix: 'Copy pxelinux.0 into the TFTP root of 192.0.2.10 or fix the dhcp-boot line.', firmwareMessage: 'PXE-T01', time: 29.502,
       },
       {
-        id: 'slow-dhcp-offer', severity: 'info', client: '52:54:00:ef:00:02', frames: [14],
+        id: 'slow-server-response', severity: 'info', client: '52:54:00:ef:00:02', frames: [14],
         title: 'Offers came after 10 ms', cause: 'test', fix: 'none needed',
       },
       {
-        id: 'rogue-dhcp-server', severity: 'warning', client: '', frames: [3],
+        id: 'multiple-dhcp-servers', severity: 'warning', client: '', frames: [3],
         title: 'A second DHCP server <script>alert(1)</script> answers', cause: 'Two servers & one segment.', fix: 'Turn one off.',
       },
     ],

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { UserError, ExitCode } from '../errors.js';
 import { endQuietlyWhenStdoutCloses, setExitCode } from '../exit.js';
+import { colorOption, helpFooter, INTERNAL_EXIT, wantColor } from '../help.js';
 import type { Finding, Severity } from '../../diagnose/finding.js';
 import { severityRank } from '../../diagnose/finding.js';
 import type { ClientJson } from '../../report/schema.js';
@@ -14,9 +15,11 @@ interface AnalyzeCliOptions {
   client?: string;
   failOn: string;
   timeline?: boolean;
-  color?: boolean;
+  color?: boolean | string;
+  read?: string;
   diagram?: boolean;
   html?: string;
+  width?: string;
 }
 
 const FAIL_ON = ['error', 'warning', 'never'];
@@ -25,17 +28,50 @@ export function register(program: Command): void {
   program
     .command('analyze')
     .description("reconstruct every client's PXE exchange in a capture and say why it failed (pcap/pcapng, .gz, '-' = stdin)")
-    .argument('<capture>', "capture file (pcap, pcapng, gzipped or not), or '-' for stdin")
+    .argument('[capture]', "capture file (pcap, pcapng, gzipped or not), or '-' for stdin")
+    .option('-r, --read <file>', 'the capture file, as tcpdump and tshark take it (same as the CAPTURE argument)')
     .option('--json', 'print the analysis as JSON (schema in docs/analyze.md)')
     .option('--client <mac>', 'report only this client (MAC address)')
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists: error, warning or never', 'error')
     .option('--timeline', 'text report: also print each client timeline')
-    .option('--no-color', 'no colors in the text report')
+    .option('--width <columns>', 'fit the text report and the diagram in this many columns (default: the terminal\'s, 100 when piped)')
+    .option('--color <when>', 'colour the text report and the diagram: auto (a terminal, unless NO_COLOR), always (also FORCE_COLOR=1), never')
+    .option('--no-color', 'no colours (= --color never)')
     .option('--diagram', 'draw a ladder diagram of each client instead of the text report (docs/pictures.md)')
-    .option('--html <file>', 'also write a self-contained HTML report: summary, SVG sequence diagrams, findings, timeline')
-    .action(async (capture: string, opts: AnalyzeCliOptions, cmd: Command) => {
+    .option('--html <file>', "also write a self-contained HTML report: summary, SVG sequence diagrams, findings, timeline ('-' = to stdout, instead of the text report)")
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'pxe-doctor analyze boot.pcap',
+          'pxe-doctor boot.pcap --client 52:54:00:12:34:56 --diagram',
+          'pxe-doctor -r boot.pcapng --json | jq .clients[].verdict',
+          'tcpdump -i eth0 -U -w - udp | pxe-doctor -   # TFTP data uses other ports than 69: capture all UDP',
+          'pxe-doctor boot.pcap --html report.html --fail-on never',
+        ],
+        [
+          [0, 'no finding at or above --fail-on (default: error)'],
+          [1, 'a finding at or above --fail-on'],
+          [2, 'bad usage, an unreadable capture, or a --client that is not in the capture (the clients seen are listed)'],
+          INTERNAL_EXIT,
+        ],
+      ),
+    )
+    .action(async (captureArg: string | undefined, opts: AnalyzeCliOptions, cmd: Command) => {
+      if (captureArg !== undefined && opts.read !== undefined) throw new UserError(`give the capture once: "${captureArg}" or -r ${opts.read}; see pxe-doctor analyze --help`);
+      const capture = captureArg ?? opts.read;
+      if (capture === undefined) throw new UserError("no capture given: pxe-doctor analyze CAPTURE (or -r CAPTURE, or '-' for stdin); see pxe-doctor analyze --help");
+      if (colorOption(opts.color) === undefined && opts.color !== undefined) throw new UserError(`--color must be auto, always or never, not "${String(opts.color)}"`);
+      if (opts.html === '-' && opts.json) throw new UserError('--html - and --json both write to stdout: give --html a file name');
       if (!FAIL_ON.includes(opts.failOn)) throw new UserError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${opts.failOn}"`);
       if (opts.json && opts.diagram) throw new UserError('--diagram draws for a person; it does not go with --json');
+      let width: number | undefined;
+      if (opts.width !== undefined) {
+        width = Number(opts.width);
+        if (!/^\d+$/.test(opts.width) || width < 40) throw new UserError(`--width must be a number of columns, at least 40, not "${opts.width}"`);
+      }
+      const tty = process.stdout.isTTY === true;
+      const columns = width ?? (tty && process.stdout.columns ? process.stdout.columns : 100);
       endQuietlyWhenStdoutCloses();
       const { normalizeMac, analyzeCapture } = await import('../../pipeline.js');
       let client: string | undefined;
@@ -53,6 +89,7 @@ export function register(program: Command): void {
       // The plain text report prints no timeline: each client is kept without it (most of a
       // client's weight), so a report of thousands of clients fits in far less memory.
       const lean = !opts.json && !opts.diagram && !opts.timeline && opts.html === undefined;
+      if (opts.html === '-' && opts.diagram) throw new UserError('--html - and --diagram both write to stdout: give --html a file name');
       const { textClient, TextClients } = await import('../../report/text.js');
       // Kept up to the table's rows per group, the rest counted by verdict (a flood of MACs).
       const leanClients = new TextClients();
@@ -72,16 +109,36 @@ export function register(program: Command): void {
       }
       // Streamed clients arrive in the report's order (first frame), the lean ones too.
       const reported = (stream ? stream.clientCount : 0) + leanClients.count + analysis.clients.length;
-      if (client && reported === 0) analysis.capture.warnings.push(`client ${client} does not appear in this capture`);
-      if (opts.html !== undefined) {
+      if (client && reported === 0) {
+        // The MAC asked for is not there: say which clients are (a second, lean pass over the file).
+        let seen: string[] = [];
+        if (capture !== '-') {
+          const macs: string[] = [];
+          await analyzeCapture(capture, { onClient: (c: ClientJson) => void macs.push(c.mac) }).then((a) => macs.push(...a.clients.map((c) => c.mac)));
+          seen = [...new Set(macs)];
+        }
+        const list = seen.length === 0 ? (capture === '-' ? '' : '; no client at all in it') : `; clients seen: ${seen.slice(0, 20).join(', ')}${seen.length > 20 ? `, ... (${seen.length} in all)` : ''}`;
+        throw new UserError(`client ${client} is not in this capture${list}`);
+      }
+      if (opts.html === '-') {
+        const { renderHtml } = await import('../../report/html.js');
+        process.stdout.write(renderHtml(analysis, { generator: 'pxe-doctor' }));
+      } else if (opts.html !== undefined) {
         const { writeHtmlReport } = await import('../../report/html.js');
         writeHtmlReport(opts.html, analysis, (message) => new UserError(message));
       }
-      if (opts.diagram) {
+      const color = wantColor(opts.color, tty);
+      if (opts.html === '-') {
+        // The HTML went to stdout: nothing else goes there.
+      } else if (opts.diagram) {
         const { renderDiagram, terminalIsUtf8 } = await import('../../report/diagram.js');
-        const tty = process.stdout.isTTY === true;
-        const color = opts.color !== false && tty && !('NO_COLOR' in process.env);
-        process.stdout.write(renderDiagram(analysis, { unicode: terminalIsUtf8(process.env, tty), color, width: tty ? process.stdout.columns : undefined }));
+        const diagramWidth = width ?? (tty ? process.stdout.columns : undefined);
+        process.stdout.write(renderDiagram(analysis, { unicode: terminalIsUtf8(process.env, tty), color, width: diagramWidth }));
+        if (opts.timeline) {
+          // Both pictures asked for: the ladders, then each client's timeline as text.
+          const { timelineLines } = await import('../../report/text.js');
+          process.stdout.write(`${timelineLines(analysis.clients, Math.min(diagramWidth ?? 100, 100)).join('\n')}\n`);
+        }
       } else if (stream) {
         stream.end(analysis);
       } else if (opts.json) {
@@ -89,9 +146,8 @@ export function register(program: Command): void {
         process.stdout.write(renderJson(analysis));
       } else {
         const { renderText } = await import('../../report/index.js');
-        const color = opts.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
         const clients = lean ? [...leanClients.kept, ...analysis.clients.map(textClient)] : analysis.clients;
-        process.stdout.write(renderText({ ...analysis, clients, unlisted: lean ? leanClients.unlisted : [] }, { color, timeline: opts.timeline, width: process.stdout.isTTY ? process.stdout.columns : 100 }));
+        process.stdout.write(renderText({ ...analysis, clients, unlisted: lean ? leanClients.unlisted : [] }, { color, timeline: opts.timeline, width: columns }));
       }
       let code: number = ExitCode.Ok;
       if (opts.failOn !== 'never') {

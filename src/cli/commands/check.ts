@@ -7,6 +7,8 @@
 import { existsSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { helpFooter, INTERNAL_EXIT, wantColor } from '../help.js';
+import { fileProblem } from '../../capture/errors.js';
 import { UserError, ExitCode } from '../errors.js';
 import { endQuietlyWhenStdoutCloses, setExitCode } from '../exit.js';
 import type { AnalysisJson } from '../../report/schema.js';
@@ -14,7 +16,6 @@ import * as run from '../../check/run.js';
 import { formatSingle, formatCaptureLine, formatSummary } from '../../check/report.js';
 import { junitXml } from '../../check/junit.js';
 import { baselineYaml } from '../../check/baseline.js';
-import { terminalWantsColor } from '../../report/diagram.js';
 
 interface CheckCliOptions {
   expect?: string;
@@ -34,7 +35,13 @@ export function register(program: Command): void {
     .option('--update', 'write x.expect.yaml from the current analysis (a regression baseline to review), instead of checking')
     .option('--verbose', 'directory mode: list passed expectations too')
     .option('--no-color', 'no colors')
-    .addHelpText('after', '\nExpectations format, directory mode and JUnit output: docs/check.md\n')
+    .addHelpText(
+      'after',
+      helpFooter(
+        ['pxe-doctor check fixtures/captures', 'pxe-doctor check boot.pcap --expect boot.expect.yaml --junit results.xml', 'pxe-doctor check boot.pcap --update   # write boot.expect.yaml to review'],
+        [[0, 'every expectation holds'], [1, 'an expectation failed'], [2, 'bad usage, an unreadable capture, or a bad expectations file (file:line, e.g. an unknown finding id)'], INTERNAL_EXIT],
+      ) + '\n\nExpectations format, directory mode and JUnit output: docs/check.md\n',
+    )
     .action(async (target: string | undefined, opts: CheckCliOptions, cmd: Command) => {
       endQuietlyWhenStdoutCloses();
       setExitCode(cmd, await runCheck(target, opts));
@@ -42,7 +49,7 @@ export function register(program: Command): void {
 }
 
 async function runCheck(target: string | undefined, opts: CheckCliOptions): Promise<number> {
-  const color = opts.color !== false && terminalWantsColor(process.env, process.stdout.isTTY === true);
+  const color = wantColor(opts.color, process.stdout.isTTY === true);
   const analyze = await analyzer();
 
   if (target === undefined && opts.expect === undefined) {
@@ -150,6 +157,6 @@ function writeTo(file: string, text: string): void {
   try {
     writeFileSync(file, text);
   } catch (err) {
-    throw new UserError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UserError(`cannot write the JUnit report to ${file}: ${fileProblem(err as NodeJS.ErrnoException, file)}`);
   }
 }

@@ -3,6 +3,7 @@
  * summary), or with --json one NDJSON record per frame (keys in docs/decode.md).
  */
 import type { Command } from 'commander';
+import { helpFooter, INTERNAL_EXIT, USAGE_EXIT } from '../help.js';
 import { readCapture } from '../../capture/open.js';
 import { CaptureFormatError } from '../../capture/errors.js';
 import type { Frame } from '../../capture/frame.js';
@@ -80,10 +81,21 @@ export function register(program: Command): void {
   program
     .command('decode')
     .description('print every DHCP, DHCPv6, TFTP, HTTP-boot and ICMP-unreachable frame of a capture (pcap, pcapng, .gz, - for stdin)')
-    .argument('<capture>', "capture file, or '-' for stdin")
+    .argument('[capture]', "capture file, or '-' for stdin")
+    .option('-r, --read <file>', 'the capture file, as tcpdump and tshark take it (same as the CAPTURE argument)')
     .option('--json', 'one JSON object per frame (NDJSON); keys are stable, see docs/decode.md')
     .option('--stats', 'print a one-line count of what was decoded to stderr')
-    .action(async (capture: string, opts: DecodeOptions, cmd: Command) => {
+    .addHelpText(
+      'after',
+      helpFooter(
+        ['pxe-doctor decode boot.pcap', 'pxe-doctor decode -r boot.pcapng --json | jq -c \'select(.proto == "tftp")\'', 'gzip -dc boot.pcap.gz | pxe-doctor decode - --stats'],
+        [[0, 'the capture was read (whatever it holds)'], USAGE_EXIT, INTERNAL_EXIT],
+      ),
+    )
+    .action(async (captureArg: string | undefined, opts: DecodeOptions & { read?: string }, cmd: Command) => {
+      if (captureArg !== undefined && opts.read !== undefined) throw new UserError(`give the capture once: "${captureArg}" or -r ${opts.read}; see pxe-doctor decode --help`);
+      const capture = captureArg ?? opts.read;
+      if (capture === undefined) throw new UserError("no capture given: pxe-doctor decode CAPTURE (or -r CAPTURE, or '-' for stdin); see pxe-doctor decode --help");
       setExitCode(cmd, await runDecode(capture, opts));
     });
 }

@@ -4,6 +4,7 @@
  * at the end (Ctrl-C, SIGTERM, --duration, --count).
  */
 import type { Command } from 'commander';
+import { helpFooter, INTERNAL_EXIT, wantColor } from '../help.js';
 import { setExitCode } from '../exit.js';
 import { ExitCode, UserError } from '../errors.js';
 
@@ -50,6 +51,13 @@ export function register(program: Command): void {
     .option('--no-color', 'no colors')
     .option('--snaplen <bytes>', 'bytes kept per packet, 0 = whole packets (default: interface MTU + link headers)')
     .option('--capture-tool <tool>', 'tcpdump, dumpcap, or a path to one of them (default: tcpdump, else dumpcap)')
+    .addHelpText(
+      'after',
+      helpFooter(
+        ['pxe-doctor live --list-interfaces', 'sudo pxe-doctor live -i eth0 --write boot.pcapng', 'sudo pxe-doctor live -i eth0 --client 52:54:00:12:34:56 --duration 120 --json'],
+        [[0, 'no finding at or above --fail-on'], [1, 'a finding at or above --fail-on'], [2, 'bad usage, or the capture could not start (no permission, no such interface)'], INTERNAL_EXIT],
+      ),
+    )
     .action(async (o: LiveCliOptions, cmd: Command) => {
       setExitCode(cmd, await runLive(o));
     });
@@ -93,7 +101,7 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     import('../../diagnose/finding.js'),
   ]);
   const json = o.json === true;
-  const color = o.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
+  const color = wantColor(o.color, process.stdout.isTTY === true);
   // stdout may be a pipe that closes (| head): stop capturing instead of dying on EPIPE.
   let stdoutClosed = false;
   const write = (s: string) => {
@@ -148,7 +156,7 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     } else {
       const { renderText } = await import('../../report/text.js');
       const t = r.textClients;
-      write('\n' + renderText(t ? { ...r.analysis, clients: t.kept, unlisted: t.unlisted } : r.analysis, { color }));
+      write('\n' + renderText(t ? { ...r.analysis, clients: t.kept, unlisted: t.unlisted } : r.analysis, { color, width: process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100 }));
       process.stderr.write(out.describeEnd(r) + '\n');
     }
     if (o.failOn === 'never') return ExitCode.Ok;

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { helpFooter, INTERNAL_EXIT, wantColor } from '../help.js';
 import { UserError, ExitCode } from '../errors.js';
 import { setExitCode } from '../exit.js';
 
@@ -30,7 +31,7 @@ export function register(program: Command): void {
     .command('probe')
     .description("act as a PXE client on an interface (per architecture) and say whether it would boot: DHCP offers, port 4011, TFTP, the boot file's header")
     .option('-i, --interface <if>', 'probe on this interface (it needs an IPv4 address; default: the only interface with one)')
-    .option('--arch <arch>', 'architecture to probe: bios, efi32, efi64, arm32, arm64, riscv64, or an option 93 number (repeatable; default bios and efi64)', collect)
+    .option('--arch <arch>', 'architecture to probe: bios, efi32, efi64, arm32, arm64, riscv32, riscv64, loongarch64, or an option 93 number (repeatable; default bios and efi64; the names of serve --boot, efi-arm64 etc., are accepted too)', collect)
     .option('--mac <mac>', "client MAC for every architecture, or 'interface' for the interface's own (default: a random locally administered MAC per architecture)")
     .option('--timeout <seconds>', 'how long to collect offers, and to wait for each later answer', '4')
     .option('--tftp <mode>', "'size': tsize query and the first block only (as firmware starts); 'full': download the boot file and report size and rate", 'size')
@@ -39,6 +40,13 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON (docs/probe.md)')
     .option('--no-diagram', 'text output: no ladder diagrams')
     .option('--no-color', 'no colors in the text output')
+    .addHelpText(
+      'after',
+      helpFooter(
+        ['sudo pxe-doctor probe -i eth0', 'sudo pxe-doctor probe -i eth0 --arch bios --arch efi64 --arch arm64 --tftp full', 'sudo pxe-doctor probe -i eth0 --json --write probe.pcapng'],
+        [[0, 'every probed architecture would boot'], [1, 'at least one would not (the report says where it stops)'], [2, 'bad usage, or the interface cannot be used'], INTERNAL_EXIT],
+      ),
+    )
     .action(async (opts: ProbeCliOptions, cmd: Command) => {
       const { parseArch } = await import('../../probe/messages.js');
       const { pickInterface } = await import('../../net/netif.js');
@@ -80,7 +88,7 @@ export function register(program: Command): void {
       const { runProbe } = await import('../../probe/run.js');
       const { ProbeError } = await import('../../probe/net.js');
       const { renderProbeText, probeJson, stepLine } = await import('../../probe/report.js');
-      const { terminalIsUtf8, terminalWantsColor } = await import('../../report/diagram.js');
+      const { terminalIsUtf8 } = await import('../../report/diagram.js');
       const tty = process.stdout.isTTY === true;
       let result;
       try {
@@ -104,7 +112,7 @@ export function register(program: Command): void {
       else {
         process.stdout.write(
           renderProbeText(result, {
-            color: opts.color !== false && terminalWantsColor(process.env, tty),
+            color: wantColor(opts.color, tty),
             unicode: terminalIsUtf8(process.env, tty),
             ...(tty && process.stdout.columns ? { width: process.stdout.columns } : {}),
             diagram: opts.diagram,

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { helpFooter, INTERNAL_EXIT } from '../help.js';
 import { UserError } from '../errors.js';
 import { setExitCode } from '../exit.js';
 import { LeasePool } from '../../responder/dhcp/leases.js';
@@ -227,7 +228,7 @@ export function register(program: Command): void {
     .option('--tftp-root <dir>', 'serve boot files read-only from this directory')
     .option('--no-tftp', 'do not run the TFTP server (another one on this host serves the files)')
     .option('--no-dhcp', 'TFTP only: do not answer DHCP on 67/4011')
-    .option('--boot <arch=file>', 'boot file per architecture: bios, efi32, efi64 (= 7 and 9), efi-arm32, efi-arm64, an IANA number, or default (repeatable)', collect, [])
+    .option('--boot <arch=file>', 'boot file per architecture: bios, efi32, efi64 (= 7 and 9), arm32, arm64, an IANA number, or default (repeatable; the names of probe --arch; efi-arm32, efi-arm64 are accepted too)', collect, [])
     .option('--ipxe-script <url|file>', 'what iPXE clients (user class "iPXE" / option 175) get instead, so iPXE does not chainload itself')
     .addOption(new Option('--answer <policy>', 'answer all PXE clients, only known ones, or none (log only)').choices(['all', 'known', 'none']).default('all'))
     .option('--allow <file>', 'allow-list for --answer known: one MAC or GUID per line')
@@ -246,6 +247,17 @@ export function register(program: Command): void {
     .option('--tftp-deadline <seconds>', 'abort a TFTP transfer that takes longer than this', '300')
     .option('--max-clients <n>', 'per-client state kept; beyond it the least recently active client is dropped (counted in the summary)', String(DEFAULT_MAX_CLIENTS))
     .option('--exit-after <seconds>', 'stop by itself after this many seconds (scripts, tests)')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'sudo pxe-doctor serve -i eth0 --tftp-root /srv/tftp --boot bios=pxelinux.0 --boot efi64=syslinux.efi',
+          'sudo pxe-doctor serve -i lab0 --tftp-root /srv/tftp --boot default=ipxe.efi --dhcp-range 192.0.2.100-192.0.2.150',
+          'sudo pxe-doctor serve -i eth0 --no-tftp --boot efi64=shimx64.efi --answer known --allow macs.txt',
+        ],
+        [[0, 'stopped (Ctrl-C, or --exit-after)'], [2, 'bad usage, or a port or interface that cannot be used (e.g. 67 or 4011 taken by another server)'], INTERNAL_EXIT],
+      ),
+    )
     .action(async (o: ServeOptions, cmd: Command) => {
       const { iface, policy, full, http, warnings } = buildConfig(o);
       const delay = parsePositive(o.delay, '--delay');

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { guidProblem } from '../../exchange/classify.js';
+import { smbiosGuid } from '../../exchange/guid.js';
 
 /** One valid GUID sent by several MACs (cloned SMBIOS UUID). Placeholder GUIDs are client-guid-invalid. */
 export const clientGuidDuplicateRule: Rule = {
@@ -23,7 +24,7 @@ export const clientGuidDuplicateRule: Rule = {
         finding(this.id, c, ctx, {
           severity: 'warning',
           frames: a ? [a.firstFrame] : [c.firstFrame],
-          title: `GUID ${g} is also sent by ${owners.join(', ')}`,
+          title: `GUID ${smbiosGuid(g)} is also sent by ${owners.join(', ')}`,
           cause: 'Several machines report the same system UUID (cloned or placeholder SMBIOS data). WDS/ConfigMgr and GUID-keyed PXE configs treat them as one machine and may boot the wrong image or record.',
           fix: 'Give each machine a unique SMBIOS UUID (vendor tool); key PXE configuration by MAC for these machines.',
           ts: a?.firstTs ?? c.firstTs,

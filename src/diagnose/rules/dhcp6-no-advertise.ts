@@ -7,7 +7,7 @@ export const dhcp6NoAdvertiseRule: Rule = {
   id: 'dhcp6-no-advertise',
   meta: {
     severities: ['error', 'warning', 'info'],
-    severityText: 'error when it was the only method, else warning (info when another method booted)',
+    severityText: 'info when the PXEv4 path started; otherwise error (warning when another IPv6 method booted)',
     firmwareMessages: 'PXE-E16',
     summary: 'PXEv6/HTTPv6 Solicits and no Advertise (only after a retransmitted Solicit or 4 s of capture: a capture that ends right after the first Solicit proves nothing)',
     docs: 'docs/ipv6-http-bsdp.md#rules-stable-ids',
@@ -15,6 +15,13 @@ export const dhcp6NoAdvertiseRule: Rule = {
   check(c, ctx) {
     if (!ctx.final) return [];
     const methods = methodsOf(c);
+    // The PXEv4 path (a DHCPv4 DISCOVER or REQUEST, or an IPv4 boot method) decides the boot: a
+    // DHCPv6 attempt beside it (EDK2 tries IPv6 after IPv4, on networks that mostly have no DHCPv6
+    // boot service) did not stop anything, so it is only worth knowing. Without it, DHCPv6 is what
+    // the client tried: an error, or a warning when another IPv6 method booted.
+    const v4Started =
+      methods.some((x) => x.method === 'PXEv4' || x.method === 'HTTPv4' || x.method === 'BSDP') ||
+      c.attempts.some((a) => a.discovers.length > 0 || a.requests.length > 0);
     return methods
       // Unanswered only when the client had time to hear back: a retransmitted Solicit (RFC 8415
       // section 18.2.1, first retry after about 1 s) or 4 s of capture after it. A capture that
@@ -23,8 +30,7 @@ export const dhcp6NoAdvertiseRule: Rule = {
       .filter((m) => m.round!.solicitFrames.length >= 2 || ctx.captureEnd - m.round!.lastTs >= 4)
       .map((m) =>
         finding(this.id, c, ctx, {
-          // Most networks run no DHCPv6 boot service: that is only an error when nothing else was tried.
-          severity: methods.length === 1 ? 'error' : failureSeverity(methods, m) === 'error' ? 'warning' : 'info',
+          severity: v4Started ? 'info' : failureSeverity(methods, m),
           frames: m.round!.solicitFrames.slice(0, 8),
           firmwareMessage: 'PXE-E16',
           title: `${m.method === 'PXEv6' ? 'PXE' : 'HTTP boot'} over IPv6: ${m.round!.solicitFrames.length} DHCPv6 Solicit(s), no Advertise`,
