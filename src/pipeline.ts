@@ -9,6 +9,7 @@
  */
 import type { Clock, Frame, FrameSink } from './capture/frame.js';
 import { readCapture } from './capture/open.js';
+import { captureFiles, readCaptures, type MultiCaptureSummary } from './capture/multi.js';
 import { Dissector } from './decode/dissect.js';
 import type { TftpBlock } from './decode/dissect.js';
 import type { PacketEvent } from './decode/events.js';
@@ -270,8 +271,13 @@ export interface AnalyzeOptions {
   onProgress?(bytesRead: number, total?: number): void;
 }
 
-/** Analyze a capture file ('-' = stdin). Throws CaptureFormatError for input that is not a capture. */
-export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): Promise<AnalysisJson> {
+/**
+ * Analyze a capture file ('-' = stdin), or several files / directories read as one capture in time
+ * order (capture/multi.ts; docs/capture.md, "Several files"). Throws CaptureFormatError for input
+ * that is not a capture.
+ */
+export async function analyzeCapture(input: string | string[], opts: AnalyzeOptions = {}): Promise<AnalysisJson> {
+  const files = Array.isArray(input) ? captureFiles(input) : undefined;
   const analyzer = new Analyzer({ client: opts.client, onEvent: opts.onEvent, onFinding: opts.onFinding, onClient: opts.onClient });
   const warnings: string[] = [];
   const dissector = new Dissector({ onWarning: (m) => warnings.length < 50 && warnings.push(m) });
@@ -307,15 +313,32 @@ export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): 
       warnings.push(`capture damaged at frame ${w.frame} (byte ${w.offset}): ${w.message}; analyzed up to there`);
     },
   };
-  const summary = await readCapture(input, sink, { onProgress: opts.onProgress });
+  const summary = files !== undefined ? await readCaptures(files, sink, { onProgress: opts.onProgress }) : await readCapture(input as string, sink, { onProgress: opts.onProgress });
   for (const ev of dissector.flush()) analyzer.push(ev);
   analyzer.setCapture({
-    file: input,
+    file: Array.isArray(input) ? input.join(' ') : input,
     format: summary.format,
     frames: summary.frames,
     ...(first !== undefined && isoTime(first) !== undefined ? { firstTime: isoTime(first) } : {}),
     duration: first !== undefined ? Math.round(((latest[0] as number) - first) * 1e6) / 1e6 : 0,
     warnings,
   });
-  return analyzer.finish();
+  const analysis = analyzer.finish();
+  if (files !== undefined) locateEvidence(analysis, summary as MultiCaptureSummary);
+  return analysis;
+}
+
+/**
+ * Several files: the report lists them (with the merged frame numbers each one holds) and names,
+ * for each finding, the file and in-file frame number of every evidence frame.
+ */
+function locateEvidence(analysis: AnalysisJson, summary: MultiCaptureSummary): void {
+  analysis.capture.files = summary.files.map((f) => ({
+    file: f.file,
+    format: f.format,
+    frames: f.frames,
+    ...(f.firstFrame !== undefined ? { firstFrame: f.firstFrame, lastFrame: f.lastFrame } : {}),
+    ...(f.firstTs !== undefined && isoTime(f.firstTs) !== undefined ? { firstTime: isoTime(f.firstTs) } : {}),
+  }));
+  for (const f of analysis.findings) f.files = summary.locator.group(f.frames);
 }

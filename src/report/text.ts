@@ -149,6 +149,8 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
   lines.push(
     `${ch.bold('Capture')} ${cap.file}${cap.format ? ` (${cap.format})` : ''}: ${cap.frames} frames, ${cap.duration.toFixed(1)} s${cap.firstTime ? `, from ${cap.firstTime}` : ''}`,
   );
+  // Several files read as one: each with the merged frame numbers it holds.
+  for (const f of cap.files ?? []) lines.push(`  ${f.file}: frames ${f.firstFrame !== undefined ? `${f.firstFrame}-${f.lastFrame}` : '-'} (${f.frames} in the file)${f.firstTime ? `, from ${f.firstTime}` : ''}`);
   for (const w of cap.warnings) lines.push(`  ${ch.yellow('warning:')} ${w}`);
   lines.push('');
   // Findings by client, built once: the verdict and the findings section read a client's own list
@@ -227,6 +229,8 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
         lines.push(`  ${tag} ${ch.bold(f.id)}${f.firmwareMessage ? ` (${f.firmwareMessage})` : ''}${f.time !== undefined ? ` at ${f.time.toFixed(2)} s` : ''}`);
         lines.push(...wrap(f.title, width, '    ', '    '));
         lines.push(...wrap(f.frames.length ? f.frames.join(', ') : '-', width, '    frames: ', '            '));
+        // A capture read from several files: which file holds each evidence frame, and its number there.
+        if (f.files?.length) lines.push(...wrap(f.files.map((e) => `${e.file} frame${e.frames.length > 1 ? 's' : ''} ${e.frames.join(', ')}`).join('; '), width, '    in:     ', '            '));
         lines.push(...wrap(f.cause, width, '    cause: ', '           '));
         lines.push(...wrap(f.fix, width, '    fix:   ', '           '));
       }

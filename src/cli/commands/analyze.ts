@@ -26,7 +26,7 @@ export function register(program: Command): void {
   program
     .command('analyze')
     .description("reconstruct every client's PXE exchange in a capture and say why it failed (pcap/pcapng, .gz, '-' = stdin)")
-    .argument('<capture>', "capture file (pcap, pcapng, gzipped or not), or '-' for stdin")
+    .argument('<capture...>', "capture file (pcap, pcapng, gzipped or not), or '-' for stdin; several files or a directory (ring buffer) are read as one capture in time order")
     .option('--json', 'print the analysis as JSON (schema in docs/analyze.md)')
     .option('--client <mac>', 'report only this client (MAC address)')
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists: error, warning or never', 'error')
@@ -34,7 +34,11 @@ export function register(program: Command): void {
     .option('--no-color', 'no colors in the text report')
     .option('--diagram', 'draw a ladder diagram of each client instead of the text report (docs/pictures.md)')
     .option('--html <file>', 'also write a self-contained HTML report: summary, SVG sequence diagrams, findings, timeline')
-    .action(async (capture: string, opts: AnalyzeCliOptions, cmd: Command) => {
+    .action(async (captures: string[], opts: AnalyzeCliOptions, cmd: Command) => {
+      // Several files, or a directory of them: one capture merged by time (docs/capture.md, "Several files").
+      const { isDirectory } = await import('../../capture/multi.js');
+      const capture: string | string[] = captures.length === 1 && !isDirectory(captures[0]!) ? captures[0]! : captures;
+      const label = Array.isArray(capture) ? capture.join(' ') : capture;
       if (!FAIL_ON.includes(opts.failOn)) throw new UserError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${opts.failOn}"`);
       if (opts.json && opts.diagram) throw new UserError('--diagram draws for a person; it does not go with --json');
       endQuietlyWhenStdoutCloses();
@@ -47,7 +51,7 @@ export function register(program: Command): void {
       const { CaptureFormatError } = await import('../../capture/errors.js');
       const { captureProgress } = await import('../../capture/progress.js');
       // A progress bar on stderr for big files, only when stderr is a terminal.
-      const bar = captureProgress({ label: capture });
+      const bar = captureProgress({ label });
       // --json alone streams: each client is written once it is finished, then forgotten, so
       // memory follows the clients in flight, not the clients in the capture (docs/performance.md).
       const stream = opts.json && opts.html === undefined ? new (await import('../../report/json-stream.js')).JsonReportWriter((s) => process.stdout.write(s)) : undefined;
