@@ -14,7 +14,7 @@ import { UserError } from './errors.js';
 // at each collection, so setting it here, before any work, takes effect.
 setFlagsFromString('--heap-growing-percent=50');
 
-const COMMANDS = ['analyze', 'decode', 'check', 'serve', 'live', 'probe', 'help'];
+const COMMANDS = ['analyze', 'decode', 'check', 'serve', 'live', 'probe', 'extract', 'redact', 'help'];
 
 type Runner = (program: Command) => void;
 
@@ -35,6 +35,7 @@ const registrations: Record<string, () => Promise<{ register: Runner }>> = {
   serve: () => import('./commands/serve.js'),
   live: () => import('./commands/live.js'),
   probe: () => import('./commands/probe.js'),
+  extract: () => import('./commands/extract.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
