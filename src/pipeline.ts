@@ -42,6 +42,11 @@ export interface AnalyzerOptions {
    * report), and finish() then returns `clients: []`. Memory follows the clients in flight.
    */
   onClient?(c: ClientJson): void;
+  /**
+   * Told of each client as it is finished (in the order they finish), whether or not the report
+   * keeps it: `live` counts finished boots and saves failed ones from here.
+   */
+  onClientDone?(c: ClientJson): void;
 }
 
 /** Finished clients waiting for an earlier-starting client still in progress: a min-heap on firstFrame. */
@@ -257,8 +262,10 @@ export class Analyzer {
     for (const f of findings) this.report(f);
     for (const f of findings) this.findings.push(f);
     this.clientsReported++;
-    if (this.opts.onClient) this.finished.push(clientJson(c, findings));
-    else this.done.push(clientJson(c, findings));
+    const json = clientJson(c, findings);
+    this.opts.onClientDone?.(json);
+    if (this.opts.onClient) this.finished.push(json);
+    else this.done.push(json);
   }
 }
 

@@ -38,13 +38,15 @@ function urlPorts(clients: ClientJson[]): number[] {
 
 /**
  * Copy the frames of `clients`' boot (already analysed: their firstFrame/lastFrame) from `input`
- * to `out`. Returns frames read and kept.
+ * to `out`. Returns frames read and kept. `frameOffset` is added to the frame numbers of `input`
+ * to get those of the analysis (live: spool files that start at a later frame of the run).
  */
 export async function writeClientFrames(
   input: string | string[],
   mac: string,
   clients: ClientJson[],
   out: CaptureOutputTarget,
+  frameOffset = 0,
 ): Promise<{ frames: number; kept: number }> {
   const selector = new ClientFrameSelector({
     mac,
@@ -57,6 +59,7 @@ export async function writeClientFrames(
   const ifaces = new Map<string, number>();
   const sink: FrameSink = {
     frame(f: Frame) {
+      f.index += frameOffset;
       if (!selector.accept(f)) return;
       const key = `${f.interfaceId}/${f.linkType}`;
       let id = ifaces.get(key);

@@ -18,7 +18,7 @@ import type { PacketEvent } from '../decode/events.js';
 import type { Finding } from '../diagnose/finding.js';
 import type { ClientEventLine } from '../exchange/types.js';
 import { Analyzer } from '../pipeline.js';
-import type { AnalysisJson } from '../report/schema.js';
+import type { AnalysisJson, ClientJson } from '../report/schema.js';
 import { CaptureProcess, findCaptureTool, snaplenFor, type CaptureExit, type CaptureTool } from './capture-process.js';
 import { LiveError } from './errors.js';
 import { buildCaptureFilter } from './filter.js';
@@ -79,6 +79,10 @@ export interface LiveSessionOptions {
   onFinding?(f: Finding, ts: number): void;
   /** Something the user should know that is not a finding (no carrier, damaged capture stream...). */
   onWarning?(message: string): void;
+  /** Each captured frame (a reused view, valid only during the call): --save-failures spools them. */
+  onFrame?(f: Frame): void;
+  /** Each client once its boot is over and judged (--metrics, --save-failures, NDJSON `client`). */
+  onClientDone?(c: ClientJson): void;
 }
 
 export interface LiveResult {
@@ -140,6 +144,7 @@ export class LiveAnalysis implements FrameSink {
     this.analyzer = new Analyzer({
       ...(opts.client !== undefined ? { client: opts.client } : {}),
       settleAfter: opts.settleSec ?? DEFAULT_SETTLE_SEC,
+      ...(opts.onClientDone ? { onClientDone: opts.onClientDone } : {}),
       onEvent: (e: ClientEventLine) => opts.onEvent?.({ ...e, ts: microseconds((this.firstTs ?? 0) + e.time) }),
       onFinding: (f: Finding) =>
         opts.onFinding?.(f, microseconds(f.time !== undefined && this.firstTs !== undefined ? this.firstTs + f.time : Date.now() / 1000)),
@@ -164,6 +169,7 @@ export class LiveAnalysis implements FrameSink {
       if (!this.writer) this.writer = this.makeWriter(f.linkType);
       this.writer.write(f.ts, f.data, f.origLen);
     }
+    this.opts.onFrame?.(f);
     const ev = this.dissector.dissect(f);
     if (ev) this.analyzer.push(ev);
     // Fragment overlaps and given-up datagrams, queued as a side effect of this frame (an indexed

@@ -21,6 +21,8 @@ interface LiveCliOptions {
   settle: string;
   snaplen?: string;
   color?: boolean;
+  metrics?: string;
+  saveFailures?: string;
 }
 
 const FAIL_ON = ['error', 'warning', 'never'];
@@ -50,6 +52,8 @@ export function register(program: Command): void {
     .option('--no-color', 'no colors')
     .option('--snaplen <bytes>', 'bytes kept per packet, 0 = whole packets (default: interface MTU + link headers)')
     .option('--capture-tool <tool>', 'tcpdump, dumpcap, or a path to one of them (default: tcpdump, else dumpcap)')
+    .option('--metrics <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (docs/live.md)')
+    .option('--save-failures <dir>', "write each failed client's boot to DIR/<MAC>-<time>.pcapng (as `extract` does)")
     .action(async (o: LiveCliOptions, cmd: Command) => {
       setExitCode(cmd, await runLive(o));
     });
@@ -93,6 +97,20 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     import('../../diagnose/finding.js'),
   ]);
   const json = o.json === true;
+  // --metrics and --save-failures (docs/live.md): loaded only when asked for.
+  const fleet = await import('../../live/fleet.js');
+  let extras: Awaited<ReturnType<typeof fleet.startFleetOutputs>>;
+  try {
+    extras = await fleet.startFleetOutputs({
+      ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
+      ...(o.saveFailures !== undefined ? { saveFailures: o.saveFailures } : {}),
+      onSaved: (saved) => (json ? write(out.ndjsonSaved(saved) + '\n') : process.stderr.write(`pxe-doctor: saved ${saved.client} (${saved.verdict}) to ${saved.file}\n`)),
+      onWarning: (m) => (json ? write(out.ndjsonWarning(m) + '\n') : process.stderr.write(`pxe-doctor: warning: ${m}\n`)),
+    });
+  } catch (err) {
+    if (err instanceof LiveError) throw new UserError(err.message);
+    throw err;
+  }
   const color = o.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
   // stdout may be a pipe that closes (| head): stop capturing instead of dying on EPIPE.
   let stdoutClosed = false;
@@ -110,12 +128,24 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     ...(client !== undefined ? { client } : {}),
     settleSec,
     ...(snaplen !== undefined ? { snaplen } : {}),
+    ...extras.hooks,
+    onClientDone: (c) => {
+      extras.hooks.onClientDone?.(c);
+      if (json) write(out.ndjsonClient(c) + '\n');
+    },
     onStart: (s) => {
+      extras.started(s);
       if (json) write(out.ndjsonStart(s) + '\n');
       else process.stderr.write(out.describeStart(s, o.filter) + '\n');
     },
-    onEvent: (e) => write((json ? out.ndjsonEvent(e) : out.formatEventLine(e)) + '\n'),
-    onFinding: (f, ts) => write(json ? out.ndjsonFinding(f, ts) + '\n' : out.formatFindingBlock(f, ts, color)),
+    onEvent: (e) => {
+      extras.event(e);
+      write((json ? out.ndjsonEvent(e) : out.formatEventLine(e)) + '\n');
+    },
+    onFinding: (f, ts) => {
+      extras.finding(f);
+      write(json ? out.ndjsonFinding(f, ts) + '\n' : out.formatFindingBlock(f, ts, color));
+    },
     onWarning: (m) => {
       if (json) write(out.ndjsonWarning(m) + '\n');
       else process.stderr.write(`pxe-doctor: warning: ${m}\n`);
@@ -139,7 +169,12 @@ async function runLive(o: LiveCliOptions): Promise<number> {
   process.stdout.on('error', onStdoutError);
 
   try {
-    const r = await session.result;
+    const r = await session.result.catch(async (err: unknown) => {
+      await extras.close();
+      throw err;
+    });
+    extras.ended(r);
+    await extras.close();
     if (client && r.analysis.clients.length === 0) r.analysis.capture.warnings.push(`client ${client} was not seen`);
     if (json) {
       write(out.ndjsonSummary(r) + '\n');
