@@ -276,6 +276,8 @@ export interface AnalyzeOptions {
   onEvent?(e: ClientEventLine): void;
   onFinding?(f: Finding): void;
   onProgress?(bytesRead: number, total?: number): void;
+  /** Put a sink between the reader and the analysis (`analyze --redact`: frames are redacted first). */
+  wrapSink?(sink: FrameSink): FrameSink;
 }
 
 /**
@@ -320,7 +322,8 @@ export async function analyzeCapture(input: string | string[], opts: AnalyzeOpti
       warnings.push(`capture damaged at frame ${w.frame} (byte ${w.offset}): ${w.message}; analyzed up to there`);
     },
   };
-  const summary = files !== undefined ? await readCaptures(files, sink, { onProgress: opts.onProgress }) : await readCapture(input as string, sink, { onProgress: opts.onProgress });
+  const source = opts.wrapSink ? opts.wrapSink(sink) : sink;
+  const summary = files !== undefined ? await readCaptures(files, source, { onProgress: opts.onProgress }) : await readCapture(input as string, source, { onProgress: opts.onProgress });
   for (const ev of dissector.flush()) analyzer.push(ev);
   analyzer.setCapture({
     file: Array.isArray(input) ? input.join(' ') : input,

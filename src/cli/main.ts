@@ -36,6 +36,7 @@ const registrations: Record<string, () => Promise<{ register: Runner }>> = {
   live: () => import('./commands/live.js'),
   probe: () => import('./commands/probe.js'),
   extract: () => import('./commands/extract.js'),
+  redact: () => import('./commands/redact.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -21,7 +21,9 @@ export function expertProblems(file: string): Map<string, number> {
       continue;
     }
     const m = /^\s+(\d+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(line);
-    if (m && (section === 'Errors' || section === 'Warnings')) out.set(`${section}: ${m[2]} ${m[3]} ${m[4]!.trim()}`, Number(m[1]));
+    // "Bad checksum [should be 0x1234]": one line per value; counted together.
+    const key = m ? `${section}: ${m[2]} ${m[3]} ${m[4]!.trim().replace(/ \[should be 0x[0-9a-f]+\]/, '')}` : '';
+    if (m && (section === 'Errors' || section === 'Warnings')) out.set(key, (out.get(key) ?? 0) + Number(m[1]));
   }
   return out;
 }

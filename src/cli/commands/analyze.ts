@@ -18,6 +18,8 @@ interface AnalyzeCliOptions {
   color?: boolean;
   diagram?: boolean;
   html?: string;
+  redact?: boolean;
+  keepOui?: boolean;
 }
 
 const FAIL_ON = ['error', 'warning', 'never'];
@@ -34,6 +36,8 @@ export function register(program: Command): void {
     .option('--no-color', 'no colors in the text report')
     .option('--diagram', 'draw a ladder diagram of each client instead of the text report (docs/pictures.md)')
     .option('--html <file>', 'also write a self-contained HTML report: summary, SVG sequence diagrams, findings, timeline')
+    .option('--redact', 'report with MACs, addresses, GUIDs, host names and file paths replaced by pseudonyms (docs/redact.md)')
+    .option('--keep-oui', 'with --redact: keep the vendor part (OUI) of MAC addresses')
     .action(async (captures: string[], opts: AnalyzeCliOptions, cmd: Command) => {
       // Several files, or a directory of them: one capture merged by time (docs/capture.md, "Several files").
       const { isDirectory } = await import('../../capture/multi.js');
@@ -48,6 +52,12 @@ export function register(program: Command): void {
         client = normalizeMac(opts.client);
         if (!client) throw new UserError(`--client: "${opts.client}" is not a MAC address (e.g. 52:54:00:12:34:56)`);
       }
+      if (opts.keepOui && !opts.redact) throw new UserError('--keep-oui goes with --redact');
+      // --redact: frames are redacted before the analysis sees them, so every MAC, address and
+      // name in the report (findings' texts included) is a pseudonym (docs/redact.md).
+      const redact = opts.redact ? await import('../../redact/run.js') : undefined;
+      const pseudonyms = redact ? new redact.Pseudonyms({ keepOui: opts.keepOui === true }) : undefined;
+      if (pseudonyms && client) client = Array.from(pseudonyms.mac(Uint8Array.from(client.split(':').map((h) => parseInt(h, 16)))), (x) => x.toString(16).padStart(2, '0')).join(':');
       const { CaptureFormatError } = await import('../../capture/errors.js');
       const { captureProgress } = await import('../../capture/progress.js');
       // A progress bar on stderr for big files, only when stderr is a terminal.
@@ -67,7 +77,13 @@ export function register(program: Command): void {
           ...(stream ? { onClient: (c: ClientJson) => stream.client(c) } : {}),
           ...(lean ? { onClient: (c: ClientJson) => void leanClients.push(textClient(c)) } : {}),
           ...(bar ? { onProgress: (n: number, t?: number) => bar.update(n, t) } : {}),
+          ...(redact && pseudonyms ? { wrapSink: (s: import('../../capture/frame.js').FrameSink) => redact.redactingSink(s, pseudonyms) } : {}),
         });
+        if (pseudonyms) {
+          analysis.capture.file = pseudonyms.path(analysis.capture.file);
+          for (const f of analysis.capture.files ?? []) f.file = pseudonyms.path(f.file);
+          for (const f of analysis.findings) for (const e of f.files ?? []) e.file = pseudonyms.path(e.file);
+        }
       } catch (err) {
         if (err instanceof CaptureFormatError) throw new UserError(err.message);
         throw err;
