@@ -18,7 +18,7 @@ export interface FleetOptions {
 
 export interface FleetOutputs {
   /** Session hooks (only those needed). */
-  hooks: { onFrame?(f: Frame): void; onClientDone?(c: ClientJson): void };
+  hooks: { onFrame?(f: Frame): void; onClientDone?(c: ClientJson): void; onToolStats?(s: { droppedByKernel?: number }): void };
   started(s: LiveStartInfo): void;
   event(e: LiveEvent): void;
   finding(f: Finding): void;
@@ -56,6 +56,8 @@ export async function startFleetOutputs(o: FleetOptions): Promise<FleetOutputs> 
       saver?.clientDone(c);
     };
   }
+  // Kernel drops while the sensor runs (tcpdump reports them when asked; dumpcap when it stops).
+  if (metrics) hooks.onToolStats = (s) => s.droppedByKernel !== undefined && metrics.droppedTotal(s.droppedByKernel);
   return {
     hooks,
     ...(metricsAddress ? { metricsAddress } : {}),

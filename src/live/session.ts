@@ -83,6 +83,12 @@ export interface LiveSessionOptions {
   onFrame?(f: Frame): void;
   /** Each client once its boot is over and judged (--metrics, --save-failures, NDJSON `client`). */
   onClientDone?(c: ClientJson): void;
+  /**
+   * The capture tool's running count of kernel drops, asked every `statsIntervalMs` (tcpdump
+   * only: SIGUSR1); given, the session asks for it (--metrics).
+   */
+  onToolStats?(s: { captured?: number; droppedByKernel?: number }): void;
+  statsIntervalMs?: number;
 }
 
 export interface LiveResult {
@@ -331,11 +337,17 @@ async function runSession(opts: LiveSessionOptions, setStopHook: (hook: (r: Stop
   analysis.onCountReached = () => requestStop('count');
 
   const tickTimer = setInterval(() => analysis.tick(Date.now() / 1000), opts.tickIntervalMs ?? DEFAULT_TICK_MS);
+  let statsTimer: NodeJS.Timeout | undefined;
+  if (opts.onToolStats) {
+    proc.onStats = opts.onToolStats;
+    statsTimer = setInterval(() => proc.requestStats(), opts.statsIntervalMs ?? 10_000);
+  }
   const durationTimer =
     opts.durationSec !== undefined ? setTimeout(() => requestStop('duration'), Math.max(0, opts.durationSec * 1000)) : undefined;
 
   const exit = await proc.exited;
   clearInterval(tickTimer);
+  if (statsTimer) clearInterval(statsTimer);
   if (durationTimer) clearTimeout(durationTimer);
   if (graceTimer) clearTimeout(graceTimer);
   if (!reason) {

@@ -136,7 +136,12 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     onStart: (s) => {
       extras.started(s);
       if (json) write(out.ndjsonStart(s) + '\n');
-      else process.stderr.write(out.describeStart(s, o.filter) + '\n');
+      else {
+        process.stderr.write(out.describeStart(s, o.filter) + '\n');
+        const m = extras.metricsAddress;
+        if (m) process.stderr.write(`Prometheus metrics at http://${m.host.includes(':') ? `[${m.host}]` : m.host}:${m.port}/metrics\n`);
+        if (o.saveFailures !== undefined) process.stderr.write(`failed boots are saved to ${o.saveFailures}\n`);
+      }
     },
     onEvent: (e) => {
       extras.event(e);
