@@ -196,11 +196,19 @@ interface Queued {
   local: number;
 }
 
+/**
+ * Read buffers of closed files, for the next file to open: thousands of ring-buffer files then
+ * cost a few buffers, not one each (their memory is outside V8's heap and freed late).
+ */
+const freeBuffers: Uint8Array[] = [];
+/** The same for the parsers' buffers of records that straddle two reads. */
+const freePending: Uint8Array[] = [];
+
 /** Chunks of one file: synchronous positional reads for plain files, a gunzip stream for .gz. */
 class ChunkSource {
   private fd: number | undefined;
   private pos = 0;
-  private readonly buf = new Uint8Array(READ_SIZE);
+  private buf: Uint8Array = freeBuffers.pop() ?? new Uint8Array(READ_SIZE);
   private gz: AsyncIterator<Buffer> | undefined;
   private stream: fs.ReadStream | undefined;
   /** Bytes read from the file (compressed). */
@@ -253,6 +261,10 @@ class ChunkSource {
   }
 
   close(): void {
+    if (this.buf.length > 0) {
+      if (freeBuffers.length < 4) freeBuffers.push(this.buf);
+      this.buf = new Uint8Array(0);
+    }
     this.stream?.destroy();
     void this.gz?.return?.();
     if (this.fd !== undefined) {
@@ -301,7 +313,8 @@ class Cursor implements FrameSink {
     this.file = file;
     this.merge = merge;
     this.source = new ChunkSource(file);
-    this.parser = new CaptureParser(this);
+    this.pendingBuf = freePending.pop() ?? new Uint8Array(64 * 1024);
+    this.parser = new CaptureParser(this, this.pendingBuf);
   }
 
   get empty(): boolean {
@@ -398,8 +411,13 @@ class Cursor implements FrameSink {
     }
   }
 
+  private pendingBuf: Uint8Array | undefined;
+
   close(): void {
     this.source.close();
+    // The parser may have grown its own buffer for a big record; the one it was given goes back.
+    if (this.pendingBuf !== undefined && freePending.length < 4) freePending.push(this.pendingBuf);
+    this.pendingBuf = undefined;
   }
 }
 
@@ -510,14 +528,31 @@ export async function readCaptures(files: string[], sink: FrameSink, opts: ReadC
   starts.sort((a, b) => a.ts - b.ts || a.given - b.given);
   const ordered = starts.map((s) => s.file);
   const merge = new Merge(sink, ordered, total, opts.onProgress);
-  const cursors = ordered.map((f, i) => new Cursor(i, f, merge));
+  // A file's reader (its read and parse buffers, ~200 KiB) exists only while the file is open:
+  // what stays per file is its summary line.
+  const summaries: CaptureFileSummary[] = [];
+  const linkTypes: number[] = [];
+  let bytes = 0;
   const active = merge.active;
   let next = 0;
+  const retire = (c: Cursor): void => {
+    c.close();
+    summaries[c.index] = {
+      file: c.file,
+      format: c.summary?.format ?? 'pcap',
+      frames: c.summary?.frames ?? 0,
+      ...(c.firstGlobal !== undefined ? { firstFrame: c.firstGlobal, lastFrame: c.lastGlobal } : {}),
+      ...(c.firstTs !== undefined ? { firstTs: c.firstTs, lastTs: c.lastTs } : {}),
+      warnings: c.warnings,
+    };
+    for (const lt of c.summary?.linkTypes ?? []) if (!linkTypes.includes(lt)) linkTypes.push(lt);
+    bytes += c.summary?.bytes ?? 0;
+  };
   try {
     for (;;) {
       // Every open file shows its next frame (or has ended); a file alone passes frames up to the
       // next file's start straight through while it reads.
-      const nextTs = next < cursors.length ? (starts[next] as { ts: number }).ts : Infinity;
+      const nextTs = next < ordered.length ? (starts[next] as { ts: number }).ts : Infinity;
       for (const c of active) {
         if (c.empty && !c.ended) {
           c.horizon = active.length === 1 ? nextTs : -Infinity;
@@ -530,36 +565,27 @@ export async function readCaptures(files: string[], sink: FrameSink, opts: ReadC
         if (c.ended && c.empty) {
           merge.fileDone(c);
           active.splice(i, 1);
+          retire(c);
         }
       }
-      if (active.length === 0 && next >= cursors.length) break;
+      if (active.length === 0 && next >= ordered.length) break;
       let min: Cursor | undefined;
       for (const c of active) if (!c.empty && (min === undefined || c.headTs < min.headTs)) min = c;
-      if (next < cursors.length && (min === undefined || nextTs <= min.headTs)) {
-        active.push(cursors[next] as Cursor);
+      if (next < ordered.length && (min === undefined || nextTs <= min.headTs)) {
+        active.push(new Cursor(next, ordered[next] as string, merge));
         next++;
         continue;
       }
       if (min !== undefined) merge.deliver(min, min.shift());
     }
   } finally {
-    for (const c of cursors) c.close();
+    for (const c of active) c.close();
   }
-  const summaries: CaptureFileSummary[] = cursors.map((c) => ({
-    file: c.file,
-    format: c.summary?.format ?? 'pcap',
-    frames: c.summary?.frames ?? 0,
-    ...(c.firstGlobal !== undefined ? { firstFrame: c.firstGlobal, lastFrame: c.lastGlobal } : {}),
-    ...(c.firstTs !== undefined ? { firstTs: c.firstTs, lastTs: c.lastTs } : {}),
-    warnings: c.warnings,
-  }));
   const formats = [...new Set(summaries.map((s) => s.format))];
-  const linkTypes: number[] = [];
-  for (const c of cursors) for (const lt of c.summary?.linkTypes ?? []) if (!linkTypes.includes(lt)) linkTypes.push(lt);
   return {
     format: formats.length === 1 ? (formats[0] as CaptureSummary['format']) : 'pcapng',
     frames: merge.count,
-    bytes: cursors.reduce((n, c) => n + (c.summary?.bytes ?? 0), 0),
+    bytes,
     linkTypes,
     warnings: summaries.flatMap((s) => s.warnings.map((w) => ({ ...w, message: `${s.file}: ${w.message}` }))),
     files: summaries,
