@@ -103,14 +103,22 @@ export class FrameRedactor {
   /** A redacted copy of `data` (a frame of link type `linkType`). */
   redact(data: Uint8Array, linkType: number): Uint8Array {
     const b = data.slice();
-    const old = data;
+    try {
+      this.redactInPlace(b, data, linkType);
+    } catch {
+      // A packet no decoder expected (every read is bounded, so this should not happen): what was
+      // replaced before stays replaced; the frame is still written.
+    }
+    return b;
+  }
+
+  private redactInPlace(b: Uint8Array, old: Uint8Array, linkType: number): void {
     const link = parseLink(linkType, b, this.link);
     if (link.dstMacOffset >= 0) this.p.macAt(b, link.dstMacOffset);
     if (link.srcMacOffset >= 0) this.p.macAt(b, link.srcMacOffset);
     if (link.kind === NetKind.Ipv4) this.ipv4(b, old, link.netOffset);
     else if (link.kind === NetKind.Ipv6) this.ipv6(b, old, link.netOffset);
     else if (link.kind === NetKind.Other && link.netOffset >= 2 && u16(b, link.netOffset - 2) === ETH_ARP) this.arp(b, link.netOffset);
-    return b;
   }
 
   private arp(b: Uint8Array, o: number): void {

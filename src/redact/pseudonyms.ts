@@ -4,7 +4,7 @@
  * length of what it replaces (so packets keep their layout, lengths and sequence numbers).
  *
  * - MAC: locally administered 02:00:00:00:00:01, :02, ... (with keepOui: the vendor's first three
- *   bytes stay and the last three count up). Group (multicast, broadcast) addresses stay.
+ *   bytes stay and the last three count up). Group (multicast, broadcast) and all-zero addresses stay.
  * - IPv4: each /24 network gets a pseudonym network whose octets have the same number of digits
  *   (192.0.2.0/24 -> 100.0.0.0/24), the host octet stays: broadcasts stay broadcasts, hosts of one
  *   subnet stay in one subnet, and dotted text keeps its length. 0.0.0.0, 255.255.255.255,
@@ -74,12 +74,14 @@ export class Pseudonyms {
   /** Replace the 6 bytes at b[off] with their pseudonym (group addresses stay). */
   macAt(b: Uint8Array, off: number): void {
     if (off < 0 || off + 6 > b.length || isGroupMac(b, off)) return;
+    // 00:00:00:00:00:00 means "no address" (an empty chaddr, an ARP request's target): it stays.
+    if (b[off] === 0 && b[off + 1] === 0 && b[off + 2] === 0 && b[off + 3] === 0 && b[off + 4] === 0 && b[off + 5] === 0) return;
     const p = this.mac(b.subarray(off, off + 6));
     b.set(p, off);
   }
 
   mac(m: Uint8Array): Uint8Array {
-    if (isGroupMac(m, 0)) return m.slice();
+    if (isGroupMac(m, 0) || m.every((x) => x === 0)) return m.slice();
     const key = Array.from(m, (x) => x.toString(16).padStart(2, '0')).join(':');
     let p = this.macs.get(key);
     if (p === undefined) {
