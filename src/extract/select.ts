@@ -10,8 +10,8 @@
  */
 import type { Frame } from '../capture/frame.js';
 import { NetKind, newLinkInfo, parseLink } from '../decode/link.js';
-import { IpProto, newIpv4Header, parseIpv4, readU32 } from '../decode/ipv4.js';
-import { newIpv6Header, parseIpv6 } from '../decode/ipv6.js';
+import { IpProto, newIpv4Header, parseIpv4, parseIpv4String, readU32 } from '../decode/ipv4.js';
+import { newIpv6Header, parseIpv6, parseIpv6String } from '../decode/ipv6.js';
 
 const ETH_ARP = 0x0806;
 const ICMPV6 = 58;
@@ -20,7 +20,7 @@ const BOOTP_PORTS = new Set([67, 68, 4011]);
 const HTTP_PORTS = [80, 443, 8080];
 
 export interface ClientSelectorOptions {
-  /** The client's MAC, lowercase with colons. */
+  /** The client's MAC, lowercase with colons (or "ip:ADDRESS" for a client known only by its address). */
   mac: string;
   /** Merged frame numbers of the client's first and last frame: nothing outside is kept. */
   firstFrame?: number;
@@ -51,10 +51,18 @@ export class ClientFrameSelector {
   kept = 0;
 
   constructor(opts: ClientSelectorOptions) {
-    this.mac = macBytes(opts.mac);
+    // A client seen only by its address (TFTP without its DHCP in the capture) is named "ip:ADDRESS".
+    const byAddress = opts.mac.startsWith('ip:') ? opts.mac.slice(3) : undefined;
+    this.mac = byAddress !== undefined ? Uint8Array.of(1, 0, 0, 0, 0, 0) : macBytes(opts.mac);
     this.first = opts.firstFrame ?? 1;
     this.last = opts.lastFrame ?? Infinity;
     this.httpPorts = new Set([...HTTP_PORTS, ...(opts.httpPorts ?? [])]);
+    if (byAddress !== undefined) {
+      const v4 = parseIpv4String(byAddress);
+      if (v4 !== undefined) this.v4.add(v4);
+      const v6 = parseIpv6String(byAddress);
+      if (v6 !== undefined) this.v6.add(hex(v6, 0));
+    }
   }
 
   private macAt(b: Uint8Array, off: number): boolean {

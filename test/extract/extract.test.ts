@@ -54,6 +54,29 @@ describe('extract one client', () => {
     }
   });
 
+  it('public captures (fixtures/public): every client, MAC-keyed or known only by its address, extracts to its verdict', async () => {
+    const { readdirSync: ls, statSync } = await import('node:fs');
+    const walk = (d: string): string[] => ls(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+    let clients = 0;
+    for (const f of walk(join(LAB, '../public')).filter((x) => /\.(pcap|pcapng|cap)(\.gz)?$/.test(x))) {
+      let whole: AnalysisJson;
+      try {
+        whole = await analyzeCapture(f);
+      } catch {
+        continue;
+      }
+      for (const mac of [...new Set(whole.clients.map((c) => c.mac))]) {
+        const out = join(work, 'public.pcapng');
+        const fd = openSync(out, 'w');
+        await extractClient(f, mac, fd);
+        closeSync(fd);
+        expect(verdict(await analyzeCapture(out), mac), `${f} ${mac}`).toEqual(verdict(whole, mac));
+        clients++;
+      }
+    }
+    expect(clients).toBeGreaterThan(50);
+  });
+
   it('keeps only that client: a capture of two booting clients splits in two', async () => {
     const input = join(LAB, 'ok-client-guid-duplicate.pcap');
     const out = join(work, 'one.pcapng');
