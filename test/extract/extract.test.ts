@@ -88,6 +88,15 @@ describe('extract one client', () => {
     expect(a.clients.map((c) => c.mac)).toEqual(['52:54:00:ef:00:02']);
   });
 
+  it('--client ip:ADDRESS: a client known only by its address', async () => {
+    const input = join(LAB, '../public/spicy-tftp/tftp_oack.pcap');
+    const out = join(work, 'by-address.pcapng');
+    const r = runCli(['extract', input, '--client', 'ip:127.0.0.1', '-w', out]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^wrote \S+by-address\.pcapng: [1-9]\d* of \d+ frames, client ip:127\.0\.0\.1 /);
+    expect((await analyzeCapture(out)).clients.map((c) => c.mac)).toEqual(['ip:127.0.0.1']);
+  });
+
   it('usage errors: one line, exit 2', () => {
     const input = join(LAB, 'ok-bios-proxydhcp.pcap');
     const out = join(work, 'none.pcapng');

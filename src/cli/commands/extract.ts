@@ -18,13 +18,15 @@ export function register(program: Command): void {
     .command('extract')
     .description("write one client's boot (DHCP, 4011, TFTP/HTTP, ICMP, ARP and the servers' replies) to a pcapng file")
     .argument('<capture...>', 'capture file (pcap, pcapng, gzipped or not); several files or a directory are one capture in time order')
-    .option('--client <mac>', 'the client (MAC address)')
+    .option('--client <mac>', 'the client (MAC address, or ip:ADDRESS for a client the report names so)')
     .option('-w, --write <file>', 'the pcapng file to write')
     .action(async (captures: string[], opts: ExtractCliOptions, cmd: Command) => {
       const { normalizeMac } = await import('../../pipeline.js');
       if (opts.client === undefined) throw new UserError('extract needs --client MAC (the client whose boot to keep)');
-      const mac = normalizeMac(opts.client);
-      if (!mac) throw new UserError(`--client: "${opts.client}" is not a MAC address (e.g. 52:54:00:12:34:56)`);
+      // A client the analysis knows only by its address is named ip:ADDRESS in the report.
+      const byAddress = /^ip:[0-9a-fA-F.:]+$/.test(opts.client) ? opts.client.toLowerCase() : undefined;
+      const mac = byAddress ?? normalizeMac(opts.client);
+      if (!mac) throw new UserError(`--client: "${opts.client}" is not a MAC address (e.g. 52:54:00:12:34:56) or ip:ADDRESS`);
       if (opts.write === undefined) throw new UserError('extract needs -w OUT.pcapng (where to write the client\'s frames)');
       const { isDirectory } = await import('../../capture/multi.js');
       const input: string | string[] = captures.length === 1 && !isDirectory(captures[0]!) ? captures[0]! : captures;
