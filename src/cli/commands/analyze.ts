@@ -81,6 +81,8 @@ export function register(program: Command): void {
         });
         if (pseudonyms) {
           analysis.capture.file = pseudonyms.path(analysis.capture.file);
+          // Warnings about one of several files name it: the same pseudonym there.
+          for (const f of analysis.capture.files ?? []) analysis.capture.warnings = analysis.capture.warnings.map((w) => w.split(f.file).join(pseudonyms.path(f.file)));
           for (const f of analysis.capture.files ?? []) f.file = pseudonyms.path(f.file);
           for (const f of analysis.findings) for (const e of f.files ?? []) e.file = pseudonyms.path(e.file);
         }
