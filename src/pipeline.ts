@@ -9,6 +9,7 @@
  */
 import type { Clock, Frame, FrameSink } from './capture/frame.js';
 import { readCapture } from './capture/open.js';
+import { captureFiles, readCaptures, type MultiCaptureSummary } from './capture/multi.js';
 import { Dissector } from './decode/dissect.js';
 import type { TftpBlock } from './decode/dissect.js';
 import type { PacketEvent } from './decode/events.js';
@@ -42,6 +43,11 @@ export interface AnalyzerOptions {
    * `findings` are the client's own (they are in the report's findings too).
    */
   onClient?(c: ClientJson, findings: readonly Finding[]): void;
+  /**
+   * Told of each client as it is finished (in the order they finish), whether or not the report
+   * keeps it: `live` counts finished boots and saves failed ones from here.
+   */
+  onClientDone?(c: ClientJson): void;
 }
 
 /** Finished clients waiting for an earlier-starting client still in progress: a min-heap on firstFrame. */
@@ -257,8 +263,10 @@ export class Analyzer {
     for (const f of findings) this.report(f);
     for (const f of findings) this.findings.push(f);
     this.clientsReported++;
-    if (this.opts.onClient) this.finished.push(clientJson(c, findings), findings);
-    else this.done.push(clientJson(c, findings));
+    const json = clientJson(c, findings);
+    this.opts.onClientDone?.(json);
+    if (this.opts.onClient) this.finished.push(json, findings);
+    else this.done.push(json);
   }
 }
 
@@ -269,10 +277,17 @@ export interface AnalyzeOptions {
   onEvent?(e: ClientEventLine): void;
   onFinding?(f: Finding): void;
   onProgress?(bytesRead: number, total?: number): void;
+  /** Put a sink between the reader and the analysis (`analyze --redact`: frames are redacted first). */
+  wrapSink?(sink: FrameSink): FrameSink;
 }
 
-/** Analyze a capture file ('-' = stdin). Throws CaptureFormatError for input that is not a capture. */
-export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): Promise<AnalysisJson> {
+/**
+ * Analyze a capture file ('-' = stdin), or several files / directories read as one capture in time
+ * order (capture/multi.ts; docs/capture.md, "Several files"). Throws CaptureFormatError for input
+ * that is not a capture.
+ */
+export async function analyzeCapture(input: string | string[], opts: AnalyzeOptions = {}): Promise<AnalysisJson> {
+  const files = Array.isArray(input) ? captureFiles(input) : undefined;
   const analyzer = new Analyzer({ client: opts.client, onEvent: opts.onEvent, onFinding: opts.onFinding, onClient: opts.onClient });
   const warnings: string[] = [];
   const dissector = new Dissector({ onWarning: (m) => warnings.length < 50 && warnings.push(m) });
@@ -308,15 +323,33 @@ export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): 
       warnings.push(`capture damaged at frame ${w.frame} (byte ${w.offset}): ${w.message}; analyzed up to there`);
     },
   };
-  const summary = await readCapture(input, sink, { onProgress: opts.onProgress });
+  const source = opts.wrapSink ? opts.wrapSink(sink) : sink;
+  const summary = files !== undefined ? await readCaptures(files, source, { onProgress: opts.onProgress }) : await readCapture(input as string, source, { onProgress: opts.onProgress });
   for (const ev of dissector.flush()) analyzer.push(ev);
   analyzer.setCapture({
-    file: input,
+    file: Array.isArray(input) ? input.join(' ') : input,
     format: summary.format,
     frames: summary.frames,
     ...(first !== undefined && isoTime(first) !== undefined ? { firstTime: isoTime(first) } : {}),
     duration: first !== undefined ? Math.round(((latest[0] as number) - first) * 1e6) / 1e6 : 0,
     warnings,
   });
-  return analyzer.finish();
+  const analysis = analyzer.finish();
+  if (files !== undefined) locateEvidence(analysis, summary as MultiCaptureSummary);
+  return analysis;
+}
+
+/**
+ * Several files: the report lists them (with the merged frame numbers each one holds) and names,
+ * for each finding, the file and in-file frame number of every evidence frame.
+ */
+function locateEvidence(analysis: AnalysisJson, summary: MultiCaptureSummary): void {
+  analysis.capture.files = summary.files.map((f) => ({
+    file: f.file,
+    format: f.format,
+    frames: f.frames,
+    ...(f.firstFrame !== undefined ? { firstFrame: f.firstFrame, lastFrame: f.lastFrame } : {}),
+    ...(f.firstTs !== undefined && isoTime(f.firstTs) !== undefined ? { firstTime: isoTime(f.firstTs) } : {}),
+  }));
+  for (const f of analysis.findings) f.files = summary.locator.group(f.frames);
 }

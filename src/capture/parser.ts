@@ -79,8 +79,8 @@ export class CaptureParser {
   private total = 0;
   /** Bytes the current record needs, counted from `base` (valid when step() returned 0). */
   private want = 4;
-  private pending: Uint8Array = new Uint8Array(64 * 1024);
-  private pendingView: DataView = new DataView(this.pending.buffer);
+  private pending: Uint8Array;
+  private pendingView: DataView;
   private pendingLen = 0;
 
   private frames = 0;
@@ -110,8 +110,11 @@ export class CaptureParser {
   /** The sink has a select() pre-filter (checked once, not per record). */
   private readonly selects: boolean;
 
-  constructor(sink: FrameSink) {
+  /** `pending`: a buffer to use for records that straddle two chunks (a reader of many files passes one it reuses). */
+  constructor(sink: FrameSink, pending?: Uint8Array) {
     this.sink = sink;
+    this.pending = pending !== undefined && pending.length >= 64 ? pending : new Uint8Array(64 * 1024);
+    this.pendingView = new DataView(this.pending.buffer, this.pending.byteOffset, this.pending.byteLength);
     this.selects = typeof sink.select === 'function';
   }
 

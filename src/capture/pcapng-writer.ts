@@ -23,8 +23,8 @@ export class PcapngWriter {
     const optLen = 4 + pad4(USER_APPL.length) + 4;
     const shbLen = 28 + optLen;
     o.reserve(shbLen);
-    let v = o.view;
-    let p = o.pos;
+    const v = o.view;
+    const p = o.pos;
     v.setUint32(p, SHB, true);
     v.setUint32(p + 4, shbLen, true);
     v.setUint32(p + 8, 0x1a2b3c4d, true);
@@ -41,10 +41,19 @@ export class PcapngWriter {
     o.view.setUint32(o.pos, shbLen, true);
     o.pos += 4;
 
+    this.addInterface(linkType);
+  }
+
+  /**
+   * Describe another interface (an IDB may come anywhere in the section, before the packets that
+   * use it); returns its id for write(). The constructor's interface is 0.
+   */
+  addInterface(linkType: number): number {
+    const o = this.out;
     const idbLen = 20;
     o.reserve(idbLen);
-    v = o.view;
-    p = o.pos;
+    const v = o.view;
+    const p = o.pos;
     v.setUint32(p, IDB, true);
     v.setUint32(p + 4, idbLen, true);
     v.setUint16(p + 8, linkType, true);
@@ -53,10 +62,13 @@ export class PcapngWriter {
     v.setUint32(p + 16, idbLen, true);
     o.pos = p + idbLen;
     o.recordDone();
+    return this.interfaces++;
   }
 
-  /** One packet on interface 0; `data` is copied, so a reused view (Frame.data) is fine. */
-  write(ts: number, data: Uint8Array, origLen: number = data.length): void {
+  private interfaces = 0;
+
+  /** One packet on interface `interfaceId` (default 0); `data` is copied, so a reused view (Frame.data) is fine. */
+  write(ts: number, data: Uint8Array, origLen: number = data.length, interfaceId = 0): void {
     const o = this.out;
     const caplen = Math.min(data.length, this.snaplen);
     const len = 32 + pad4(caplen);
@@ -68,7 +80,7 @@ export class PcapngWriter {
     const p = o.pos;
     v.setUint32(p, EPB, true);
     v.setUint32(p + 4, len, true);
-    v.setUint32(p + 8, 0, true); // interface 0
+    v.setUint32(p + 8, interfaceId, true);
     v.setUint32(p + 12, hi, true);
     v.setUint32(p + 16, units - hi * 4294967296, true);
     v.setUint32(p + 20, caplen, true);

@@ -17,7 +17,7 @@ import { closest } from '../check/suggest.js';
 // any work, takes effect.
 setFlagsFromString('--heap-growing-percent=50');
 
-const COMMANDS = ['analyze', 'decode', 'check', 'serve', 'live', 'probe', 'help'];
+const COMMANDS = ['analyze', 'decode', 'check', 'serve', 'live', 'probe', 'extract', 'redact', 'help'];
 
 /** A usage error: one line, and where to read more. */
 class UsageError extends UserError {}
@@ -51,6 +51,8 @@ const registrations: Record<string, () => Promise<{ register: Runner }>> = {
   serve: () => import('./commands/serve.js'),
   live: () => import('./commands/live.js'),
   probe: () => import('./commands/probe.js'),
+  extract: () => import('./commands/extract.js'),
+  redact: () => import('./commands/redact.js'),
 };
 
 /** The arguments as parsed (after `analyze` was put in front), for the "see pxe-doctor <cmd> --help" hint. */

@@ -14,6 +14,11 @@ export interface Finding {
   fix: string;
   /** The firmware message this explains, e.g. "PXE-E53". */
   firmwareMessage?: string;
+  /**
+   * When the capture was read from several files: where the evidence frames are, per file, with
+   * the frame numbers inside that file (docs/capture.md, "Several files").
+   */
+  files?: { file: string; frames: number[] }[];
   /** Seconds since the first frame where the problem shows (for diagrams). */
   time?: number;
 }

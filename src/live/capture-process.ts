@@ -199,6 +199,11 @@ export class CaptureProcess {
   private readonly child: ChildProcessByStdio<null, Readable, Readable>;
   private stderrText = '';
   private stopping = false;
+  /** Statistics lines seen so far (tcpdump prints them on SIGUSR1 and at exit): the latest values. */
+  private readonly stats: CaptureExit = { code: null, signal: null, messages: [] };
+  private stderrLine = '';
+  /** Called when the tool prints statistics while it runs (after requestStats()). */
+  onStats: ((s: { captured?: number; droppedByKernel?: number }) => void) | undefined;
 
   constructor(tool: CaptureTool, o: CaptureArgsOptions & { userFilter?: string }) {
     this.tool = tool;
@@ -209,8 +214,30 @@ export class CaptureProcess {
     this.stdout = this.child.stdout;
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (s: string) => {
-      // Bounded: a tool that keeps complaining must not grow memory.
-      if (this.stderrText.length < 64 * 1024) this.stderrText += s;
+      // Statistics lines are kept as their latest values, not as text: tcpdump prints them every
+      // time requestStats() asks, for as long as the sensor runs.
+      const lines = (this.stderrLine + s).split('\n');
+      this.stderrLine = lines.pop() as string;
+      let statsSeen = false;
+      for (const raw of lines) {
+        const line = raw.trim();
+        if (/^\d+ packets? (captured|received by filter|dropped by kernel)$/.test(line)) {
+          parseStatLine(line, this.stats);
+          statsSeen = true;
+          continue;
+        }
+        // On SIGUSR1 tcpdump prints the same three counts on one line.
+        const m = /^tcpdump: (\d+) packets? captured, \d+ packets? received by filter, (\d+) packets? dropped by kernel/.exec(line);
+        if (m) {
+          this.stats.captured = Number(m[1]);
+          this.stats.droppedByKernel = Number(m[2]);
+          statsSeen = true;
+          continue;
+        }
+        // Bounded: a tool that keeps complaining must not grow memory.
+        if (this.stderrText.length < 64 * 1024) this.stderrText += `${raw}\n`;
+      }
+      if (statsSeen && !this.stopping) this.onStats?.({ captured: this.stats.captured, droppedByKernel: this.stats.droppedByKernel });
     });
 
     let started = false;
@@ -252,7 +279,9 @@ export class CaptureProcess {
 
     this.exited = Promise.all([processExited, stdoutClosed]).then(([{ code, signal }]) => {
       const exit: CaptureExit = { code, signal, messages: [] };
-      for (const raw of this.stderrText.split('\n')) {
+      if (this.stats.captured !== undefined) exit.captured = this.stats.captured;
+      if (this.stats.droppedByKernel !== undefined) exit.droppedByKernel = this.stats.droppedByKernel;
+      for (const raw of (this.stderrText + this.stderrLine).split('\n')) {
         const line = raw.trim();
         if (line && !parseStatLine(line, exit)) exit.messages.push(line);
       }
@@ -267,6 +296,17 @@ export class CaptureProcess {
   /** True when the tool ended by itself or because stop() was called (not a crash). */
   get stopRequested(): boolean {
     return this.stopping;
+  }
+
+  /**
+   * Ask the tool for its running statistics (packets dropped by the kernel so far): tcpdump prints
+   * them on SIGUSR1 (Linux's stand-in for SIGINFO) and goes on capturing. dumpcap has no such
+   * signal: its counts come when it stops. False when the tool cannot be asked.
+   */
+  requestStats(): boolean {
+    if (this.tool.kind !== 'tcpdump' || this.stopping || this.child.exitCode !== null || this.child.signalCode !== null) return false;
+    this.child.kill('SIGUSR1');
+    return true;
   }
 
   /** Ask the tool to flush and exit (SIGTERM); its remaining output still arrives on stdout. */

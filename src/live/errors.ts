@@ -9,7 +9,8 @@ export type LiveErrorKind =
   | 'interface-down'
   | 'bad-filter'
   | 'write-file'
-  | 'capture-failed';
+  | 'capture-failed'
+  | 'metrics';
 
 export class LiveError extends Error {
   override readonly name = 'LiveError';

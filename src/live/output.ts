@@ -2,14 +2,18 @@
  * How a live session is shown: one text line per client event and a short block per finding, as
  * they happen; or NDJSON (one JSON object per line, `type` first) for other tools.
  *
- * NDJSON records (documented in docs/live.md):
+ * NDJSON records (documented in docs/live.md; every record also has `v` and `@timestamp`):
  *   {"type":"start","interface":..,"tool":..,"toolPath":..,"pid":..,"filter":..,"write"?:..,"time":ISO}
  *   {"type":"event","time":s,"ts":epoch,"iso":..,"frame":n,"client":mac,"text":..}
  *   {"type":"finding","ts":epoch,...Finding}
  *   {"type":"warning","message":..}
+ *   {"type":"client","client":mac,"ok":..,"stage":..,"arch"?:..,"bootServer"?:..,"findings":[ids],...}
+ *   {"type":"saved","client":mac,"file":path,"frames":n,"verdict":..}
  *   {"type":"summary","stopReason":..,"frames":n,"seconds":s,"droppedByKernel"?:n,"write"?:path,"analysis":AnalysisJson}
  */
 import type { Finding } from '../diagnose/finding.js';
+import type { ClientJson } from '../report/schema.js';
+import type { SavedFailure } from './save-failures.js';
 import type { LiveEvent, LiveResult, LiveStartInfo } from './session.js';
 
 /** Local wall-clock time of a capture timestamp, HH:MM:SS.mmm (what an engineer at the rack reads). */
@@ -65,9 +69,23 @@ export function describeEnd(r: LiveResult): string {
   return `${why[r.stopReason]}: ${r.frames} packet${r.frames === 1 ? '' : 's'} in ${r.seconds.toFixed(1)} s${drops}${saved}`;
 }
 
+/**
+ * Version of the NDJSON records (docs/live.md, "NDJSON schema"): bumped when a field is renamed,
+ * removed or changes type; adding a field or a record type does not bump it.
+ */
+export const LIVE_SCHEMA_VERSION = 1;
+
+/**
+ * One record: `type`, the schema version `v`, `@timestamp` (ISO 8601, UTC: the packet's capture
+ * time for event and finding records, else when the record was written), then its own fields.
+ */
+function record(type: string, fields: Record<string, unknown>, ts?: number): string {
+  const at = new Date(ts !== undefined ? ts * 1000 : Date.now());
+  return JSON.stringify({ type, v: LIVE_SCHEMA_VERSION, '@timestamp': Number.isFinite(at.getTime()) ? at.toISOString() : new Date().toISOString(), ...fields });
+}
+
 export function ndjsonStart(s: LiveStartInfo): string {
-  return JSON.stringify({
-    type: 'start',
+  return record('start', {
     interface: s.iface,
     tool: s.tool.kind,
     toolPath: s.tool.path,
@@ -79,20 +97,48 @@ export function ndjsonStart(s: LiveStartInfo): string {
 }
 
 export function ndjsonEvent(e: LiveEvent): string {
-  return JSON.stringify({ type: 'event', time: e.time, ts: e.ts, iso: new Date(e.ts * 1000).toISOString(), frame: e.frame, client: e.client, text: e.text });
+  return record('event', { time: e.time, ts: e.ts, iso: new Date(e.ts * 1000).toISOString(), frame: e.frame, client: e.client, text: e.text }, e.ts);
 }
 
 export function ndjsonFinding(f: Finding, ts: number): string {
-  return JSON.stringify({ type: 'finding', ts, ...f });
+  return record('finding', { ts, ...f }, ts);
 }
 
 export function ndjsonWarning(message: string): string {
-  return JSON.stringify({ type: 'warning', message });
+  return record('warning', { message });
+}
+
+/** A client judged (its boot is over): the verdict line a log pipeline indexes. */
+export function ndjsonClient(c: ClientJson): string {
+  return record('client', clientRecord(c));
+}
+
+/** The fields of a judged client a log pipeline wants flat (the full entry is in the summary's analysis). */
+export function clientRecord(c: ClientJson): Record<string, unknown> {
+  const first = c.timeline[0]?.time;
+  const last = c.timeline[c.timeline.length - 1]?.time;
+  return {
+    client: c.mac,
+    ...(c.session !== undefined ? { session: c.session } : {}),
+    ok: c.ok,
+    stage: c.stage,
+    ...(c.archName !== undefined ? { arch: c.archName } : {}),
+    ...(c.firmware !== undefined ? { firmware: c.firmware } : {}),
+    ...(c.bootServer !== undefined ? { bootServer: c.bootServer } : {}),
+    ...(c.bootFile !== undefined ? { bootFile: c.bootFile } : {}),
+    findings: [...new Set(c.findings)],
+    firstFrame: c.firstFrame,
+    lastFrame: c.lastFrame,
+    ...(first !== undefined && last !== undefined ? { duration: Math.round((last - first) * 1e6) / 1e6 } : {}),
+  };
+}
+
+export function ndjsonSaved(s: SavedFailure): string {
+  return record('saved', { client: s.client, file: s.file, frames: s.frames, verdict: s.verdict });
 }
 
 export function ndjsonSummary(r: LiveResult): string {
-  return JSON.stringify({
-    type: 'summary',
+  return record('summary', {
     stopReason: r.stopReason,
     frames: r.frames,
     seconds: Number(r.seconds.toFixed(3)),

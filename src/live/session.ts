@@ -86,6 +86,16 @@ export interface LiveSessionOptions {
    * bounded memory; the result's analysis then has `clients: []` and `textClients` holds them.
    */
   textSummary?: boolean;
+  /** Each captured frame (a reused view, valid only during the call): --save-failures spools them. */
+  onFrame?(f: Frame): void;
+  /** Each client once its boot is over and judged (--metrics, --save-failures, NDJSON `client`). */
+  onClientDone?(c: ClientJson): void;
+  /**
+   * The capture tool's running count of kernel drops, asked every `statsIntervalMs` (tcpdump
+   * only: SIGUSR1); given, the session asks for it (--metrics).
+   */
+  onToolStats?(s: { captured?: number; droppedByKernel?: number }): void;
+  statsIntervalMs?: number;
 }
 
 export interface LiveResult {
@@ -154,6 +164,7 @@ export class LiveAnalysis implements FrameSink {
       ...(opts.client !== undefined ? { client: opts.client } : {}),
       ...(textClients ? { onClient: (c: ClientJson, f: readonly Finding[]) => textClients.push(c, f) } : {}),
       settleAfter: opts.settleSec ?? DEFAULT_SETTLE_SEC,
+      ...(opts.onClientDone ? { onClientDone: opts.onClientDone } : {}),
       onEvent: (e: ClientEventLine) => opts.onEvent?.({ ...e, ts: microseconds((this.firstTs ?? 0) + e.time) }),
       onFinding: (f: Finding) =>
         opts.onFinding?.(f, microseconds(f.time !== undefined && this.firstTs !== undefined ? this.firstTs + f.time : Date.now() / 1000)),
@@ -178,6 +189,7 @@ export class LiveAnalysis implements FrameSink {
       if (!this.writer) this.writer = this.makeWriter(f.linkType);
       this.writer.write(f.ts, f.data, f.origLen);
     }
+    this.opts.onFrame?.(f);
     const ev = this.dissector.dissect(f);
     if (ev) this.analyzer.push(ev);
     // Fragment overlaps and given-up datagrams, queued as a side effect of this frame (an indexed
@@ -339,11 +351,17 @@ async function runSession(opts: LiveSessionOptions, setStopHook: (hook: (r: Stop
   analysis.onCountReached = () => requestStop('count');
 
   const tickTimer = setInterval(() => analysis.tick(Date.now() / 1000), opts.tickIntervalMs ?? DEFAULT_TICK_MS);
+  let statsTimer: NodeJS.Timeout | undefined;
+  if (opts.onToolStats) {
+    proc.onStats = opts.onToolStats;
+    statsTimer = setInterval(() => proc.requestStats(), opts.statsIntervalMs ?? 10_000);
+  }
   const durationTimer =
     opts.durationSec !== undefined ? setTimeout(() => requestStop('duration'), Math.max(0, opts.durationSec * 1000)) : undefined;
 
   const exit = await proc.exited;
   clearInterval(tickTimer);
+  if (statsTimer) clearInterval(statsTimer);
   if (durationTimer) clearTimeout(durationTimer);
   if (graceTimer) clearTimeout(graceTimer);
   if (!reason) {

@@ -108,9 +108,31 @@ export interface BootMethodJson {
   detail: string;
 }
 
+export interface CaptureFileJson {
+  file: string;
+  format: string;
+  /** Frames in the file. */
+  frames: number;
+  firstFrame?: number;
+  lastFrame?: number;
+  firstTime?: string;
+}
+
 export interface AnalysisJson {
   schemaVersion: number;
-  capture: { file: string; format?: string; frames: number; firstTime?: string; duration: number; warnings: string[] };
+  capture: {
+    file: string;
+    format?: string;
+    frames: number;
+    firstTime?: string;
+    duration: number;
+    warnings: string[];
+    /**
+     * Present when the capture was read from several files (docs/capture.md, "Several files"): each
+     * file in time order, with the merged frame numbers of its first and last frame.
+     */
+    files?: CaptureFileJson[];
+  };
   clients: ClientJson[];
   findings: Finding[];
 }

@@ -306,6 +306,8 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
   lines.push(
     ...wrap(`${ch.bold('Capture')} ${cap.file}${cap.format ? ` (${cap.format})` : ''}: ${cap.frames} frames, ${cap.duration.toFixed(1)} s${cap.firstTime ? `, from ${cap.firstTime}` : ''}`, width, '', '  '),
   );
+  // Several files read as one: each with the merged frame numbers it holds.
+  for (const f of cap.files ?? []) lines.push(...wrap(`${f.file}: frames ${f.firstFrame !== undefined ? `${f.firstFrame}-${f.lastFrame}` : '-'} (${f.frames} in the file)${f.firstTime ? `, from ${f.firstTime}` : ''}`, width, '  ', '    '));
   for (const w of cap.warnings) lines.push(...wrap(w, width, `  ${ch.yellow('warning:')} `, '    '));
   lines.push('');
   // Findings by client, built once: the verdict and the findings section read a client's own list
@@ -405,6 +407,8 @@ export function renderText(a: TextAnalysis, opts: TextOptions): string {
         lines.push(...wrap(`${tag} ${ch.bold(f.id)}${f.firmwareMessage ? ` (${f.firmwareMessage})` : ''}${f.time !== undefined ? ` at ${f.time.toFixed(2)} s` : ''}`, prose, '  ', '    '));
         lines.push(...wrap(f.title, prose, '    ', '    '));
         lines.push(...wrap(f.frames.length ? f.frames.join(', ') : '-', prose, '    frames: ', '            '));
+        // A capture read from several files: which file holds each evidence frame, and its number there.
+        if (f.files?.length) lines.push(...wrap(f.files.map((e) => `${e.file} frame${e.frames.length > 1 ? 's' : ''} ${e.frames.join(', ')}`).join('; '), prose, '    in:     ', '            '));
         lines.push(...wrap(f.cause, prose, '    cause: ', '           '));
         lines.push(...wrap(f.fix, prose, '    fix:   ', '           '));
       }

@@ -20,6 +20,8 @@ interface AnalyzeCliOptions {
   diagram?: boolean;
   html?: string;
   width?: string;
+  redact?: boolean;
+  keepOui?: boolean;
 }
 
 const FAIL_ON = ['error', 'warning', 'never'];
@@ -28,7 +30,7 @@ export function register(program: Command): void {
   program
     .command('analyze')
     .description("reconstruct every client's PXE exchange in a capture and say why it failed (pcap/pcapng, .gz, '-' = stdin)")
-    .argument('[capture]', "capture file (pcap, pcapng, gzipped or not), or '-' for stdin")
+    .argument('[capture...]', "capture file (pcap, pcapng, gzipped or not), or '-' for stdin; several files or a directory (ring buffer) are read as one capture in time order")
     .option('-r, --read <file>', 'the capture file, as tcpdump and tshark take it (same as the CAPTURE argument)')
     .option('--json', 'print the analysis as JSON (schema in docs/analyze.md)')
     .option('--client <mac>', 'report only this client (MAC address)')
@@ -39,6 +41,8 @@ export function register(program: Command): void {
     .option('--no-color', 'no colours (= --color never)')
     .option('--diagram', 'draw a ladder diagram of each client instead of the text report (docs/pictures.md)')
     .option('--html <file>', "also write a self-contained HTML report: summary, SVG sequence diagrams, findings, timeline ('-' = to stdout, instead of the text report)")
+    .option('--redact', 'report with MACs, addresses, GUIDs, host names and file paths replaced by pseudonyms (docs/redact.md)')
+    .option('--keep-oui', 'with --redact: keep the vendor part (OUI) of MAC addresses')
     .addHelpText(
       'after',
       helpFooter(
@@ -57,12 +61,16 @@ export function register(program: Command): void {
         ],
       ),
     )
-    .action(async (captureArg: string | undefined, opts: AnalyzeCliOptions, cmd: Command) => {
-      if (captureArg !== undefined && opts.read !== undefined) throw new UserError(`give the capture once: "${captureArg}" or -r ${opts.read}; see pxe-doctor analyze --help`);
-      const capture = captureArg ?? opts.read;
-      if (capture === undefined) throw new UserError("no capture given: pxe-doctor analyze CAPTURE (or -r CAPTURE, or '-' for stdin); see pxe-doctor analyze --help");
+    .action(async (captureArgs: string[], opts: AnalyzeCliOptions, cmd: Command) => {
+      if (captureArgs.length > 0 && opts.read !== undefined) throw new UserError(`give the capture once: "${captureArgs.join(' ')}" or -r ${opts.read}; see pxe-doctor analyze --help`);
+      const captures = captureArgs.length > 0 ? captureArgs : opts.read !== undefined ? [opts.read] : [];
+      if (captures.length === 0) throw new UserError("no capture given: pxe-doctor analyze CAPTURE (or -r CAPTURE, or '-' for stdin); see pxe-doctor analyze --help");
       if (colorOption(opts.color) === undefined && opts.color !== undefined) throw new UserError(`--color must be auto, always or never, not "${String(opts.color)}"`);
       if (opts.html === '-' && opts.json) throw new UserError('--html - and --json both write to stdout: give --html a file name');
+      // Several files, or a directory of them: one capture merged by time (docs/capture.md, "Several files").
+      const { isDirectory } = await import('../../capture/multi.js');
+      const capture: string | string[] = captures.length === 1 && !isDirectory(captures[0]!) ? captures[0]! : captures;
+      const label = Array.isArray(capture) ? capture.join(' ') : capture;
       if (!FAIL_ON.includes(opts.failOn)) throw new UserError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${opts.failOn}"`);
       if (opts.json && opts.diagram) throw new UserError('--diagram draws for a person; it does not go with --json');
       let width: number | undefined;
@@ -79,10 +87,16 @@ export function register(program: Command): void {
         client = normalizeMac(opts.client);
         if (!client) throw new UserError(`--client: "${opts.client}" is not a MAC address (e.g. 52:54:00:12:34:56)`);
       }
+      if (opts.keepOui && !opts.redact) throw new UserError('--keep-oui goes with --redact');
+      // --redact: frames are redacted before the analysis sees them, so every MAC, address and
+      // name in the report (findings' texts included) is a pseudonym (docs/redact.md).
+      const redact = opts.redact ? await import('../../redact/run.js') : undefined;
+      const pseudonyms = redact ? new redact.Pseudonyms({ keepOui: opts.keepOui === true }) : undefined;
+      if (pseudonyms && client) client = Array.from(pseudonyms.mac(Uint8Array.from(client.split(':').map((h) => parseInt(h, 16)))), (x) => x.toString(16).padStart(2, '0')).join(':');
       const { CaptureFormatError } = await import('../../capture/errors.js');
       const { captureProgress } = await import('../../capture/progress.js');
       // A progress bar on stderr for big files, only when stderr is a terminal.
-      const bar = captureProgress({ label: capture });
+      const bar = captureProgress({ label });
       // --json alone streams: each client is written once it is finished, then forgotten, so
       // memory follows the clients in flight, not the clients in the capture (docs/performance.md).
       const stream = opts.json && opts.html === undefined ? new (await import('../../report/json-stream.js')).JsonReportWriter((s) => process.stdout.write(s)) : undefined;
@@ -100,7 +114,15 @@ export function register(program: Command): void {
           ...(stream ? { onClient: (c: ClientJson) => stream.client(c) } : {}),
           ...(lean ? { onClient: (c: ClientJson, findings: readonly Finding[]) => leanClients.push(c, findings) } : {}),
           ...(bar ? { onProgress: (n: number, t?: number) => bar.update(n, t) } : {}),
+          ...(redact && pseudonyms ? { wrapSink: (s: import('../../capture/frame.js').FrameSink) => redact.redactingSink(s, pseudonyms) } : {}),
         });
+        if (pseudonyms) {
+          analysis.capture.file = pseudonyms.path(analysis.capture.file);
+          // Warnings about one of several files name it: the same pseudonym there.
+          for (const f of analysis.capture.files ?? []) analysis.capture.warnings = analysis.capture.warnings.map((w) => w.split(f.file).join(pseudonyms.path(f.file)));
+          for (const f of analysis.capture.files ?? []) f.file = pseudonyms.path(f.file);
+          for (const f of analysis.findings) for (const e of f.files ?? []) e.file = pseudonyms.path(e.file);
+        }
       } catch (err) {
         if (err instanceof CaptureFormatError) throw new UserError(err.message);
         throw err;

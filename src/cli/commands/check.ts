@@ -29,7 +29,7 @@ export function register(program: Command): void {
   program
     .command('check')
     .description('check captures against expectations files (CI regression): one capture, or every capture in a directory')
-    .argument('[target]', 'a capture file, or a directory of captures each with its x.expect.yaml beside it')
+    .argument('[target...]', 'a capture file, or a directory of captures each with its x.expect.yaml beside it; with --expect, several files or a directory are one capture (ring buffer)')
     .option('--expect <file>', 'expectations file (YAML or JSON) for one capture; default: the capture\'s sibling x.expect.yaml')
     .option('--junit <file>', 'also write the results as JUnit XML (one testsuite per capture, one testcase per expectation)')
     .option('--update', 'write x.expect.yaml from the current analysis (a regression baseline to review), instead of checking')
@@ -42,9 +42,15 @@ export function register(program: Command): void {
         [[0, 'every expectation holds'], [1, 'an expectation failed'], [2, 'bad usage, an unreadable capture, or a bad expectations file (file:line, e.g. an unknown finding id)'], INTERNAL_EXIT],
       ) + '\n\nExpectations format, directory mode and JUnit output: docs/check.md\n',
     )
-    .action(async (target: string | undefined, opts: CheckCliOptions, cmd: Command) => {
+    .action(async (targets: string[], opts: CheckCliOptions, cmd: Command) => {
       endQuietlyWhenStdoutCloses();
-      setExitCode(cmd, await runCheck(target, opts));
+      // Several files, or a directory with --expect: one capture read in time order (docs/check.md).
+      const multi = targets.length > 1 || (targets.length === 1 && opts.expect !== undefined && statOrThrow(targets[0]!).isDirectory());
+      if (multi) {
+        setExitCode(cmd, await runCheckMulti(targets, opts));
+        return;
+      }
+      setExitCode(cmd, await runCheck(targets[0], opts));
     });
 }
 
@@ -93,6 +99,29 @@ async function runCheck(target: string | undefined, opts: CheckCliOptions): Prom
   const check = await run.checkCapture(capture, expectations, analyze);
   if (opts.junit !== undefined) writeTo(opts.junit, junitXml([check]));
   // One capture: a bug stops the run the usual way (exit 3, stack with --debug).
+  if (check.internal !== undefined) throw (check.internal as Error).cause ?? check.internal;
+  if (check.error !== undefined) throw new UserError(check.error);
+  process.stdout.write(formatSingle(check, { color }));
+  return run.exitCodeFor(run.totals([check]));
+}
+
+/** Several files or a directory, one capture, one expectations file (--expect, required). */
+async function runCheckMulti(targets: string[], opts: CheckCliOptions): Promise<number> {
+  const color = wantColor(opts.color, process.stdout.isTTY === true);
+  if (opts.expect === undefined) throw new UserError('several captures are checked as one capture against one expectations file: give --expect FILE');
+  if (opts.update) throw new UserError('--update writes the baseline of one capture file; for several, run `pxe-doctor analyze --json FILES...` and write the expectations by hand');
+  const { analyzeCapture } = await import('../../pipeline.js');
+  const { CaptureFormatError } = await import('../../capture/errors.js');
+  const name = targets.join(' ');
+  const check = await run.checkCapture(name, opts.expect, async () => {
+    try {
+      return await analyzeCapture(targets);
+    } catch (err) {
+      if (err instanceof CaptureFormatError) throw err;
+      throw Object.assign(new Error(`internal error analyzing ${name}: ${(err as Error)?.message ?? String(err)}`, { cause: err }), { internal: true });
+    }
+  });
+  if (opts.junit !== undefined) writeTo(opts.junit, junitXml([check]));
   if (check.internal !== undefined) throw (check.internal as Error).cause ?? check.internal;
   if (check.error !== undefined) throw new UserError(check.error);
   process.stdout.write(formatSingle(check, { color }));

@@ -22,6 +22,8 @@ interface LiveCliOptions {
   settle: string;
   snaplen?: string;
   color?: boolean;
+  metrics?: string;
+  saveFailures?: string;
 }
 
 const FAIL_ON = ['error', 'warning', 'never'];
@@ -51,6 +53,8 @@ export function register(program: Command): void {
     .option('--no-color', 'no colors')
     .option('--snaplen <bytes>', 'bytes kept per packet, 0 = whole packets (default: interface MTU + link headers)')
     .option('--capture-tool <tool>', 'tcpdump, dumpcap, or a path to one of them (default: tcpdump, else dumpcap)')
+    .option('--metrics <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (docs/live.md)')
+    .option('--save-failures <dir>', "write each failed client's boot to DIR/<MAC>-<time>.pcapng (as `extract` does)")
     .addHelpText(
       'after',
       helpFooter(
@@ -101,6 +105,20 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     import('../../diagnose/finding.js'),
   ]);
   const json = o.json === true;
+  // --metrics and --save-failures (docs/live.md): loaded only when asked for.
+  const fleet = await import('../../live/fleet.js');
+  let extras: Awaited<ReturnType<typeof fleet.startFleetOutputs>>;
+  try {
+    extras = await fleet.startFleetOutputs({
+      ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
+      ...(o.saveFailures !== undefined ? { saveFailures: o.saveFailures } : {}),
+      onSaved: (saved) => (json ? write(out.ndjsonSaved(saved) + '\n') : process.stderr.write(`pxe-doctor: saved ${saved.client} (${saved.verdict}) to ${saved.file}\n`)),
+      onWarning: (m) => (json ? write(out.ndjsonWarning(m) + '\n') : process.stderr.write(`pxe-doctor: warning: ${m}\n`)),
+    });
+  } catch (err) {
+    if (err instanceof LiveError) throw new UserError(err.message);
+    throw err;
+  }
   const color = wantColor(o.color, process.stdout.isTTY === true);
   // stdout may be a pipe that closes (| head): stop capturing instead of dying on EPIPE.
   let stdoutClosed = false;
@@ -120,12 +138,29 @@ async function runLive(o: LiveCliOptions): Promise<number> {
     ...(snaplen !== undefined ? { snaplen } : {}),
     // The text summary reads little of each client: keep only that (bounded, whatever the session's length).
     textSummary: !json,
-    onStart: (s) => {
-      if (json) write(out.ndjsonStart(s) + '\n');
-      else process.stderr.write(out.describeStart(s, o.filter) + '\n');
+    ...extras.hooks,
+    onClientDone: (c) => {
+      extras.hooks.onClientDone?.(c);
+      if (json) write(out.ndjsonClient(c) + '\n');
     },
-    onEvent: (e) => write((json ? out.ndjsonEvent(e) : out.formatEventLine(e)) + '\n'),
-    onFinding: (f, ts) => write(json ? out.ndjsonFinding(f, ts) + '\n' : out.formatFindingBlock(f, ts, color)),
+    onStart: (s) => {
+      extras.started(s);
+      if (json) write(out.ndjsonStart(s) + '\n');
+      else {
+        process.stderr.write(out.describeStart(s, o.filter) + '\n');
+        const m = extras.metricsAddress;
+        if (m) process.stderr.write(`Prometheus metrics at http://${m.host.includes(':') ? `[${m.host}]` : m.host}:${m.port}/metrics\n`);
+        if (o.saveFailures !== undefined) process.stderr.write(`failed boots are saved to ${o.saveFailures}\n`);
+      }
+    },
+    onEvent: (e) => {
+      extras.event(e);
+      write((json ? out.ndjsonEvent(e) : out.formatEventLine(e)) + '\n');
+    },
+    onFinding: (f, ts) => {
+      extras.finding(f);
+      write(json ? out.ndjsonFinding(f, ts) + '\n' : out.formatFindingBlock(f, ts, color));
+    },
     onWarning: (m) => {
       if (json) write(out.ndjsonWarning(m) + '\n');
       else process.stderr.write(`pxe-doctor: warning: ${m}\n`);
@@ -149,7 +184,12 @@ async function runLive(o: LiveCliOptions): Promise<number> {
   process.stdout.on('error', onStdoutError);
 
   try {
-    const r = await session.result;
+    const r = await session.result.catch(async (err: unknown) => {
+      await extras.close();
+      throw err;
+    });
+    extras.ended(r);
+    await extras.close();
     if (client && r.analysis.clients.length + (r.textClients?.count ?? 0) === 0) r.analysis.capture.warnings.push(`client ${client} was not seen`);
     if (json) {
       write(out.ndjsonSummary(r) + '\n');
