@@ -317,5 +317,7 @@ export async function analyzeCapture(input: string, opts: AnalyzeOptions = {}): 
     duration: first !== undefined ? Math.round(((latest[0] as number) - first) * 1e6) / 1e6 : 0,
     warnings,
   });
-  return analyzer.finish();
+  // The capture ends at its last frame, not at the last DHCP/TFTP packet: a client silent for the
+  // frames after that has been silent that long (src/exchange/vantage.ts).
+  return analyzer.finish(first !== undefined ? (latest[0] as number) : undefined);
 }

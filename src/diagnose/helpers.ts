@@ -3,6 +3,7 @@ import type { AttemptRecord, ClientRecord, ReplyRecord, TransferRecord } from '.
 import { ZERO_IP, expectedNbp, isProxyKind, nbpKindFromName } from '../exchange/classify.js';
 import { offeredBootFile } from '../exchange/tracker.js';
 import { clientTransfers } from '../exchange/records.js';
+import { delivered } from '../exchange/vantage.js';
 
 /** Attempts run by PXE firmware or an iPXE stage (not syslinux.efi's or an OS's own DHCP). */
 export function pxeAttempts(c: ClientRecord): AttemptRecord[] {
@@ -84,7 +85,7 @@ export function laterComplete(c: ClientRecord, ts: number, file?: string): Trans
 
 /** Did the client download an NBP completely in this attempt or any later one? */
 export function bootedAfter(c: ClientRecord, a: AttemptRecord): boolean {
-  return c.attempts.some((x) => x.index >= a.index && x.transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete'));
+  return c.attempts.some((x) => x.index >= a.index && x.transfers.some((t) => t.role === 'nbp' && delivered(t)));
 }
 
 export function requestFrames(rs: { frame: number; repeatFrames: number[] }[], max = 8): number[] {
@@ -112,6 +113,9 @@ export function hasGarbageBytes(s: string): boolean {
  */
 export function mtuEvidence(t: TransferRecord): 'fragments' | 'no-data-after-oack' | 'data-1-unacked' | undefined {
   if (t.outcome === 'complete' || t.outcome === 'tsize-probe' || t.error) return undefined;
+  // The capture ended right after (ACK 0, then the end): only a retransmission (the client or the
+  // server timed out waiting) tells a black hole from a capture that was cut.
+  if (t.outcome === 'capture-ended' && t.duplicateAcks === 0 && t.duplicateData === 0) return undefined;
   if (t.fragmentFrames.length > 0) return 'fragments';
   if (t.blksize <= 1024) return undefined;
   if (t.oack && t.dataPackets === 0 && t.lastAckBlock === 0) return 'no-data-after-oack';

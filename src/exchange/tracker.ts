@@ -13,6 +13,7 @@ import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
 import type { TimelineEntry, TimelineStep } from './types.js';
 import { TransferIndex } from './transfer-index.js';
+import { inferUnseenReplies } from './vantage.js';
 import type { Clock } from '../capture/frame.js';
 import type { TftpBlock } from '../decode/dissect.js';
 import {
@@ -503,6 +504,7 @@ export class ExchangeTracker {
         dst: meta.dst,
         dport: meta.dport,
         sport: meta.sport,
+        ...(msg.serverId !== undefined ? { serverId: msg.serverId } : {}),
         repeatFrames: [],
         repeatTimes: [],
       });
@@ -1035,7 +1037,7 @@ export function transferLabel(t: TransferRecord): string {
     case 'no-response':
       return `${name} no response from ${t.server}${t.icmpFrames.length ? ' (ICMP port unreachable)' : ''}`;
     case 'not-captured':
-      return `${name} reply not in the capture`;
+      return t.deliveredBy !== undefined ? `${name} reply not in the capture (the client went on and ran it)` : `${name} reply not in the capture`;
     case 'capture-ended':
       return t.dataPackets === 0 && t.firstReplyFrame === undefined
         ? `${name}: no reply yet when the capture ended`
@@ -1114,8 +1116,7 @@ function settleClient(rec: ClientRecord, now: number): void {
   const all: TransferRecord[] = [];
   for (const a of rec.attempts) all.push(...a.transfers);
   all.push(...rec.orphanTransfers);
-  for (const t of all) {
-    settleTransfer(t, now, all);
-    if (t.timeline?.label !== undefined) t.timeline.label = transferLabel(t);
-  }
+  for (const t of all) settleTransfer(t, now, all);
+  inferUnseenReplies(rec, all, now);
+  for (const t of all) if (t.timeline?.label !== undefined) t.timeline.label = transferLabel(t);
 }

@@ -62,6 +62,8 @@ export interface RequestRecord {
   dst: string;
   dport: number;
   sport: number;
+  /** Option 54 (the server a REQUEST chooses), when sent. */
+  serverId?: string;
   /** Retransmissions (same xid, type and destination) folded in: frames and times. */
   repeatFrames: number[];
   repeatTimes: number[];
@@ -141,6 +143,8 @@ export interface TransferRecord {
   headKind?: NbpHeadKind;
   role: 'nbp' | 'config' | 'kernel' | 'other';
   outcome: TransferOutcome;
+  /** No reply in the capture, yet the client's later requests show it received and ran this NBP: that request's frame (src/exchange/vantage.ts). */
+  deliveredBy?: number;
   /** Index of the attempt (DHCP round) the transfer belongs to, -1 when no DHCP was seen. */
   attempt: number;
   timeline?: TimelineStep;

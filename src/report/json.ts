@@ -3,10 +3,11 @@ import type { Finding } from '../diagnose/finding.js';
 import type { ClientRecord, TransferRecord } from '../exchange/types.js';
 import { archLabel, isProxyKind, printableName } from '../exchange/classify.js';
 import { bootTarget, clientStage, firmwareGuess, primaryAttempt } from '../exchange/summary.js';
-import type { BootMethodJson, ClientJson, TransferJson } from './schema.js';
+import type { BlindSpotJson, BootMethodJson, ClientJson, TransferJson } from './schema.js';
 import { bootMethods, closestMethod, outcomeRank } from '../exchange/boot-methods.js';
 import { timelineEntry } from '../exchange/tracker.js';
 import { clientTransfers } from '../exchange/records.js';
+import { delivered } from '../exchange/vantage.js';
 
 function round(n: number, digits = 6): number {
   const f = 10 ** digits;
@@ -55,7 +56,7 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
   const stage = clientStage(c);
   const { bootFile, bootServer } = bootTarget(c);
   const transfers = clientTransfers(c).sort((x, y) => x.rrqFrame - y.rrqFrame);
-  const nbpDone = transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete');
+  const nbpDone = transfers.some((t) => t.role === 'nbp' && delivered(t));
   const offers: ClientJson['offers'] = [];
   for (const at of c.attempts) {
     for (const o of at.offers) {
@@ -87,6 +88,8 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
     firstFrame: c.firstFrame,
     lastFrame: c.lastFrame,
   };
+  const spots = blindSpotsOf(mine);
+  if (spots.length > 0) out.blindSpots = spots;
   if (c.session > 1) out.session = c.session;
   if (c.timelineDropped > 0) out.timelineDropped = c.timelineDropped;
   if (c.attemptsDropped > 0) out.roundsDropped = c.attemptsDropped;
@@ -121,9 +124,22 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
   return out;
 }
 
+/** The client's blind spots, from the info findings that state them (src/diagnose/blind-spots.ts). */
+function blindSpotsOf(findings: Finding[]): BlindSpotJson[] {
+  const out: BlindSpotJson[] = [];
+  for (const f of findings) {
+    if (!BLIND_SPOT_FINDINGS.has(f.id)) continue;
+    out.push({ kind: f.id, frames: f.frames, detail: f.cause.replace(/^What the capture could not see: /, '').replace(/\. Nothing is concluded from that silence\.$/, ''), howToCapture: f.fix.replace(/^To see it: /, '').replace(/\.$/, '') });
+  }
+  return out;
+}
+
+/** Finding ids that state a blind spot of the capture. */
+const BLIND_SPOT_FINDINGS = new Set(['tftp-replies-not-captured', 'capture-started-late', 'capture-ended-mid-exchange', 'replies-to-client-not-seen']);
+
 /** One-line verdict for the text report. */
 /** What verdict() reads of a client. */
-export type VerdictClient = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorClass' | 'arch' | 'methods' | 'closestMethod'> & {
+export type VerdictClient = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorClass' | 'arch' | 'methods' | 'closestMethod' | 'blindSpots'> & {
   transfers: Pick<TransferJson, 'outcome'>[];
 };
 
@@ -137,6 +153,9 @@ export function verdict(c: VerdictClient, findings: Finding[]): string {
   }
   if (errors.length > 0) return `FAILED: ${errors[0]!.id}`;
   if (c.ok) return c.stage === 'second-stage' ? 'OK (NBP ran)' : 'OK (NBP downloaded)';
+  // Not booted, nothing wrong seen: say what the capture missed rather than guess.
+  if (c.blindSpots?.some((b) => b.kind === 'capture-ended-mid-exchange')) return `capture ended at ${c.stage}`;
+  if (c.blindSpots?.some((b) => b.kind === 'tftp-replies-not-captured')) return `stopped at ${c.stage}? (TFTP replies not captured)`;
   if (!c.vendorClass && !c.arch) {
     if (c.transfers.length === 0) return 'not a PXE client';
     return `TFTP only: ${c.transfers.filter((t) => t.outcome === 'complete').length}/${c.transfers.length} complete`;

@@ -35,6 +35,9 @@ import { httpBootNoUrlRule } from './http-boot-no-url.js';
 import { httpBootFetchFailedRule } from './http-boot-fetch-failed.js';
 import { bsdpNoImagesRule } from './bsdp-no-images.js';
 import { dhcp6NoAdvertiseRule } from './dhcp6-no-advertise.js';
+import { captureStartedLateRule } from './capture-started-late.js';
+import { captureEndedMidExchangeRule } from './capture-ended-mid-exchange.js';
+import { repliesToClientNotSeenRule } from './replies-to-client-not-seen.js';
 
 export const rules: readonly Rule[] = [
   noDhcpOfferRule,
@@ -67,6 +70,10 @@ export const rules: readonly Rule[] = [
   pxeOption43MalformedRule,
   tftpDataFragmentedRule,
   tftpRepliesNotCapturedRule,
+  // What the capture could not see (issue 22).
+  captureStartedLateRule,
+  captureEndedMidExchangeRule,
+  repliesToClientNotSeenRule,
   // Beyond PXE over IPv4 (issue 10): DHCPv6 network boot, UEFI HTTP boot, Apple BSDP.
   dhcp6NoAdvertiseRule,
   pxe6NoBootfileUrlRule,

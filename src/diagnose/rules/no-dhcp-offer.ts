@@ -9,6 +9,8 @@ export const noDhcpOfferRule: Rule = {
     const pxe = pxeAttempts(c);
     if (pxe.length === 0) return [];
     if (c.attempts.some((a) => a.offers.length > 0 || a.acks.length > 0 || a.naks.length > 0 || a.proxyRequests.some((p) => p.answer))) return [];
+    // A REQUEST choosing a server, or TFTP: an offer reached the client, the capture did not see it (src/exchange/vantage.ts).
+    if (c.attempts.some((a) => a.requests.some((r) => r.serverId !== undefined) || a.transfers.length > 0) || c.orphanTransfers.length > 0) return [];
     const discovers = flatMap(pxe, (a) => a.discovers);
     if (discovers.length === 0) return [];
     const frames = requestFrames(discovers, 12);
