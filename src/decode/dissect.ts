@@ -22,6 +22,8 @@ import { IpProto, ipv4String, newIpv4Header, parseIpv4, type Ipv4Header } from '
 import { LinkType, NetKind, newLinkInfo, parseLink, type LinkInfo } from './link.js';
 import { newPrefilterTuple, Prefilter, prefilterEthernet } from './prefilter.js';
 import { decodeTftp } from './tftp/codec.js';
+import { decodeArp } from './arp.js';
+import { decodeBpdu, layer2Payload } from './stp.js';
 import { decodeDhcp6, innerMessage } from './dhcp6/codec.js';
 import { DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT } from './dhcp6/types.js';
 import { HttpBootEndpoints, parseHttpHead, parseTcpHeader } from './http.js';
@@ -85,6 +87,9 @@ export interface DissectorStats {
   httpSegments: number;
   /** Server endpoints of http:// boot URLs seen in DHCP/DHCPv6 replies. */
   httpBootEndpoints: number;
+  /** ARP messages and spanning-tree BPDUs decoded (counted in otherNetwork too). */
+  arp: number;
+  bpdus: number;
 }
 
 /** A TFTP DATA (opcode 3) or ACK (4) read in place from the capture buffer (Dissector.peekTftpBlock). */
@@ -128,6 +133,8 @@ export class Dissector {
     routerSolicitations: 0,
     routerAdvertisements: 0,
     httpSegments: 0,
+    arp: 0,
+    bpdus: 0,
   };
   private readonly ip6: Ipv6Header = newIpv6Header();
   /** Servers of http:// boot URLs: TCP is decoded only for flows to/from these (UEFI HTTP boot). */
@@ -170,6 +177,7 @@ export class Dissector {
     const link = parseLink(frame.linkType, data, this.link);
     if (link.kind !== NetKind.Ipv4) {
       this.countNonIpv4(link.kind, frame.linkType);
+      if (link.kind === NetKind.Other) return this.layer2(frame, data);
       return link.kind === NetKind.Ipv6 ? this.ipv6(frame, data, link.netOffset) : null;
     }
     const ip = this.ip;
@@ -230,6 +238,8 @@ export class Dissector {
     const c = this.counts;
     const kind = prefilterEthernet(data, start, end, t);
     if (kind === Prefilter.OtherNetwork) {
+      // ARP and spanning-tree BPDUs (issue 22) are few and dissected; other non-IP traffic is not.
+      if (layer2Payload(linkType, data, start, end) !== undefined) return true;
       c.frames++;
       c.otherNetwork++;
       return false;
@@ -348,6 +358,33 @@ export class Dissector {
   flush(): PacketEvent[] {
     this.frags.flush();
     return this.queue.splice(0, this.queue.length);
+  }
+
+  /** An ARP message or a spanning-tree BPDU (already counted as other network traffic). */
+  private layer2(frame: Frame, data: Uint8Array): PacketEvent | null {
+    const l2 = layer2Payload(frame.linkType, data);
+    if (l2 === undefined) return null;
+    const link = this.link;
+    const srcMac = link.srcMacOffset >= 0 ? formatMac(data, link.srcMacOffset) : undefined;
+    const dstMac = link.dstMacOffset >= 0 ? formatMac(data, link.dstMacOffset) : undefined;
+    const vlans = link.vlanCount > 0 ? Array.from(link.vlans.subarray(0, link.vlanCount)) : undefined;
+    if (l2.kind === 'arp') {
+      const arp = decodeArp(data, l2.offset);
+      if (!arp) return null;
+      this.counts.arp++;
+      const meta: PacketMeta = { frame: frame.index, ts: frame.ts, src: arp.senderIp, sport: 0, dst: arp.targetIp, dport: 0, interfaceId: frame.interfaceId, ipLength: 0, ttl: 0 };
+      if (srcMac) meta.srcMac = srcMac;
+      if (dstMac) meta.dstMac = dstMac;
+      if (vlans) meta.vlans = vlans;
+      return { kind: 'arp', meta, arp };
+    }
+    const bpdu = decodeBpdu(data, l2.offset);
+    if (!bpdu) return null;
+    this.counts.bpdus++;
+    const meta: PacketMeta = { frame: frame.index, ts: frame.ts, src: '', sport: 0, dst: '', dport: 0, interfaceId: frame.interfaceId, ipLength: 0, ttl: 0 };
+    if (srcMac) meta.srcMac = srcMac;
+    if (dstMac) meta.dstMac = dstMac;
+    return { kind: 'stp', meta, bpdu };
   }
 
   private countNonIpv4(kind: number, linkType: number): void {
