@@ -14,6 +14,10 @@ import type { DhcpMessage } from '../decode/dhcp/types.js';
 import type { TimelineEntry, TimelineStep } from './types.js';
 import { TransferIndex } from './transfer-index.js';
 import { inferUnseenReplies } from './vantage.js';
+import { recordArp } from './network/arp.js';
+import { recordBpdu } from './network/stp.js';
+import { noteDhcpInterface } from './network/interfaces.js';
+import type { StpSummary } from './network/types.js';
 import type { Clock } from '../capture/frame.js';
 import type { TftpBlock } from '../decode/dissect.js';
 import {
@@ -133,10 +137,14 @@ export class ExchangeTracker {
     this.lastFrame = ev.meta.frame;
     if (this.firstInterface === undefined) this.firstInterface = ev.meta.interfaceId;
     else if (ev.meta.interfaceId !== this.firstInterface) this.multiInterface = true;
-    if (this.multiInterface && this.isInterfaceCopy(ev)) return;
+    if (this.multiInterface && this.isInterfaceCopy(ev)) {
+      if (ev.kind === 'dhcp') noteDhcpInterface(this.clients.get(ev.dhcp.chaddr)?.rec, ev);
+      return;
+    }
     switch (ev.kind) {
       case 'dhcp':
         this.onDhcp(ev);
+        noteDhcpInterface(this.clients.get(ev.dhcp.chaddr)?.rec, ev);
         break;
       case 'tftp':
         this.onTftp(ev);
@@ -154,6 +162,15 @@ export class ExchangeTracker {
         break;
       case 'http':
         this.onHttp(ev);
+        break;
+      case 'arp':
+        recordArp(ev, (mac) => this.clients.get(mac)?.rec, (ip) => {
+          const mac = this.ipToMac.get(ip);
+          return mac === undefined ? undefined : this.clients.get(mac)?.rec;
+        });
+        break;
+      case 'stp':
+        this.stp = recordBpdu(this.stp, ev);
         break;
     }
   }
@@ -184,6 +201,9 @@ export class ExchangeTracker {
     }
     return false;
   }
+
+  /** Spanning-tree BPDUs seen so far (issue 22), handed to each client when it is settled. */
+  private stp: StpSummary | undefined;
 
   /** Live clients (for progress displays). */
   get activeClients(): number {
@@ -231,6 +251,7 @@ export class ExchangeTracker {
 
   /** A snapshot of a live client with transfer outcomes settled as of `now` (for early findings). */
   settle(rec: ClientRecord, now: number): void {
+    if (this.stp) rec.stp = this.stp;
     settleClient(rec, now);
   }
 
@@ -241,6 +262,7 @@ export class ExchangeTracker {
     // per-client caps are not listed; their lookups go at the next idle expiry.
     for (const a of rec.attempts) for (const t of a.transfers) this.transfers.drop(t);
     for (const t of rec.orphanTransfers) this.transfers.drop(t);
+    if (this.stp) rec.stp = this.stp;
     settleClient(rec, this.lastTs);
     this.opts.onClientDone?.(rec);
   }

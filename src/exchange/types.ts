@@ -4,6 +4,8 @@
  * turns them into ClientJson.
  */
 
+import type { InterfacesSeen, NetworkRecord, StpSummary } from './network/types.js';
+
 /** How a client's firmware would classify a reply (EDK2 PxeBcParseDhcp4Packet / iPXE dhcp_rx_offer). */
 export type OfferKind =
   | 'dhcp' // address only
@@ -204,6 +206,12 @@ export interface ClientRecord {
   attemptsDropped: number;
   /** DHCPv6, HTTP boot and BSDP steps (src/exchange/boot-methods.ts); absent for a client that used none. */
   boot?: BootSideRecord;
+  /** The client's ARP requests and address conflicts (src/exchange/network/arp.ts); absent without any. */
+  network?: NetworkRecord;
+  /** Spanning-tree BPDUs seen in the capture (src/exchange/network/stp.ts); absent without any. */
+  stp?: StpSummary;
+  /** Capture interfaces of the client's DHCP requests and of the replies to it (src/exchange/network/interfaces.ts). */
+  interfacesSeen?: InterfacesSeen;
 }
 
 // ---------------------------------------------------------------------------------------------

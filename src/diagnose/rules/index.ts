@@ -38,6 +38,11 @@ import { dhcp6NoAdvertiseRule } from './dhcp6-no-advertise.js';
 import { captureStartedLateRule } from './capture-started-late.js';
 import { captureEndedMidExchangeRule } from './capture-ended-mid-exchange.js';
 import { repliesToClientNotSeenRule } from './replies-to-client-not-seen.js';
+import { bootServerNoArpRule } from './boot-server-no-arp.js';
+import { offersNotReachingClientRule } from './offers-not-reaching-client.js';
+import { tftpServerMismatchRule } from './tftp-server-mismatch.js';
+import { spanningTreeNotForwardingRule } from './spanning-tree-not-forwarding.js';
+import { tftpLossyPathRule } from './tftp-lossy-path.js';
 
 export const rules: readonly Rule[] = [
   noDhcpOfferRule,
@@ -70,6 +75,12 @@ export const rules: readonly Rule[] = [
   pxeOption43MalformedRule,
   tftpDataFragmentedRule,
   tftpRepliesNotCapturedRule,
+  // The network between client and servers (issue 22).
+  offersNotReachingClientRule,
+  spanningTreeNotForwardingRule,
+  bootServerNoArpRule,
+  tftpServerMismatchRule,
+  tftpLossyPathRule,
   // What the capture could not see (issue 22).
   captureStartedLateRule,
   captureEndedMidExchangeRule,

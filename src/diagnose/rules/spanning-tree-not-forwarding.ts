@@ -1,0 +1,50 @@
+import type { Rule } from '../rule.js';
+import { finding } from '../rule.js';
+import { dhcpPhaseMessage, pxeAttempts } from '../helpers.js';
+import { discoverTimes } from '../network-helpers.js';
+import { delivered } from '../../exchange/vantage.js';
+import { clientTransfers } from '../../exchange/records.js';
+
+/** Silence this long after a client's first DISCOVER, with BPDUs on its port, is the spanning-tree delay (2 x 15 s forward delay by default). */
+const STP_SILENCE = 8;
+
+/**
+ * A switch port running spanning tree without PortFast / edge mode drops the client's frames for
+ * 2 x forward delay after the link comes up (listening, learning), while it sends BPDUs. The first
+ * DISCOVERs go unanswered and later ones are answered, or the firmware gives up first. iPXE resets
+ * the NIC when it starts, so a chainloaded iPXE meets the delay again (lab capture fail-stp-forward-delay).
+ */
+export const spanningTreeNotForwardingRule: Rule = {
+  id: 'spanning-tree-not-forwarding',
+  check(c, ctx) {
+    const stp = c.stp;
+    if (!stp) return [];
+    for (const a of pxeAttempts(c)) {
+      const sends = discoverTimes(a);
+      if (sends.length === 0) continue;
+      const first = sends[0]!;
+      const reply = [...a.offers, ...a.acks].sort((x, y) => x.ts - y.ts)[0];
+      // Answered at once: this round met a forwarding port.
+      if (reply && reply.ts - first.ts < STP_SILENCE) continue;
+      const unanswered = sends.filter((s) => !reply || s.ts < reply.ts);
+      if (unanswered.length < 2 && !reply) continue;
+      const silence = (reply ? reply.ts : unanswered[unanswered.length - 1]!.ts) - first.ts;
+      if (silence < STP_SILENCE && !(reply === undefined && unanswered.length >= 2)) continue;
+      const booted = clientTransfers(c).some((t) => t.role === 'nbp' && delivered(t) && t.rrqTs > first.ts);
+      const fd = stp.forwardDelay;
+      const afterNbp = a.role === 'ipxe-stage';
+      return [
+        finding(this.id, c, ctx, {
+          severity: booted ? 'warning' : 'error',
+          frames: [...unanswered.slice(0, 4).map((s) => s.frame), ...stp.frames.slice(0, 3), ...(reply ? [reply.frame] : [])],
+          firmwareMessage: booted ? undefined : a.ipxe ? 'No configuration methods succeeded (http://ipxe.org/040ee186)' : dhcpPhaseMessage(c, 'PXE-E51'),
+          title: `Spanning tree not forwarding yet: ${unanswered.length} DISCOVER${unanswered.length > 1 ? 's' : ''} unanswered for ${silence.toFixed(1)} s while the switch port sends BPDUs${booted ? ' (the boot went on later)' : ''}`,
+          cause: `The capture holds ${stp.count} spanning-tree BPDU${stp.count > 1 ? 's' : ''} (${stp.version === 2 ? 'RSTP' : stp.version === 3 ? 'MSTP' : 'STP'}${fd !== undefined ? `, forward delay ${fd} s` : ''}${stp.lastState ? `, port ${stp.lastState}` : ''}): the client's switch port runs spanning tree. A port that is not an edge port (PortFast off) listens and learns for 2 x forward delay${fd !== undefined ? ` (${2 * fd} s)` : ''} after the link comes up and drops the client's frames meanwhile, so the first DISCOVERs ${reply ? `went unanswered; the first reply came ${silence.toFixed(1)} s after the first DISCOVER` : 'were never answered before the firmware gave up'}.${afterNbp ? ' This round is a chainloaded iPXE: it resets the NIC when it starts, the link goes down and up, and the delay starts over.' : ''}`,
+          fix: 'Make the client ports edge ports: spanning-tree portfast (Cisco), spanning-tree port type edge (NX-OS), or disable spanning tree / set forward delay low on access ports where clients PXE-boot.',
+          ts: first.ts,
+        }),
+      ];
+    }
+    return [];
+  },
+};
