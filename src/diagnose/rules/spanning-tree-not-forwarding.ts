@@ -12,24 +12,31 @@ const STP_SILENCE = 8;
  * A switch port running spanning tree without PortFast / edge mode drops the client's frames for
  * 2 x forward delay after the link comes up (listening, learning), while it sends BPDUs. The first
  * DISCOVERs go unanswered and later ones are answered, or the firmware gives up first. iPXE resets
- * the NIC when it starts, so a chainloaded iPXE meets the delay again (lab capture fail-stp-forward-delay).
+ * the NIC when it starts, so a chainloaded iPXE meets the delay again (lab capture ok-stp-forward-delay).
  */
 export const spanningTreeNotForwardingRule: Rule = {
   id: 'spanning-tree-not-forwarding',
   check(c, ctx) {
     const stp = c.stp;
     if (!stp) return [];
-    for (const a of pxeAttempts(c)) {
+    const attempts = pxeAttempts(c);
+    for (const a of attempts) {
       const sends = discoverTimes(a);
       if (sends.length === 0) continue;
       const first = sends[0]!;
-      const reply = [...a.offers, ...a.acks].sort((x, y) => x.ts - y.ts)[0];
+      // The first reply to this client from then on, in this round or a later one (iPXE gives up a
+      // round and starts another with a new xid while the port is still blocking).
+      const reply = attempts
+        .filter((x) => x.index >= a.index)
+        .flatMap((x) => [...x.offers, ...x.acks])
+        .filter((r) => r.ts >= first.ts)
+        .sort((x, y) => x.ts - y.ts)[0];
       // Answered at once: this round met a forwarding port.
       if (reply && reply.ts - first.ts < STP_SILENCE) continue;
-      const unanswered = sends.filter((s) => !reply || s.ts < reply.ts);
-      if (unanswered.length < 2 && !reply) continue;
+      const unanswered = attempts.filter((x) => x.index >= a.index).flatMap(discoverTimes).filter((s) => s.ts >= first.ts && (!reply || s.ts < reply.ts));
+      if (unanswered.length < 2) continue;
       const silence = (reply ? reply.ts : unanswered[unanswered.length - 1]!.ts) - first.ts;
-      if (silence < STP_SILENCE && !(reply === undefined && unanswered.length >= 2)) continue;
+      if (reply === undefined && silence < 2) continue;
       const booted = clientTransfers(c).some((t) => t.role === 'nbp' && delivered(t) && t.rrqTs > first.ts);
       const fd = stp.forwardDelay;
       const afterNbp = a.role === 'ipxe-stage';
