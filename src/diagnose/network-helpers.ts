@@ -34,3 +34,17 @@ export function requestsOf(a: AttemptRecord): number {
 export function anyTransfer(c: ClientRecord): boolean {
   return c.attempts.some((a) => a.transfers.length > 0) || c.orphanTransfers.length > 0;
 }
+
+/**
+ * Replies a DHCP server sent to OTHER clients while this client's DISCOVERs went unanswered (from
+ * `from` to `to`, with a margin): the server is up and serving this segment, just not this client.
+ */
+export function repliesToOthers(c: ClientRecord, from: number, to: number): { server: string; frames: number[]; macs: number }[] {
+  const out: { server: string; frames: number[]; macs: number }[] = [];
+  for (const [server, list] of c.dhcpServers?.replies ?? []) {
+    const others = list.filter((r) => r.mac !== c.mac && (r.type === 2 || r.type === 5) && r.ts >= from - 30 && r.ts <= to + 30);
+    if (others.length === 0) continue;
+    out.push({ server, frames: others.slice(0, 4).map((r) => r.frame), macs: new Set(others.map((r) => r.mac)).size });
+  }
+  return out;
+}

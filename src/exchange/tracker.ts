@@ -17,6 +17,7 @@ import { inferUnseenReplies } from './vantage.js';
 import { recordArp } from './network/arp.js';
 import { recordBpdu } from './network/stp.js';
 import { noteDhcpInterface } from './network/interfaces.js';
+import { DhcpServerLog } from './network/servers.js';
 import type { StpSummary } from './network/types.js';
 import type { Clock } from '../capture/frame.js';
 import type { TftpBlock } from '../decode/dissect.js';
@@ -144,6 +145,7 @@ export class ExchangeTracker {
     switch (ev.kind) {
       case 'dhcp':
         this.onDhcp(ev);
+        this.dhcpServers.note(ev);
         noteDhcpInterface(this.clients.get(ev.dhcp.chaddr)?.rec, ev);
         break;
       case 'tftp':
@@ -204,6 +206,8 @@ export class ExchangeTracker {
 
   /** Spanning-tree BPDUs seen so far (issue 22), handed to each client when it is settled. */
   private stp: StpSummary | undefined;
+  /** Every DHCP server's latest replies, for cross-client evidence (issue 22). */
+  private readonly dhcpServers = new DhcpServerLog();
 
   /** Live clients (for progress displays). */
   get activeClients(): number {
@@ -252,6 +256,7 @@ export class ExchangeTracker {
   /** A snapshot of a live client with transfer outcomes settled as of `now` (for early findings). */
   settle(rec: ClientRecord, now: number): void {
     if (this.stp) rec.stp = this.stp;
+    rec.dhcpServers = this.dhcpServers;
     settleClient(rec, now);
   }
 
@@ -263,6 +268,7 @@ export class ExchangeTracker {
     for (const a of rec.attempts) for (const t of a.transfers) this.transfers.drop(t);
     for (const t of rec.orphanTransfers) this.transfers.drop(t);
     if (this.stp) rec.stp = this.stp;
+    rec.dhcpServers = this.dhcpServers;
     settleClient(rec, this.lastTs);
     this.opts.onClientDone?.(rec);
   }

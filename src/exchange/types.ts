@@ -5,6 +5,7 @@
  */
 
 import type { InterfacesSeen, NetworkRecord, StpSummary } from './network/types.js';
+import type { DhcpServerLog } from './network/servers.js';
 
 /** How a client's firmware would classify a reply (EDK2 PxeBcParseDhcp4Packet / iPXE dhcp_rx_offer). */
 export type OfferKind =
@@ -212,6 +213,8 @@ export interface ClientRecord {
   stp?: StpSummary;
   /** Capture interfaces of the client's DHCP requests and of the replies to it (src/exchange/network/interfaces.ts). */
   interfacesSeen?: InterfacesSeen;
+  /** What the DHCP servers did for all clients of the capture so far (src/exchange/network/servers.ts), shared. */
+  dhcpServers?: DhcpServerLog;
 }
 
 // ---------------------------------------------------------------------------------------------

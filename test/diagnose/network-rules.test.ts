@@ -201,3 +201,57 @@ describe('tftp-lossy-path', () => {
   });
 });
 
+
+describe('dhcp-server-ignores-client', () => {
+  const other: ClientSpec = { mac: '52:54:00:be:00:02', arch: [0] };
+  it('fires instead of no-dhcp-offer when the server answers another client meanwhile', () => {
+    const s = new Scenario();
+    const d = s.discover(uefi, 20);
+    s.wait(1);
+    s.dora(other, dhcpSrv, 21, '192.0.2.120', { siaddr: pxeSrv.ip, file: 'pxelinux.0' });
+    s.wait(3);
+    s.discover(uefi, 20);
+    s.wait(8);
+    s.discover(uefi, 20);
+    s.wait(5);
+    const a = s.run();
+    const f = a.findings.find((x) => x.id === 'dhcp-server-ignores-client' && x.client === uefi.mac)!;
+    expect(f.severity).toBe('error');
+    expect(f.frames).toContain(d);
+    expect(f.title).toContain('192.0.2.1 (1 other client)');
+    expect(a.findings.filter((x) => x.client === uefi.mac).map((x) => x.id)).not.toContain('no-dhcp-offer');
+  });
+
+  it('leaves no-dhcp-offer alone when nobody gets an answer', () => {
+    const s = new Scenario();
+    for (const gap of [4, 8, 2]) {
+      s.discover(uefi, 22);
+      s.wait(gap);
+    }
+    const a = s.run();
+    expect(ids(a)).toContain('no-dhcp-offer');
+    expect(ids(a)).not.toContain('dhcp-server-ignores-client');
+  });
+});
+
+describe('address-conflict', () => {
+  it('fires when the server ACKs the same address to two MACs', () => {
+    const s = new Scenario();
+    const other: ClientSpec = { mac: '52:54:00:be:00:03', arch: [0] };
+    s.dora(other, dhcpSrv, 30, biosHost.ip, { siaddr: pxeSrv.ip, file: 'pxelinux.0' });
+    s.wait(1);
+    s.dora(bios, dhcpSrv, 31, biosHost.ip, { siaddr: pxeSrv.ip, file: 'pxelinux.0' });
+    s.wait(10);
+    const a = s.run();
+    const f = a.findings.find((x) => x.id === 'address-conflict' && x.client === bios.mac)!;
+    expect(f.title).toContain(biosHost.ip);
+    expect(f.title).toContain(other.mac);
+  });
+
+  it('is quiet when every client has its own address', () => {
+    const s = new Scenario();
+    s.dora(bios, dhcpSrv, 32, biosHost.ip, { siaddr: pxeSrv.ip, file: 'pxelinux.0' });
+    s.tftpRead(biosHost, pxeSrv, 'pxelinux.0', 3000);
+    expect(ids(s.run())).not.toContain('address-conflict');
+  });
+});

@@ -43,6 +43,8 @@ import { offersNotReachingClientRule } from './offers-not-reaching-client.js';
 import { tftpServerMismatchRule } from './tftp-server-mismatch.js';
 import { spanningTreeNotForwardingRule } from './spanning-tree-not-forwarding.js';
 import { tftpLossyPathRule } from './tftp-lossy-path.js';
+import { dhcpServerIgnoresClientRule } from './dhcp-server-ignores-client.js';
+import { addressConflictRule } from './address-conflict.js';
 
 export const rules: readonly Rule[] = [
   noDhcpOfferRule,
@@ -76,11 +78,13 @@ export const rules: readonly Rule[] = [
   tftpDataFragmentedRule,
   tftpRepliesNotCapturedRule,
   // The network between client and servers (issue 22).
+  dhcpServerIgnoresClientRule,
   offersNotReachingClientRule,
   spanningTreeNotForwardingRule,
   bootServerNoArpRule,
   tftpServerMismatchRule,
   tftpLossyPathRule,
+  addressConflictRule,
   // What the capture could not see (issue 22).
   captureStartedLateRule,
   captureEndedMidExchangeRule,

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { flatMap, pxeAttempts, requestFrames } from '../helpers.js';
+import { repliesToOthers } from '../network-helpers.js';
 
 /** PXE-E51: DISCOVERs and not a single reply of any kind (catalog #1). */
 export const noDhcpOfferRule: Rule = {
@@ -13,6 +14,9 @@ export const noDhcpOfferRule: Rule = {
     if (c.attempts.some((a) => a.requests.some((r) => r.serverId !== undefined) || a.transfers.length > 0) || c.orphanTransfers.length > 0) return [];
     const discovers = flatMap(pxe, (a) => a.discovers);
     if (discovers.length === 0) return [];
+    // The server answered other clients meanwhile: dhcp-server-ignores-client says why, not "no server".
+    const sends = discovers.flatMap((d) => [d.ts, ...d.repeatTimes]);
+    if (sends.length >= 2 && repliesToOthers(c, Math.min(...sends), Math.max(...sends)).length > 0) return [];
     const frames = requestFrames(discovers, 12);
     const times = flatMap(discovers, (d) => [d.ts, ...d.repeatTimes]);
     const last = Math.max(...times);

@@ -40,12 +40,14 @@ export const spanningTreeNotForwardingRule: Rule = {
       const booted = clientTransfers(c).some((t) => t.role === 'nbp' && delivered(t) && t.rrqTs > first.ts);
       const fd = stp.forwardDelay;
       const afterNbp = a.role === 'ipxe-stage';
+      // Answered in the end: a delay (whatever stopped the boot later is another finding's).
+      const stopped = !booted && reply === undefined;
       return [
         finding(this.id, c, ctx, {
-          severity: booted ? 'warning' : 'error',
+          severity: stopped ? 'error' : 'warning',
           frames: [...unanswered.slice(0, 4).map((s) => s.frame), ...stp.frames.slice(0, 3), ...(reply ? [reply.frame] : [])],
-          firmwareMessage: booted ? undefined : a.ipxe ? 'No configuration methods succeeded (http://ipxe.org/040ee186)' : dhcpPhaseMessage(c, 'PXE-E51'),
-          title: `Spanning tree not forwarding yet: ${unanswered.length} DISCOVER${unanswered.length > 1 ? 's' : ''} unanswered for ${silence.toFixed(1)} s while the switch port sends BPDUs${booted ? ' (the boot went on later)' : ''}`,
+          firmwareMessage: !stopped ? undefined : a.ipxe ? 'No configuration methods succeeded (http://ipxe.org/040ee186)' : dhcpPhaseMessage(c, 'PXE-E51'),
+          title: `Spanning tree not forwarding yet: ${unanswered.length} DISCOVER${unanswered.length > 1 ? 's' : ''} unanswered for ${silence.toFixed(1)} s while the switch port sends BPDUs${booted ? ' (the boot went on later)' : reply ? ' (answered later)' : ''}`,
           cause: `The capture holds ${stp.count} spanning-tree BPDU${stp.count > 1 ? 's' : ''} (${stp.version === 2 ? 'RSTP' : stp.version === 3 ? 'MSTP' : 'STP'}${fd !== undefined ? `, forward delay ${fd} s` : ''}${stp.lastState ? `, port ${stp.lastState}` : ''}): the client's switch port runs spanning tree. A port that is not an edge port (PortFast off) listens and learns for 2 x forward delay${fd !== undefined ? ` (${2 * fd} s)` : ''} after the link comes up and drops the client's frames meanwhile, so the first DISCOVERs ${reply ? `went unanswered; the first reply came ${silence.toFixed(1)} s after the first DISCOVER` : 'were never answered before the firmware gave up'}.${afterNbp ? ' This round is a chainloaded iPXE: it resets the NIC when it starts, the link goes down and up, and the delay starts over.' : ''}`,
           fix: 'Make the client ports edge ports: spanning-tree portfast (Cisco), spanning-tree port type edge (NX-OS), or disable spanning tree / set forward delay low on access ports where clients PXE-boot.',
           ts: first.ts,
