@@ -113,9 +113,10 @@ export function hasGarbageBytes(s: string): boolean {
  */
 export function mtuEvidence(t: TransferRecord): 'fragments' | 'no-data-after-oack' | 'data-1-unacked' | undefined {
   if (t.outcome === 'complete' || t.outcome === 'tsize-probe' || t.error) return undefined;
-  // The capture ended right after (ACK 0, then the end): only a retransmission (the client or the
-  // server timed out waiting) tells a black hole from a capture that was cut.
-  if (t.outcome === 'capture-ended' && t.duplicateAcks === 0 && t.duplicateData === 0) return undefined;
+  // The capture ended right after (ACK 0, then the end): the transfer has not had the time to fail.
+  // Still running at the end: DATA sent again or ACK 0 repeated is also what a lossy path shows
+  // until the block gets through; only fragments that never arrived, with a retransmission, count.
+  if (t.outcome === 'capture-ended') return t.fragmentFrames.length > 0 && (t.duplicateAcks > 0 || t.duplicateData > 0) ? 'fragments' : undefined;
   if (t.fragmentFrames.length > 0) return 'fragments';
   if (t.blksize <= 1024) return undefined;
   if (t.oack && t.dataPackets === 0 && t.lastAckBlock === 0) return 'no-data-after-oack';

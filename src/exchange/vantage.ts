@@ -89,7 +89,9 @@ export function inferUnseenReplies(rec: ClientRecord, all: TransferRecord[], now
     // unanswered RRQ within seconds, so this one was answered (OACK, DATA or ERROR) out of sight.
     const next = steps[0];
     if (t.rrqRepeats.length === 0 && next !== undefined) t.outcome = 'not-captured';
-    else if (t.outcome === 'no-response' && t.rrqRepeats.length === 0 && next === undefined && now - t.lastTs < CAPTURE_END_MARGIN) t.outcome = 'capture-ended';
+    // The capture ended within a retry interval of the last RRQ, after at most one retry: the client
+    // was still trying (firmware sends 4-6 RRQs before it gives up).
+    else if (t.outcome === 'no-response' && t.rrqRepeats.length <= 1 && next === undefined && now - t.lastTs < CAPTURE_END_MARGIN) t.outcome = 'capture-ended';
   }
   // The NBP's own DHCP counts as such once the NBP is known to have been delivered.
   for (const a of rec.attempts) {
