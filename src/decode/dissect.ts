@@ -23,7 +23,7 @@ import { LinkType, NetKind, newLinkInfo, parseLink, type LinkInfo } from './link
 import { newPrefilterTuple, Prefilter, prefilterEthernet } from './prefilter.js';
 import { decodeTftp } from './tftp/codec.js';
 import { decodeArp } from './arp.js';
-import { decodeBpdu, layer2Payload } from './stp.js';
+import { decodeBpdu, layer2Decodable, layer2Payload } from './stp.js';
 import { decodeDhcp6, innerMessage } from './dhcp6/codec.js';
 import { DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT } from './dhcp6/types.js';
 import { HttpBootEndpoints, parseHttpHead, parseTcpHeader } from './http.js';
@@ -239,7 +239,8 @@ export class Dissector {
     const kind = prefilterEthernet(data, start, end, t);
     if (kind === Prefilter.OtherNetwork) {
       // ARP and spanning-tree BPDUs (issue 22) are few and dissected; other non-IP traffic is not.
-      if (layer2Payload(linkType, data, start, end) !== undefined) return true;
+      const l2 = layer2Payload(linkType, data, start, end);
+      if (l2 !== undefined && layer2Decodable(l2.kind, data, l2.offset, end)) return true;
       c.frames++;
       c.otherNetwork++;
       return false;
@@ -363,28 +364,24 @@ export class Dissector {
   /** An ARP message or a spanning-tree BPDU (already counted as other network traffic). */
   private layer2(frame: Frame, data: Uint8Array): PacketEvent | null {
     const l2 = layer2Payload(frame.linkType, data);
-    if (l2 === undefined) return null;
+    if (l2 === undefined || !layer2Decodable(l2.kind, data, l2.offset, data.length)) return null;
+    // Decoded first: the strings below are made only for a message that becomes an event.
+    const arp = l2.kind === 'arp' ? decodeArp(data, l2.offset) : undefined;
+    const bpdu = l2.kind === 'stp' ? decodeBpdu(data, l2.offset) : undefined;
+    if (!arp && !bpdu) return null;
     const link = this.link;
-    const srcMac = link.srcMacOffset >= 0 ? formatMac(data, link.srcMacOffset) : undefined;
-    const dstMac = link.dstMacOffset >= 0 ? formatMac(data, link.dstMacOffset) : undefined;
-    const vlans = link.vlanCount > 0 ? Array.from(link.vlans.subarray(0, link.vlanCount)) : undefined;
-    if (l2.kind === 'arp') {
-      const arp = decodeArp(data, l2.offset);
-      if (!arp) return null;
+    const meta: PacketMeta = arp
+      ? { frame: frame.index, ts: frame.ts, src: arp.senderIp, sport: 0, dst: arp.targetIp, dport: 0, interfaceId: frame.interfaceId, ipLength: 0, ttl: 0 }
+      : { frame: frame.index, ts: frame.ts, src: '', sport: 0, dst: '', dport: 0, interfaceId: frame.interfaceId, ipLength: 0, ttl: 0 };
+    if (link.srcMacOffset >= 0) meta.srcMac = formatMac(data, link.srcMacOffset);
+    if (link.dstMacOffset >= 0) meta.dstMac = formatMac(data, link.dstMacOffset);
+    if (link.vlanCount > 0) meta.vlans = Array.from(link.vlans.subarray(0, link.vlanCount));
+    if (arp) {
       this.counts.arp++;
-      const meta: PacketMeta = { frame: frame.index, ts: frame.ts, src: arp.senderIp, sport: 0, dst: arp.targetIp, dport: 0, interfaceId: frame.interfaceId, ipLength: 0, ttl: 0 };
-      if (srcMac) meta.srcMac = srcMac;
-      if (dstMac) meta.dstMac = dstMac;
-      if (vlans) meta.vlans = vlans;
       return { kind: 'arp', meta, arp };
     }
-    const bpdu = decodeBpdu(data, l2.offset);
-    if (!bpdu) return null;
     this.counts.bpdus++;
-    const meta: PacketMeta = { frame: frame.index, ts: frame.ts, src: '', sport: 0, dst: '', dport: 0, interfaceId: frame.interfaceId, ipLength: 0, ttl: 0 };
-    if (srcMac) meta.srcMac = srcMac;
-    if (dstMac) meta.dstMac = dstMac;
-    return { kind: 'stp', meta, bpdu };
+    return { kind: 'stp', meta, bpdu: bpdu! };
   }
 
   private countNonIpv4(kind: number, linkType: number): void {

@@ -144,7 +144,21 @@ export function bpduSummary(b: Bpdu): string {
  * Where a frame's ARP message or BPDU starts: ARP after an Ethernet/SLL header (VLAN tags skipped),
  * a BPDU after an 802.3 length + LLC header (DSAP = SSAP = 0x42, control 0x03). Allocation-free.
  */
-export function layer2Payload(linkType: number, b: Uint8Array, start = 0, end = b.length): { kind: 'arp' | 'stp'; offset: number } | undefined {
+/** layer2Payload's answer: one object reused for every call (the reader asks for every non-IP record). */
+export interface Layer2Payload {
+  kind: 'arp' | 'stp';
+  offset: number;
+}
+const l2Result: Layer2Payload = { kind: 'arp', offset: 0 };
+
+function l2(kind: 'arp' | 'stp', offset: number): Layer2Payload {
+  l2Result.kind = kind;
+  l2Result.offset = offset;
+  return l2Result;
+}
+
+/** The answer is reused by the next call: read it at once. */
+export function layer2Payload(linkType: number, b: Uint8Array, start = 0, end = b.length): Layer2Payload | undefined {
   let type: number;
   let o: number;
   if (linkType === 1) {
@@ -170,13 +184,19 @@ export function layer2Payload(linkType: number, b: Uint8Array, start = 0, end = 
     o += 4;
     tags++;
   }
-  if (type === 0x0806) return { kind: 'arp', offset: o };
+  if (type === 0x0806) return l2('arp', o);
   if (type < 0x0600 && linkType === 1) return llc(b, o, end);
   return undefined;
 }
 
-function llc(b: Uint8Array, o: number, end: number): { kind: 'stp'; offset: number } | undefined {
+function llc(b: Uint8Array, o: number, end: number): Layer2Payload | undefined {
   if (o + 3 > end) return undefined;
   if (b[o] !== STP_LLC_SAP || b[o + 1] !== STP_LLC_SAP || b[o + 2] !== 0x03) return undefined;
-  return { kind: 'stp', offset: o + 3 };
+  return l2('stp', o + 3);
+}
+
+/** The ARP message or BPDU at b[offset..end) looks decodable (checked before a frame is built: no allocation). */
+export function layer2Decodable(kind: 'arp' | 'stp', b: Uint8Array, offset: number, end: number): boolean {
+  if (kind === 'arp') return end - offset >= 28 && b[offset + 4] === 6 && b[offset + 5] === 4;
+  return end - offset >= 4 && b[offset] === 0 && b[offset + 1] === 0 && (b[offset + 3] === BPDU_TCN || end - offset >= 35);
 }

@@ -22,7 +22,9 @@ export function discoverTimes(a: AttemptRecord): { ts: number; frame: number }[]
     out.push({ ts: d.ts, frame: d.frame });
     d.repeatTimes.forEach((t, i) => out.push({ ts: t, frame: d.repeatFrames[i]! }));
   }
-  return out.sort((x, y) => x.ts - y.ts);
+  out.sort((x, y) => x.ts - y.ts);
+  // The same DISCOVER seen twice within a moment (two capture points written as one) is one send.
+  return out.filter((s, i) => i === 0 || s.ts - out[i - 1]!.ts > 0.2);
 }
 
 /** The client's REQUESTs (type 3) in an attempt. */
