@@ -334,7 +334,9 @@ export async function analyzeCapture(input: string | string[], opts: AnalyzeOpti
     duration: first !== undefined ? Math.round(((latest[0] as number) - first) * 1e6) / 1e6 : 0,
     warnings,
   });
-  const analysis = analyzer.finish();
+  // The capture ends at its last frame, not at the last DHCP/TFTP packet: a client silent for the
+  // frames after that has been silent that long (src/exchange/vantage.ts).
+  const analysis = analyzer.finish(first !== undefined ? (latest[0] as number) : undefined);
   if (files !== undefined) locateEvidence(analysis, summary as MultiCaptureSummary);
   return analysis;
 }

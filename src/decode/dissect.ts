@@ -22,6 +22,8 @@ import { IpProto, ipv4String, newIpv4Header, parseIpv4, type Ipv4Header } from '
 import { LinkType, NetKind, newLinkInfo, parseLink, type LinkInfo } from './link.js';
 import { newPrefilterTuple, Prefilter, prefilterEthernet } from './prefilter.js';
 import { decodeTftp } from './tftp/codec.js';
+import { decodeArp } from './arp.js';
+import { decodeBpdu, layer2Decodable, layer2Payload } from './stp.js';
 import { decodeDhcp6, innerMessage } from './dhcp6/codec.js';
 import { DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT, Dhcp6MessageType } from './dhcp6/types.js';
 import { HttpBootEndpoints, parseHttpHead, parseTcpHeader } from './http.js';
@@ -83,6 +85,9 @@ export interface DissectorStats {
   httpSegments: number;
   /** Server endpoints of http:// boot URLs seen in DHCP/DHCPv6 replies. */
   httpBootEndpoints: number;
+  /** ARP messages and spanning-tree BPDUs decoded (counted in otherNetwork too). */
+  arp: number;
+  bpdus: number;
 }
 
 /** A TFTP DATA (opcode 3) or ACK (4) read in place from the capture buffer (Dissector.peekTftpBlock). */
@@ -126,6 +131,8 @@ export class Dissector {
     routerSolicitations: 0,
     routerAdvertisements: 0,
     httpSegments: 0,
+    arp: 0,
+    bpdus: 0,
   };
   private readonly ip6: Ipv6Header = newIpv6Header();
   /** Servers of http:// boot URLs: TCP is decoded only for flows to/from these (UEFI HTTP boot). */
@@ -168,6 +175,7 @@ export class Dissector {
     const link = parseLink(frame.linkType, data, this.link);
     if (link.kind !== NetKind.Ipv4) {
       this.countNonIpv4(link.kind, frame.linkType);
+      if (link.kind === NetKind.Other) return this.layer2(frame, data);
       return link.kind === NetKind.Ipv6 ? this.ipv6(frame, data, link.netOffset) : null;
     }
     const ip = this.ip;
@@ -228,6 +236,9 @@ export class Dissector {
     const c = this.counts;
     const kind = prefilterEthernet(data, start, end, t);
     if (kind === Prefilter.OtherNetwork) {
+      // ARP and spanning-tree BPDUs (issue 22) are few and dissected; other non-IP traffic is not.
+      const l2 = layer2Payload(linkType, data, start, end);
+      if (l2 !== undefined && layer2Decodable(l2.kind, data, l2.offset, end)) return true;
       c.frames++;
       c.otherNetwork++;
       return false;
@@ -346,6 +357,29 @@ export class Dissector {
   flush(): PacketEvent[] {
     this.frags.flush();
     return this.queue.splice(0, this.queue.length);
+  }
+
+  /** An ARP message or a spanning-tree BPDU (already counted as other network traffic). */
+  private layer2(frame: Frame, data: Uint8Array): PacketEvent | null {
+    const l2 = layer2Payload(frame.linkType, data);
+    if (l2 === undefined || !layer2Decodable(l2.kind, data, l2.offset, data.length)) return null;
+    // Decoded first: the strings below are made only for a message that becomes an event.
+    const arp = l2.kind === 'arp' ? decodeArp(data, l2.offset) : undefined;
+    const bpdu = l2.kind === 'stp' ? decodeBpdu(data, l2.offset) : undefined;
+    if (!arp && !bpdu) return null;
+    const link = this.link;
+    const meta: PacketMeta = arp
+      ? { frame: frame.index, ts: frame.ts, src: arp.senderIp, sport: 0, dst: arp.targetIp, dport: 0, interfaceId: frame.interfaceId, ipLength: 0, ttl: 0 }
+      : { frame: frame.index, ts: frame.ts, src: '', sport: 0, dst: '', dport: 0, interfaceId: frame.interfaceId, ipLength: 0, ttl: 0 };
+    if (link.srcMacOffset >= 0) meta.srcMac = formatMac(data, link.srcMacOffset);
+    if (link.dstMacOffset >= 0) meta.dstMac = formatMac(data, link.dstMacOffset);
+    if (link.vlanCount > 0) meta.vlans = Array.from(link.vlans.subarray(0, link.vlanCount));
+    if (arp) {
+      this.counts.arp++;
+      return { kind: 'arp', meta, arp };
+    }
+    this.counts.bpdus++;
+    return { kind: 'stp', meta, bpdu: bpdu! };
   }
 
   private countNonIpv4(kind: number, linkType: number): void {

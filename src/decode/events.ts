@@ -7,6 +7,8 @@ import type { DhcpMessage } from './dhcp/types.js';
 import type { TftpPacket } from './tftp/types.js';
 import type { Dhcp6Message } from './dhcp6/types.js';
 import type { TcpSegment, HttpMessageHead } from './http.js';
+import type { ArpPacket } from './arp.js';
+import type { Bpdu } from './stp.js';
 
 export interface PacketMeta {
   /** 1-based frame number (for a reassembled datagram: the frame that completed it). */
@@ -81,4 +83,19 @@ export interface HttpEvent {
   tcp: TcpSegment;
   http?: HttpMessageHead;
 }
-export type PacketEvent = DhcpEvent | TftpEvent | IcmpUnreachableEvent | FragmentProblemEvent | MalformedEvent | Dhcp6Event | HttpEvent;
+/**
+ * An ARP message (issue 22): meta.src/dst are the sender and target IPv4 addresses, ports 0,
+ * meta.srcMac the frame's source.
+ */
+export interface ArpEvent {
+  kind: 'arp';
+  meta: PacketMeta;
+  arp: ArpPacket;
+}
+/** A spanning-tree BPDU (issue 22): meta.src/dst are empty, meta.srcMac is the switch port's MAC. */
+export interface StpEvent {
+  kind: 'stp';
+  meta: PacketMeta;
+  bpdu: Bpdu;
+}
+export type PacketEvent = DhcpEvent | TftpEvent | IcmpUnreachableEvent | FragmentProblemEvent | MalformedEvent | Dhcp6Event | HttpEvent | ArpEvent | StpEvent;

@@ -100,9 +100,10 @@ export class TftpConversations {
     this.byClient.set(key, c);
     c.lastTs = ts;
     this.opened++;
-    // A retried request before any reply (or the same request captured twice) re-arms the
-    // wildcard that is already waiting; otherwise a new one waits beside the bound ports.
-    const waiting = c.ports.findIndex((p) => p.server === server && p.port === 0);
+    // Every request waits for its own reply: a forking server (tftpd-hpa) answers a retransmitted
+    // RRQ from a second transfer port, and that conversation is TFTP too (Wireshark shows both).
+    // The same request captured twice within a moment (two interfaces) re-arms the waiting one.
+    const waiting = c.ports.findIndex((p) => p.server === server && p.port === 0 && ts - p.lastTs < 0.05);
     if (waiting >= 0) c.ports.splice(waiting, 1);
     c.ports.push({ server, port: 0, lastTs: ts });
     if (c.ports.length > this.maxPortsPerClient) c.ports.splice(leastRecentlyUsed(c.ports), 1);

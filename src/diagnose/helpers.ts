@@ -3,6 +3,7 @@ import type { AttemptRecord, ClientRecord, ReplyRecord, TransferRecord } from '.
 import { ZERO_IP, expectedNbp, isProxyKind, nbpKindFromName } from '../exchange/classify.js';
 import { offeredBootFile } from '../exchange/tracker.js';
 import { clientTransfers } from '../exchange/records.js';
+import { delivered } from '../exchange/vantage.js';
 
 /** Attempts run by PXE firmware or an iPXE stage (not syslinux.efi's or an OS's own DHCP). */
 export function pxeAttempts(c: ClientRecord): AttemptRecord[] {
@@ -79,7 +80,7 @@ export function hasBootInfo(a: AttemptRecord): boolean {
 
 /** Did the client download an NBP completely in this attempt or any later one? */
 export function bootedAfter(c: ClientRecord, a: AttemptRecord): boolean {
-  return c.attempts.some((x) => x.index >= a.index && x.transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete'));
+  return c.attempts.some((x) => x.index >= a.index && x.transfers.some((t) => t.role === 'nbp' && delivered(t)));
 }
 
 export function requestFrames(rs: { frame: number; repeatFrames: number[] }[], max = 8): number[] {
@@ -103,6 +104,10 @@ export function hasGarbageBytes(s: string): boolean {
  */
 export function mtuEvidence(t: TransferRecord): 'fragments' | 'no-data-after-oack' | 'data-1-unacked' | undefined {
   if (t.outcome === 'complete' || t.outcome === 'tsize-probe' || t.error) return undefined;
+  // The capture ended right after (ACK 0, then the end): the transfer has not had the time to fail.
+  // Still running at the end: DATA sent again or ACK 0 repeated is also what a lossy path shows
+  // until the block gets through; only fragments that never arrived, with a retransmission, count.
+  if (t.outcome === 'capture-ended') return t.fragmentFrames.length > 0 && (t.duplicateAcks > 0 || t.duplicateData > 0) ? 'fragments' : undefined;
   if (t.fragmentFrames.length > 0) return 'fragments';
   if (t.blksize <= 1024) return undefined;
   if (t.oack && t.dataPackets === 0 && t.lastAckBlock === 0) return 'no-data-after-oack';

@@ -32,5 +32,11 @@ export function diagnoseClient(client: ClientRecord, ctx: RuleContext, onRuleErr
       f.title += ` (the client then booted by ${later.method})`;
     }
   }
+  // "The capture ended while the client was at work" is the verdict only when nothing else explains
+  // why the client did not boot (src/diagnose/blind-spots.ts).
+  if (out.some((f) => f.severity === 'error')) {
+    const i = out.findIndex((f) => f.id === 'capture-ended-mid-exchange');
+    if (i >= 0) out.splice(i, 1);
+  }
   return out.sort((a, b) => severityRank[b.severity] - severityRank[a.severity] || (a.time ?? 0) - (b.time ?? 0));
 }

@@ -15,6 +15,7 @@ import { BsdpMessageType, isBsdpVendorClass } from '../decode/dhcp/bsdp.js';
 import { TcpFlag, isHttpClientVendorClass, parseBootUrl } from '../decode/http.js';
 import { ZERO_IP } from './classify.js';
 import { clientTransfers } from './records.js';
+import { delivered } from './vantage.js';
 import type {
   AttemptRecord,
   BootSideRecord,
@@ -405,7 +406,7 @@ function attemptMethod(a: AttemptRecord): BootMethodName | undefined {
 
 function transferOutcome(ts: TransferRecord[]): BootMethodOutcome | undefined {
   const real = ts.filter((t) => t.outcome !== 'tsize-probe' && t.outcome !== 'not-found-probe');
-  if (ts.some((t) => t.outcome === 'complete' && t.role === 'nbp')) return 'booted';
+  if (ts.some((t) => delivered(t) && t.role === 'nbp')) return 'booted';
   if (real.length > 0 || ts.length > 0) return 'download-failed';
   return undefined;
 }
@@ -458,7 +459,7 @@ function lastFetch(fs: HttpFetchRecord[]): HttpFetchRecord | undefined {
 function creditTransfers(rec: BootMethodRecord, frames: number[], ts: TransferRecord[], outcome: BootMethodOutcome): void {
   rec.outcome = outcome;
   rec.transfers = ts;
-  const t = ts.find((x) => x.outcome === 'complete' && x.role === 'nbp') ?? ts[ts.length - 1]!;
+  const t = ts.find((x) => delivered(x) && x.role === 'nbp') ?? ts[ts.length - 1]!;
   frames.push(t.rrqFrame, t.lastFrame);
   rec.detail = `TFTP ${t.file}: ${t.outcome}${t.error ? ` (error ${t.error.code} ${t.error.message})` : ''}`;
 }

@@ -3,6 +3,7 @@ import type { Stage } from './types.js';
 import { ZERO_IP, isProxyKind } from './classify.js';
 import { offeredBootFile } from './tracker.js';
 import { clientTransfers } from './records.js';
+import { delivered } from './vantage.js';
 import type { AttemptRecord, ClientRecord, TransferRecord } from './types.js';
 
 const ORDER: Stage[] = ['none', 'discover', 'offer', 'bound', 'proxy', 'tftp', 'nbp', 'second-stage'];
@@ -14,11 +15,11 @@ export function stageRank(s: Stage): number {
 /** The NBP the client downloaded (the first complete one), else the first NBP it asked for. */
 export function nbpTransfer(c: ClientRecord): TransferRecord | undefined {
   const all = clientTransfers(c);
-  return all.find((t) => t.role === 'nbp' && t.outcome === 'complete') ?? all.find((t) => t.role === 'nbp' && t.outcome !== 'tsize-probe') ?? all.find((t) => t.role === 'nbp');
+  return all.find((t) => t.role === 'nbp' && delivered(t)) ?? all.find((t) => t.role === 'nbp' && t.outcome !== 'tsize-probe') ?? all.find((t) => t.role === 'nbp');
 }
 
 function attemptStage(a: AttemptRecord): Stage {
-  if (a.transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete')) return 'nbp';
+  if (a.transfers.some((t) => t.role === 'nbp' && delivered(t))) return 'nbp';
   if (a.transfers.length > 0) return 'tftp';
   // Boot information counts as obtained when a boot-server (4011) request was answered, or when the
   // client had no need to ask one; a client whose 4011 requests all went unanswered is still 'bound'.
@@ -35,13 +36,13 @@ export function clientStage(c: ClientRecord): Stage {
   for (const a of c.attempts) {
     const s = attemptStage(a);
     if (stageRank(s) > stageRank(best)) best = s;
-    const done = a.transfers.find((t) => t.role === 'nbp' && t.outcome === 'complete');
+    const done = a.transfers.find((t) => t.role === 'nbp' && delivered(t));
     if (done && nbpDoneAt === undefined) nbpDoneAt = done.lastTs;
   }
   if (c.orphanTransfers.length > 0 && stageRank(best) < stageRank('tftp')) best = 'tftp';
-  if (c.orphanTransfers.some((t) => t.role === 'nbp' && t.outcome === 'complete') && stageRank(best) < stageRank('nbp')) {
+  if (c.orphanTransfers.some((t) => t.role === 'nbp' && delivered(t)) && stageRank(best) < stageRank('nbp')) {
     best = 'nbp';
-    nbpDoneAt ??= c.orphanTransfers.find((t) => t.role === 'nbp' && t.outcome === 'complete')!.lastTs;
+    nbpDoneAt ??= c.orphanTransfers.find((t) => t.role === 'nbp' && delivered(t))!.lastTs;
   }
   if (nbpDoneAt !== undefined) {
     // The NBP ran: its own DHCP (syslinux.efi), an iPXE stage, or further files (config, kernel, modules).

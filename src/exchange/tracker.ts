@@ -13,6 +13,12 @@ import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
 import type { DhcpMessage } from '../decode/dhcp/types.js';
 import type { TimelineEntry, TimelineStep } from './types.js';
 import { TransferIndex } from './transfer-index.js';
+import { inferUnseenReplies } from './vantage.js';
+import { recordArp } from './network/arp.js';
+import { recordBpdu } from './network/stp.js';
+import { noteDhcpInterface } from './network/interfaces.js';
+import { DhcpServerLog } from './network/servers.js';
+import type { StpSummary } from './network/types.js';
 import type { Clock } from '../capture/frame.js';
 import type { TftpBlock } from '../decode/dissect.js';
 import {
@@ -165,10 +171,15 @@ export class ExchangeTracker {
     this.lastFrame = ev.meta.frame;
     if (this.firstInterface === undefined) this.firstInterface = ev.meta.interfaceId;
     else if (ev.meta.interfaceId !== this.firstInterface) this.multiInterface = true;
-    if (this.multiInterface && this.isInterfaceCopy(ev)) return;
+    if (this.multiInterface && this.isInterfaceCopy(ev)) {
+      if (ev.kind === 'dhcp') noteDhcpInterface(this.clients.get(ev.dhcp.chaddr)?.rec, ev);
+      return;
+    }
     switch (ev.kind) {
       case 'dhcp':
         this.onDhcp(ev);
+        this.dhcpServers.note(ev);
+        noteDhcpInterface(this.clients.get(ev.dhcp.chaddr)?.rec, ev);
         break;
       case 'tftp':
         this.onTftp(ev);
@@ -186,6 +197,15 @@ export class ExchangeTracker {
         break;
       case 'http':
         this.onHttp(ev);
+        break;
+      case 'arp':
+        recordArp(ev, (mac) => this.clients.get(mac)?.rec, (ip) => {
+          const mac = this.ipToMac.get(ip);
+          return mac === undefined ? undefined : this.clients.get(mac)?.rec;
+        });
+        break;
+      case 'stp':
+        this.stp = recordBpdu(this.stp, ev);
         break;
     }
   }
@@ -219,6 +239,11 @@ export class ExchangeTracker {
     }
     return false;
   }
+
+  /** Spanning-tree BPDUs seen so far (issue 22), handed to each client when it is settled. */
+  private stp: StpSummary | undefined;
+  /** Every DHCP server's latest replies, for cross-client evidence (issue 22). */
+  private readonly dhcpServers = new DhcpServerLog();
 
   /** Live clients (for progress displays). */
   get activeClients(): number {
@@ -266,6 +291,8 @@ export class ExchangeTracker {
 
   /** A snapshot of a live client with transfer outcomes settled as of `now` (for early findings). */
   settle(rec: ClientRecord, now: number): void {
+    if (this.stp) rec.stp = this.stp;
+    rec.dhcpServers = this.dhcpServers;
     settleClient(rec, now);
   }
 
@@ -276,6 +303,8 @@ export class ExchangeTracker {
     // per-client caps are not listed; their lookups go at the next idle expiry.
     for (const a of rec.attempts) for (const t of a.transfers) this.transfers.drop(t);
     for (const t of rec.orphanTransfers) this.transfers.drop(t);
+    if (this.stp) rec.stp = this.stp;
+    rec.dhcpServers = this.dhcpServers;
     settleClient(rec, this.lastTs);
     this.opts.onClientDone?.(rec);
   }
@@ -591,6 +620,7 @@ export class ExchangeTracker {
         dst: meta.dst,
         dport: meta.dport,
         sport: meta.sport,
+        ...(msg.serverId !== undefined ? { serverId: msg.serverId } : {}),
         repeatFrames: [],
         repeatTimes: [],
       });
@@ -1131,7 +1161,7 @@ export function transferLabel(t: TransferRecord): string {
     case 'no-response':
       return `${name} no response from ${t.server}${t.icmpFrames.length ? ' (ICMP port unreachable)' : ''}`;
     case 'not-captured':
-      return `${name} reply not in the capture`;
+      return t.deliveredBy !== undefined ? `${name} reply not in the capture (the client went on and ran it)` : `${name} reply not in the capture`;
     case 'capture-ended':
       return t.dataPackets === 0 && t.firstReplyFrame === undefined
         ? `${name}: no reply yet when the capture ended`
@@ -1210,8 +1240,7 @@ function settleClient(rec: ClientRecord, now: number): void {
   const all: TransferRecord[] = [];
   for (const a of rec.attempts) all.push(...a.transfers);
   all.push(...rec.orphanTransfers);
-  for (const t of all) {
-    settleTransfer(t, now, all);
-    if (t.timeline?.label !== undefined) t.timeline.label = transferLabel(t);
-  }
+  for (const t of all) settleTransfer(t, now, all);
+  inferUnseenReplies(rec, all, now);
+  for (const t of all) if (t.timeline?.label !== undefined) t.timeline.label = transferLabel(t);
 }

@@ -5,6 +5,9 @@
  */
 import type { DhcpAnomaly } from '../decode/dhcp/constants.js';
 
+import type { InterfacesSeen, NetworkRecord, StpSummary } from './network/types.js';
+import type { DhcpServerLog } from './network/servers.js';
+
 /** How a client's firmware would classify a reply (EDK2 PxeBcParseDhcp4Packet / iPXE dhcp_rx_offer). */
 export type OfferKind =
   | 'dhcp' // address only
@@ -63,6 +66,8 @@ export interface RequestRecord {
   dst: string;
   dport: number;
   sport: number;
+  /** Option 54 (the server a REQUEST chooses), when sent. */
+  serverId?: string;
   /** Retransmissions (same xid, type and destination) folded in: frames and times. */
   repeatFrames: number[];
   repeatTimes: number[];
@@ -142,6 +147,8 @@ export interface TransferRecord {
   headKind?: NbpHeadKind;
   role: 'nbp' | 'config' | 'kernel' | 'other';
   outcome: TransferOutcome;
+  /** No reply in the capture, yet the client's later requests show it received and ran this NBP: that request's frame (src/exchange/vantage.ts). */
+  deliveredBy?: number;
   /** Index of the attempt (DHCP round) the transfer belongs to, -1 when no DHCP was seen. */
   attempt: number;
   timeline?: TimelineStep;
@@ -201,6 +208,14 @@ export interface ClientRecord {
   attemptsDropped: number;
   /** DHCPv6, HTTP boot and BSDP steps (src/exchange/boot-methods.ts); absent for a client that used none. */
   boot?: BootSideRecord;
+  /** The client's ARP requests and address conflicts (src/exchange/network/arp.ts); absent without any. */
+  network?: NetworkRecord;
+  /** Spanning-tree BPDUs seen in the capture (src/exchange/network/stp.ts); absent without any. */
+  stp?: StpSummary;
+  /** Capture interfaces of the client's DHCP requests and of the replies to it (src/exchange/network/interfaces.ts). */
+  interfacesSeen?: InterfacesSeen;
+  /** What the DHCP servers did for all clients of the capture so far (src/exchange/network/servers.ts), shared. */
+  dhcpServers?: DhcpServerLog;
 }
 
 // ---------------------------------------------------------------------------------------------

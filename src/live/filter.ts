@@ -27,13 +27,17 @@
  *   packet), so TFTP data over IPv6 on ephemeral ports is not caught live; analyze a full capture
  *   for PXEv6 transfers and for HTTP boot (TCP), which this filter leaves out on purpose so a busy
  *   mirror port's web traffic does not flood the capture buffer.
+ * - ARP and spanning-tree BPDUs (issue 22): a client asking again and again for the MAC of its
+ *   TFTP server that never answers, address conflicts, and a switch port still in listening or
+ *   learning state are only visible there. Both are a few frames a second at most.
  */
 export const BOOT_TRAFFIC_FILTER =
   'ip and (udp port 67 or udp port 68 or udp port 4011 or udp port 69' +
   ' or (udp src portrange 1024-65535 and udp dst portrange 1024-65535 and udp[8:2] >= 3 and udp[8:2] <= 6)' +
   ' or (udp and ip[6:2] & 0x1fff != 0)' +
   ' or icmp[icmptype] == icmp-unreach)' +
-  ' or (ip6 and (udp port 546 or udp port 547 or udp port 69))';
+  ' or (ip6 and (udp port 546 or udp port 547 or udp port 69))' +
+  ' or arp or stp';
 
 /**
  * The filter for a live run: the boot-traffic filter (also inside one VLAN tag when `vlan`), and-ed

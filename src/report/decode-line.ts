@@ -16,6 +16,8 @@ import { tcpFlagNames, type HttpMessageHead, type TcpSegment } from '../decode/h
 import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
 import { BootpOp, ZERO_IP } from '../decode/dhcp/constants.js';
 import { TftpOpcode } from '../decode/tftp/constants.js';
+import { arpSummary, isArpProbe, isGratuitousArp, type ArpPacket } from '../decode/arp.js';
+import { bpduPortRole, bpduPortState, bpduSummary, type Bpdu } from '../decode/stp.js';
 
 export interface DecodeRecord {
   frame: number;
@@ -34,6 +36,10 @@ export interface DecodeRecord {
   /** A TCP segment of a UEFI HTTP boot flow, with the HTTP request/response head when it starts one. */
   tcp?: TcpSegment & { flagNames: string };
   http?: HttpMessageHead;
+  /** An ARP message (src/dst are its sender and target addresses; ports 0). */
+  arp?: ArpPacket & { gratuitous: boolean; probe: boolean };
+  /** A spanning-tree BPDU (src/dst empty); `srcMac` is the sending switch port. */
+  stp?: Bpdu & { srcMac?: string; portRole?: string; portState?: string };
   /** 6 for IPv6 packets. */
   ipVersion?: 6;
 }
@@ -219,6 +225,19 @@ export function decodeRecord(ev: PacketEvent, t0: number): DecodeRecord {
       r.tcp = { ...ev.tcp, flagNames: tcpFlagNames(ev.tcp.flags) };
       if (ev.http) r.http = ev.http;
       break;
+    case 'arp':
+      r.arp = { ...ev.arp, gratuitous: isGratuitousArp(ev.arp), probe: isArpProbe(ev.arp) };
+      break;
+    case 'stp': {
+      const b: NonNullable<DecodeRecord['stp']> = { ...ev.bpdu };
+      if (m.srcMac) b.srcMac = m.srcMac;
+      if (ev.bpdu.version >= 2 && ev.bpdu.flags !== undefined) {
+        b.portRole = bpduPortRole(ev.bpdu.flags);
+        b.portState = bpduPortState(ev.bpdu);
+      }
+      r.stp = b;
+      break;
+    }
   }
   if (m.ipVersion === 6) r.ipVersion = 6;
   return r;
@@ -318,7 +337,9 @@ function tftpSummary(t: TftpPacket): string {
 /** One summary line: frame, relative time, src:port -> dst:port, message. */
 export function decodeLine(ev: PacketEvent, t0: number): string {
   const m = ev.meta;
-  const ports = ev.kind !== 'icmp-unreachable' && !(ev.kind === 'fragment-problem' && m.sport === 0 && m.dport === 0);
+  const ports = ev.kind !== 'icmp-unreachable' && ev.kind !== 'arp' && ev.kind !== 'stp' && !(ev.kind === 'fragment-problem' && m.sport === 0 && m.dport === 0);
+  if (ev.kind === 'stp') return `${String(m.frame).padStart(6)} ${(m.ts - t0).toFixed(6).padStart(12)} ${m.srcMac ?? '?'} -> ${m.dstMac ?? '01:80:c2:00:00:00'} ${bpduSummary(ev.bpdu)}`;
+  if (ev.kind === 'arp') return `${String(m.frame).padStart(6)} ${(m.ts - t0).toFixed(6).padStart(12)} ${m.srcMac ?? '?'} -> ${m.dstMac ?? '?'} ${arpSummary(ev.arp)}`;
   const head = `${String(m.frame).padStart(6)} ${(m.ts - t0).toFixed(6).padStart(12)} ${ports ? (m.ipVersion === 6 ? `[${m.src}]:${m.sport} -> [${m.dst}]:${m.dport}` : `${m.src}:${m.sport} -> ${m.dst}:${m.dport}`) : `${m.src} -> ${m.dst}`}`;
   let msg: string;
   switch (ev.kind) {

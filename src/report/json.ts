@@ -3,13 +3,14 @@ import type { Finding } from '../diagnose/finding.js';
 import type { ClientRecord, TransferRecord } from '../exchange/types.js';
 import { archLabel, isProxyKind, printableName } from '../exchange/classify.js';
 import { bootTarget, clientStage, firmwareGuess, primaryAttempt } from '../exchange/summary.js';
-import type { BootMethodJson, ClientJson, TransferJson } from './schema.js';
+import type { BlindSpotJson, BootMethodJson, ClientJson, TransferJson } from './schema.js';
 import { bootMethods, closestMethod, outcomeRank } from '../exchange/boot-methods.js';
 import { timelineEntry } from '../exchange/tracker.js';
 import { clientTransfers } from '../exchange/records.js';
 import { ZERO_IP } from '../decode/dhcp/constants.js';
 import { smbiosGuid } from '../exchange/guid.js';
 import { verdictInput, verdictOf, type VerdictSource } from './verdict.js';
+import { delivered } from '../exchange/vantage.js';
 
 function round(n: number, digits = 6): number {
   const f = 10 ** digits;
@@ -58,7 +59,7 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
   const stage = clientStage(c);
   const { bootFile, bootServer } = bootTarget(c);
   const transfers = clientTransfers(c).sort((x, y) => x.rrqFrame - y.rrqFrame);
-  const nbpDone = transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete');
+  const nbpDone = transfers.some((t) => t.role === 'nbp' && delivered(t));
   const offers: ClientJson['offers'] = [];
   for (const at of c.attempts) {
     for (const o of at.offers) {
@@ -91,6 +92,8 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
     firstFrame: c.firstFrame,
     lastFrame: c.lastFrame,
   };
+  const spots = blindSpotsOf(mine);
+  if (spots.length > 0) out.blindSpots = spots;
   if (c.session > 1) out.session = c.session;
   if (c.timelineDropped > 0) out.timelineDropped = c.timelineDropped;
   if (c.attemptsDropped > 0) out.roundsDropped = c.attemptsDropped;
@@ -129,6 +132,19 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
   out.verdict = verdictOf(verdictInput({ ...out, transfers: transfers.map((t) => ({ outcome: t.outcome, role: t.role })) }, mine)).text;
   return out;
 }
+
+/** The client's blind spots, from the info findings that state them (src/diagnose/blind-spots.ts). */
+function blindSpotsOf(findings: Finding[]): BlindSpotJson[] {
+  const out: BlindSpotJson[] = [];
+  for (const f of findings) {
+    if (!BLIND_SPOT_FINDINGS.has(f.id)) continue;
+    out.push({ kind: f.id, frames: f.frames, detail: f.cause.replace(/^What the capture could not see: /, '').replace(/\. Nothing is concluded from that silence\.$/, ''), howToCapture: f.fix.replace(/^To see it: /, '').replace(/\.$/, '') });
+  }
+  return out;
+}
+
+/** Finding ids that state a blind spot of the capture. */
+const BLIND_SPOT_FINDINGS = new Set(['tftp-replies-not-captured', 'capture-started-late', 'capture-ended-mid-exchange', 'replies-to-client-not-seen']);
 
 /** What the text report reads of a client to show its verdict (kept for the lean text clients). */
 export type VerdictClient = VerdictSource & Pick<ClientJson, 'closestMethod'> & { verdict?: string };

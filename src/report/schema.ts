@@ -90,6 +90,21 @@ export interface ClientJson {
   methods?: BootMethodJson[];
   /** The method that came closest to booting (name), when `methods` is present. */
   closestMethod?: string;
+  /**
+   * What the capture could not see of this client (a filter that dropped the TFTP replies, a late
+   * start, an end mid-exchange, a vantage point that misses the unicast replies to the client), from
+   * the info findings that state it (src/exchange/vantage.ts). Absent when nothing was missed.
+   */
+  blindSpots?: BlindSpotJson[];
+}
+
+export interface BlindSpotJson {
+  /** The finding id that states it: tftp-replies-not-captured | capture-started-late | capture-ended-mid-exchange | replies-to-client-not-seen */
+  kind: string;
+  frames: number[];
+  detail: string;
+  /** How to capture it next time. */
+  howToCapture: string;
 }
 
 export interface BootMethodJson {

@@ -54,7 +54,7 @@ export function verdictKind(text: string): VerdictKind {
 export const VERDICT_RANK: Record<VerdictKind, number> = { failed: 0, incomplete: 1, 'not-pxe': 2, ok: 3 };
 
 /** What verdictInput() reads of a client. */
-export type VerdictSource = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorClass' | 'arch' | 'methods'> & {
+export type VerdictSource = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorClass' | 'arch' | 'methods' | 'blindSpots'> & {
   transfers: Pick<TransferJson, 'outcome'>[] | Pick<TransferJson, 'outcome' | 'role'>[];
 };
 
@@ -67,7 +67,7 @@ export function verdictInput(c: VerdictSource, findings: readonly Finding[]): Ve
     stage: c.stage,
     ...(firstError ? { firstError: firstError.id } : {}),
     pxe: Boolean(c.vendorClass || c.arch || (c.methods && c.methods.length > 0) || transfers.some((t) => t.role === 'nbp')),
-    captureEnded: transfers.some((t) => t.outcome === 'capture-ended'),
+    captureEnded: transfers.some((t) => t.outcome === 'capture-ended') || (c.blindSpots?.some((b) => b.kind === 'capture-ended-mid-exchange') ?? false),
   };
 }
 

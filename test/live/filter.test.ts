@@ -2,7 +2,7 @@
  * The live capture filter, checked with the real tools: tcpdump applies it to every public fixture
  * capture (`tcpdump -r FILE -w - FILTER`) and the frames it keeps must be exactly the frames tshark
  * dissects as DHCP/BOOTP, TFTP (including the data between ephemeral ports, which tshark follows
- * from the RRQ) or ICMP unreachable — nothing the analysis needs is dropped, nothing else kept.
+ * from the RRQ), ICMP unreachable, ARP or a spanning-tree BPDU — nothing the analysis needs is dropped, nothing else kept.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -42,7 +42,7 @@ function frames(file: string): { key: string; boot: boolean }[] {
       const [t, len, protocols = '', icmpType] = l.split('\t');
       const layers = protocols.split(':');
       // icmp.type is the outer ICMP header's (first occurrence); 3 = destination unreachable.
-      const boot = layers.includes('dhcp') || layers.includes('dhcpv6') || layers.includes('tftp') || (layers.includes('icmp') && icmpType === '3');
+      const boot = layers.includes('dhcp') || layers.includes('dhcpv6') || layers.includes('tftp') || (layers.includes('icmp') && icmpType === '3') || layers.includes('arp') || layers.includes('stp');
       return { key: `${microseconds(t ?? '')} ${len}`, boot };
     });
 }

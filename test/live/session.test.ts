@@ -43,6 +43,23 @@ function frames(file: string): { ts: number; origLen: number; data: string }[] {
   return out;
 }
 
+/** A capture with two interfaces holding byte-identical copies of frames (two ports of one bridge). */
+function bridgedCopies(file: string): boolean {
+  const seen = new Map<string, number>();
+  let copies = false;
+  const p = new CaptureParser({
+    frame: (f) => {
+      const key = Buffer.from(f.data).toString('hex');
+      const other = seen.get(key);
+      if (other !== undefined && other !== f.interfaceId) copies = true;
+      seen.set(key, f.interfaceId);
+    },
+  });
+  p.push(readFileSync(file));
+  p.end();
+  return copies;
+}
+
 /** What must agree between live and analyze (the file name and format legitimately differ). */
 function verdicts(a: AnalysisJson) {
   return { clients: a.clients, findings: a.findings, frames: a.capture.frames, duration: a.capture.duration, firstTime: a.capture.firstTime };
@@ -75,7 +92,11 @@ describe('LiveAnalysis on real captures', () => {
       // The written file: pcapng, the same frames (time, length, bytes), and the same verdicts again.
       const original = frames(file);
       expect(frames(out)).toEqual(original.map((f) => ({ ...f, ts: Math.round(f.ts * 1e6) / 1e6 })));
-      expect(verdicts(await analyzeCapture(out))).toEqual(verdicts(offline));
+      // live --write records one interface (a live capture has one); a merged two-vantage pcapng
+      // whose copies are identical frames on both interfaces (a bridge, not a router: lab capture
+      // fail-offers-dropped.both-sides) then holds each broadcast twice on one interface, and the
+      // analysis legitimately differs (the two vantage points are gone).
+      if (!bridgedCopies(file)) expect(verdicts(await analyzeCapture(out))).toEqual(verdicts(offline));
     });
   }
 

@@ -35,6 +35,16 @@ import { httpBootNoUrlRule } from './http-boot-no-url.js';
 import { httpBootFetchFailedRule } from './http-boot-fetch-failed.js';
 import { bsdpNoImagesRule } from './bsdp-no-images.js';
 import { dhcp6NoAdvertiseRule } from './dhcp6-no-advertise.js';
+import { captureStartedLateRule } from './capture-started-late.js';
+import { captureEndedMidExchangeRule } from './capture-ended-mid-exchange.js';
+import { repliesToClientNotSeenRule } from './replies-to-client-not-seen.js';
+import { bootServerNoArpRule } from './boot-server-no-arp.js';
+import { offersNotReachingClientRule } from './offers-not-reaching-client.js';
+import { tftpServerMismatchRule } from './tftp-server-mismatch.js';
+import { spanningTreeNotForwardingRule } from './spanning-tree-not-forwarding.js';
+import { tftpLossyPathRule } from './tftp-lossy-path.js';
+import { dhcpServerIgnoresClientRule } from './dhcp-server-ignores-client.js';
+import { addressConflictRule } from './address-conflict.js';
 
 export const rules: readonly Rule[] = [
   noDhcpOfferRule,
@@ -67,6 +77,18 @@ export const rules: readonly Rule[] = [
   pxeOption43MalformedRule,
   tftpDataFragmentedRule,
   tftpRepliesNotCapturedRule,
+  // The network between client and servers.
+  dhcpServerIgnoresClientRule,
+  offersNotReachingClientRule,
+  spanningTreeNotForwardingRule,
+  bootServerNoArpRule,
+  tftpServerMismatchRule,
+  tftpLossyPathRule,
+  addressConflictRule,
+  // What the capture could not see.
+  captureStartedLateRule,
+  captureEndedMidExchangeRule,
+  repliesToClientNotSeenRule,
   // Beyond PXE over IPv4 (docs/ipv6-http-bsdp.md): DHCPv6 network boot, UEFI HTTP boot, Apple BSDP.
   dhcp6NoAdvertiseRule,
   pxe6NoBootfileUrlRule,

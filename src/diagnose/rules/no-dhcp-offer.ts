@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { flatMap, pxeAttempts, requestFrames } from '../helpers.js';
+import { repliesToOthers } from '../network-helpers.js';
 
 /** PXE-E51: DISCOVERs and not a single reply of any kind. */
 export const noDhcpOfferRule: Rule = {
@@ -16,8 +17,13 @@ export const noDhcpOfferRule: Rule = {
     const pxe = pxeAttempts(c);
     if (pxe.length === 0) return [];
     if (c.attempts.some((a) => a.offers.length > 0 || a.acks.length > 0 || a.naks.length > 0 || a.proxyRequests.some((p) => p.answer))) return [];
+    // A REQUEST choosing a server, or TFTP: an offer reached the client, the capture did not see it (src/exchange/vantage.ts).
+    if (c.attempts.some((a) => a.requests.some((r) => r.serverId !== undefined) || a.transfers.length > 0) || c.orphanTransfers.length > 0) return [];
     const discovers = flatMap(pxe, (a) => a.discovers);
     if (discovers.length === 0) return [];
+    // The server answered other clients meanwhile: dhcp-server-ignores-client says why, not "no server".
+    const sends = discovers.flatMap((d) => [d.ts, ...d.repeatTimes]);
+    if (sends.length >= 2 && repliesToOthers(c, Math.min(...sends), Math.max(...sends)).length > 0) return [];
     const frames = requestFrames(discovers, 12);
     const times = flatMap(discovers, (d) => [d.ts, ...d.repeatTimes]);
     const last = Math.max(...times);

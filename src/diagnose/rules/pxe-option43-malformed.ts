@@ -1,6 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
+import { endedWhileAtWork } from '../blind-spots.js';
 import { bootedAfter, bootReplies, dhcpPhaseMessage, isEdk2PxeClient, pxeAttempts } from '../helpers.js';
 import { DhcpOptionCode, ZERO_IP } from '../../decode/dhcp/constants.js';
 
@@ -27,7 +28,8 @@ export const pxeOption43MalformedRule: Rule = {
         const problems = r.anomalies.filter((x) => x.option === DhcpOptionCode.VendorSpecific).map((x) => x.detail);
         if (problems.length === 0) continue;
         seen.add(r.server);
-        const booted = bootedAfter(c, a);
+        // Booted anyway, or the capture ended before the client showed whether it would.
+        const booted = bootedAfter(c, a) || (a === c.attempts[c.attempts.length - 1] && endedWhileAtWork(c, ctx));
         out.push(
           finding(this.id, c, ctx, {
             severity: booted ? 'warning' : 'error',

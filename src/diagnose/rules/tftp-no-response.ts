@@ -2,6 +2,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { allTransfers, flatMap, isEdk2PxeClient } from '../helpers.js';
+import { offeredTftpServer } from '../network-helpers.js';
 
 /** PXE-E32: RRQs that are never answered, or answered with ICMP port unreachable. */
 export const tftpNoResponseRule: Rule = {
@@ -31,6 +32,8 @@ export const tftpNoResponseRule: Rule = {
       const icmp = flatMap(list, (t) => t.icmpFrames);
       const rrqs = list.reduce((n, t) => n + 1 + t.rrqRepeats.length, 0);
       const files = [...new Set(list.map((t) => t.file))];
+      const attempt = c.attempts.find((a) => a.transfers.includes(first));
+      const offered = attempt ? offeredTftpServer(attempt) : undefined;
       out.push(
         finding(this.id, c, ctx, {
           severity: recovered ? 'warning' : 'error',
@@ -41,7 +44,10 @@ export const tftpNoResponseRule: Rule = {
           cause: icmp.length
             ? `${server} answered the TFTP request with ICMP port unreachable: no TFTP server listens on udp/69 there.`
             : `No OACK, DATA or ERROR came back from ${server}: the TFTP server is not running, the address (next-server/siaddr) is wrong, or a firewall/NAT drops udp/69 or the reply from the server's ephemeral port.`,
-          fix: 'Start the TFTP server on that host and allow udp/69 (and its reply ports: nf_conntrack_tftp, or dnsmasq --tftp-port-range / --tftp-single-port behind NAT); check that next-server points at it.',
+          // The client went to another host than the reply named (option 54/66 firmware): next-server is not what to correct.
+          fix: offered && offered.server !== server
+            ? `The client sent its RRQs to ${server} although the reply named ${offered.server} (${offered.via}): this firmware follows another field (tftp-server-mismatch). Serve TFTP on ${server}, or make siaddr, option 66 and the server identifier 54 agree on ${offered.server}.`
+            : 'Start the TFTP server on that host and allow udp/69 (and its reply ports: nf_conntrack_tftp, or dnsmasq --tftp-port-range / --tftp-single-port behind NAT); check that next-server points at it.',
           ts: first.rrqTs,
         }),
       );

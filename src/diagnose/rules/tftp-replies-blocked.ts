@@ -27,6 +27,9 @@ export const tftpRepliesBlockedRule: Rule = {
       if (t.firstReplyFrame === undefined || t.lastAckBlock !== undefined || t.error || t.finished || seen.has(t.file)) continue;
       const again = all.find((x) => x !== t && x.file === t.file && x.client === t.client && x.rrqTs > t.rrqTs && x.rrqTs - t.lastTs < 30);
       if (!again) continue;
+      // Replies from this server do reach the client in another transfer (DATA acknowledged): a
+      // firewall without a TFTP helper drops them all; a lossy path (tftp-lossy-path) drops some.
+      if (all.some((x) => x !== t && x.server === t.server && x.client === t.client && x.lastAckBlock !== undefined && x.lastAckBlock > 0)) continue;
       seen.add(t.file);
       const recovered = all.some((x) => x.rrqTs > t.rrqTs && x.file === t.file && x.outcome === 'complete');
       out.push(

@@ -23,6 +23,9 @@ export const tftpTransferIncompleteRule: Rule = {
       if (mtuEvidence(t)) continue; // tftp-blksize-exceeds-mtu explains it
       // tftp-replies-blocked explains a reply that was never acknowledged before a new RRQ.
       if (t.lastAckBlock === undefined && all.some((x) => x !== t && x.file === t.file && x.firstReplyFrame !== undefined && x.lastAckBlock === undefined && !x.error)) continue;
+      // The client went on with the conversation a forking server opened for its retransmitted RRQ
+      // (same client port, a second server port): this one was abandoned, not failed.
+      if (all.some((x) => x !== t && x.file === t.file && x.client === t.client && x.clientPort === t.clientPort && x.rrqTs > t.rrqTs && x.rrqTs - t.rrqTs < 10 && (x.outcome === 'complete' || x.outcome === 'capture-ended' || x.dataPackets > t.dataPackets))) continue;
       const recovered = all.some((x) => x.rrqTs > t.rrqTs && x.file === t.file && x.outcome === 'complete');
       const details: string[] = [];
       details.push(`${t.highestBlock} block${t.highestBlock === 1 ? '' : 's'} (${formatBytes(t.bytes)}${t.tsize ? ` of ${formatBytes(t.tsize)}` : ''}) arrived, then the transfer stopped`);

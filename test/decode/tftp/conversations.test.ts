@@ -54,6 +54,19 @@ describe('TftpConversations', () => {
     expect(t.match(SERVER, 49118, CLIENT, 1849, 0.2)).toBe(false);
   });
 
+  it('a forking server answers a retransmitted RRQ from a second port: both conversations are TFTP (issue 22)', () => {
+    const t = new TftpConversations();
+    t.open(CLIENT, 1849, SERVER, 0);
+    t.open(CLIENT, 1849, SERVER, 1); // the RRQ sent again: the first reply was lost, or is slow
+    expect(t.match(SERVER, 49117, CLIENT, 1849, 1.01)).toBe(true); // the answer to the first copy
+    expect(t.match(SERVER, 49118, CLIENT, 1849, 1.02)).toBe(true); // tftpd-hpa's child for the second
+    expect(t.match(CLIENT, 1849, SERVER, 49118, 1.03)).toBe(true);
+    expect(t.portsOf(CLIENT, 1849)).toEqual([
+      { server: SERVER, port: 49117 },
+      { server: SERVER, port: 49118 },
+    ]);
+  });
+
   it('keeps a bounded number of ports per client endpoint, dropping the least recently used', () => {
     const t = new TftpConversations({ maxPortsPerClient: 3 });
     for (let i = 0; i < 5; i++) {
