@@ -252,12 +252,13 @@ export class Analyzer {
   private clientDone(c: ClientRecord): void {
     this.settledAt.delete(c.mac);
     if (!this.wanted(c.mac)) return;
-    const findings = diagnoseClient(c, this.context(Math.max(this.tracker.lastTs, this.endTs), true), (id, e) => this.ruleFailed(id, e));
+    const ctx = this.context(Math.max(this.tracker.lastTs, this.endTs), true);
+    const findings = diagnoseClient(c, ctx, (id, e) => this.ruleFailed(id, e));
     for (const f of findings) this.report(f);
     for (const f of findings) this.findings.push(f);
     this.clientsReported++;
-    if (this.opts.onClient) this.finished.push(clientJson(c, findings));
-    else this.done.push(clientJson(c, findings));
+    if (this.opts.onClient) this.finished.push(clientJson(c, findings, ctx));
+    else this.done.push(clientJson(c, findings, ctx));
   }
 }
 

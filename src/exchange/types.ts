@@ -83,7 +83,19 @@ export interface ProxyRequestRecord {
 }
 
 /** What the first bytes of an NBP say: a PE/COFF image for one machine, or a BIOS NBP (raw real-mode code). */
-export type NbpHeadKind = { kind: 'pe'; machine: string; machineCode: number } | { kind: 'bios' };
+export type NbpHeadKind =
+  | {
+      kind: 'pe';
+      machine: string;
+      machineCode: number;
+      /** IMAGE_SUBSYSTEM_* (10 = EFI application), when the optional header was in the first block. */
+      subsystem?: number;
+      /** Authenticode certificate table present (src/exchange/chain/pe.ts), when the first block reached it. */
+      signed?: boolean;
+      /** The file is at least this long by its PE section table (src/exchange/chain/pe.ts). */
+      rawEnd?: number;
+    }
+  | { kind: 'bios' };
 
 export type TransferOutcome = 'complete' | 'error' | 'incomplete' | 'no-response' | 'tsize-probe' | 'not-found-probe' | 'not-captured' | 'capture-ended';
 

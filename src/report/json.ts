@@ -7,6 +7,16 @@ import type { BootMethodJson, ClientJson, TransferJson } from './schema.js';
 import { bootMethods, closestMethod, outcomeRank } from '../exchange/boot-methods.js';
 import { timelineEntry } from '../exchange/tracker.js';
 import { clientTransfers } from '../exchange/records.js';
+import { bootChain, type ChainContext, type ChainStage } from '../exchange/chain/stages.js';
+import type { ChainStageJson } from './schema.js';
+
+function chainStageJson(s: ChainStage): ChainStageJson {
+  const j: ChainStageJson = { kind: s.kind, name: printableName(s.name), status: s.status, detail: s.detail, frames: s.frames, firstFrame: s.firstFrame, lastFrame: s.lastFrame };
+  if (s.loader) j.loader = s.loader;
+  if (s.failure) j.failure = s.failure;
+  if (s.probes > 0) j.probes = s.probes;
+  return j;
+}
 
 function round(n: number, digits = 6): number {
   const f = 10 ** digits;
@@ -42,6 +52,7 @@ export function transferJson(t: TransferRecord): TransferJson {
   if (t.headKind && t.role === 'nbp') {
     const k = t.headKind;
     out.format = k.kind === 'pe' ? `PE/COFF ${k.machine}` : 'BIOS NBP (no PE/COFF header)';
+    if (k.kind === 'pe' && k.signed !== undefined) out.signed = k.signed;
   }
   if (t.error) {
     out.errorCode = t.error.code;
@@ -50,7 +61,11 @@ export function transferJson(t: TransferRecord): TransferJson {
   return out;
 }
 
-export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
+/**
+ * `chainCtx` is when the capture ended (and whether it has): a stage still under way then is
+ * "capture ended during ...". Without it the client's own last packet stands for the end.
+ */
+export function clientJson(c: ClientRecord, findings: Finding[], chainCtx: ChainContext = { captureEnd: c.lastTs, final: true }): ClientJson {
   const a = primaryAttempt(c);
   const stage = clientStage(c);
   const { bootFile, bootServer } = bootTarget(c);
@@ -118,24 +133,37 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
     // PXEv4 keeps its own verdict (above); a method of issue 10 that booted makes the client ok.
     if (methods.some((m) => m.method !== 'PXEv4' && outcomeRank(m.outcome) >= 6)) out.ok = true;
   }
+  // Issue 18: the boot is only as good as the last stage the capture shows.
+  const chain = bootChain(c, chainCtx);
+  if (chain.stages.length > 0) {
+    out.chain = chain.stages.slice(0, 200).map(chainStageJson);
+    out.lastStage = chainStageJson(chain.last!);
+    // A chain that went past the NBP (a loader fetched over HTTP, say) booted even without a TFTP NBP record.
+    if (chain.ok && !out.ok && !mine.some((f) => f.severity === 'error') && chain.stages.some((s) => s.kind !== 'firmware-dhcp' && s.kind !== 'nbp-dhcp' && s.status === 'ok') && !chain.last!.fetches.some((f) => f.outcome === 'encrypted')) out.ok = true;
+    if (!chain.ok) out.ok = false;
+  }
   return out;
 }
 
 /** One-line verdict for the text report. */
 /** What verdict() reads of a client. */
-export type VerdictClient = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorClass' | 'arch' | 'methods' | 'closestMethod'> & {
+export type VerdictClient = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorClass' | 'arch' | 'methods' | 'closestMethod' | 'lastStage'> & {
   transfers: Pick<TransferJson, 'outcome'>[];
 };
 
 export function verdict(c: VerdictClient, findings: Finding[]): string {
   const errors = findings.filter((f) => f.client === c.mac && f.severity === 'error');
+  const last = c.lastStage;
+  // Issue 18: a capture that stops in the middle of a stage says so (not OK, not an error).
+  if (!c.ok && errors.length === 0 && last?.status === 'capture-ended') return `capture ended during ${last.name === 'DHCP' ? last.kind : `${last.kind} (${last.name})`}: ${last.detail}`;
   if (c.methods && c.closestMethod) {
     // Several boot methods (issue 10): name the one that came closest and how it ended.
     const best = [...c.methods].reverse().find((m) => m.method === c.closestMethod)!;
     if (c.ok) return `OK via ${best.method} (${best.detail})`;
     return `FAILED: closest ${best.method}: ${best.outcome}${errors.length > 0 ? ` (${errors[0]!.id})` : ''}`;
   }
-  if (errors.length > 0) return `FAILED: ${errors[0]!.id}`;
+  if (errors.length > 0) return `FAILED: ${errors[0]!.id}${last && last.status === 'failed' && last.kind !== 'firmware-dhcp' && last.kind !== 'nbp' ? ` at ${last.kind}` : ''}`;
+  if (c.ok && last && last.kind !== 'firmware-dhcp' && last.kind !== 'nbp') return `OK (${last.kind}: ${last.detail})`;
   if (c.ok) return c.stage === 'second-stage' ? 'OK (NBP ran)' : 'OK (NBP downloaded)';
   if (!c.vendorClass && !c.arch) {
     if (c.transfers.length === 0) return 'not a PXE client';

@@ -32,7 +32,7 @@ export type TextClient = VerdictClient &
 export type TextAnalysis = Omit<AnalysisJson, 'clients'> & { clients: TextClient[] };
 
 /** The optional fields of a client that TextClient keeps as they are (absent stays absent). */
-const TEXT_CLIENT_OPTIONAL = ['guid', 'arch', 'archName', 'vendorClass', 'bootServer', 'bootFile', 'methods', 'closestMethod'] as const satisfies readonly (keyof TextClient)[];
+const TEXT_CLIENT_OPTIONAL = ['guid', 'arch', 'archName', 'vendorClass', 'bootServer', 'bootFile', 'methods', 'closestMethod', 'lastStage'] as const satisfies readonly (keyof TextClient)[];
 
 /** The part of a client the text report reads (without its timeline). */
 export function textClient(c: ClientJson): TextClient {
