@@ -35,6 +35,15 @@ import { httpBootNoUrlRule } from './http-boot-no-url.js';
 import { httpBootFetchFailedRule } from './http-boot-fetch-failed.js';
 import { bsdpNoImagesRule } from './bsdp-no-images.js';
 import { dhcp6NoAdvertiseRule } from './dhcp6-no-advertise.js';
+import { ipxeDhcpUnansweredRule } from './ipxe-dhcp-unanswered.js';
+import { loaderHttpFetchFailedRule } from './loader-http-fetch-failed.js';
+import { secureBootUnsignedNbpRule } from './secure-boot-unsigned-nbp.js';
+import { shimSecondStageMissingRule } from './shim-second-stage-missing.js';
+import { grubNoConfigRule } from './grub-no-config.js';
+import { loaderFileMissingRule } from './loader-file-missing.js';
+import { wdsAbortPxeRule } from './wds-abort-pxe.js';
+import { nbpThenSilenceRule } from './nbp-then-silence.js';
+import { bootChainStoppedRule } from './boot-chain-stopped.js';
 
 export const rules: readonly Rule[] = [
   noDhcpOfferRule,
@@ -73,4 +82,16 @@ export const rules: readonly Rule[] = [
   httpBootNoUrlRule,
   httpBootFetchFailedRule,
   bsdpNoImagesRule,
+  // After the NBP (issue 18): the boot chain's stages.
+  secureBootUnsignedNbpRule,
+  wdsAbortPxeRule,
+  ipxeDhcpUnansweredRule,
+  loaderHttpFetchFailedRule,
+  shimSecondStageMissingRule,
+  grubNoConfigRule,
+  loaderFileMissingRule,
+  nbpThenSilenceRule,
 ];
+
+/** Run after the rules above only when none of them found an error (src/diagnose/index.ts). */
+export const fallbackRules: readonly Rule[] = [bootChainStoppedRule];
