@@ -36,7 +36,8 @@ export const loaderHttpFetchFailedRule: Rule = {
       } else if (f.outcome === 'refused') {
         cause = `${who} tried to fetch ${url} but nothing listens on ${f.server}:${f.serverPort}: the host answered the SYN with a TCP reset.`;
         fix = `Start the web server on ${f.server} port ${f.serverPort} (and bind it to that address), or correct the host/port in the URL.`;
-        message = 'iPXE: "Connection refused"';
+        // iPXE 1.0.0 (2019) says "Connection reset (http://ipxe.org/0f0a6039)" for the RST to its SYN (lab capture fail-ipxe-http-refused-bios).
+        message = 'iPXE: "Connection reset" (http://ipxe.org/0f0a6039) or "Connection refused"';
       } else if (f.outcome === 'no-response') {
         cause = `${who}'s TCP connection to ${f.server}:${f.serverPort} for ${url} got no SYN-ACK (${1 + f.synRetries} SYN${f.synRetries > 0 ? 's' : ''}): the host is down, unreachable from the client, or a firewall drops the traffic.`;
         fix = 'Check that the server is up and reachable from the client subnet (routing, default gateway in DHCP, firewall rules for TCP port ' + f.serverPort + ').';
