@@ -160,6 +160,25 @@ describe('iPXE', () => {
   });
 });
 
+describe('ipxe-chainload-loop across stages', () => {
+  it("iPXE's script chains the iPXE binary again, round after round", () => {
+    const s = new Scenario();
+    const ipxe = { ...bios, ipxe: true };
+    const frames: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      s.dora(ipxe, dhcpSrv, 0x70 + i, biosHost.ip, { siaddr: dhcpSrv.ip, file: 'boot.ipxe' });
+      s.tftpRead(biosHost, dhcpSrv, 'boot.ipxe', 100);
+      frames.push(s.tftpRead(biosHost, dhcpSrv, 'undionly.kpxe', 70000, { head: biosHead() }).rrq);
+      s.wait(2);
+    }
+    const a = s.run();
+    const f = a.findings.find((x) => x.id === 'ipxe-chainload-loop')!;
+    expect(f.severity).toBe('error');
+    expect(f.frames).toEqual(expect.arrayContaining(frames.slice(0, 2)));
+    expect(client(a, bios.mac).ok).toBe(false);
+  });
+});
+
 describe('loader files', () => {
   it('PXELINUX ran and its kernel is missing: loader-file-missing (the config search stays quiet)', () => {
     const s = new Scenario();
