@@ -7,6 +7,7 @@ import type { DhcpMessage } from './dhcp/types.js';
 import type { TftpPacket } from './tftp/types.js';
 import type { Dhcp6Message } from './dhcp6/types.js';
 import type { TcpSegment, HttpMessageHead } from './http.js';
+import type { DnsMessage } from './dns.js';
 
 export interface PacketMeta {
   /** 1-based frame number (for a reassembled datagram: the frame that completed it). */
@@ -81,4 +82,10 @@ export interface HttpEvent {
   tcp: TcpSegment;
   http?: HttpMessageHead;
 }
-export type PacketEvent = DhcpEvent | TftpEvent | IcmpUnreachableEvent | FragmentProblemEvent | MalformedEvent | Dhcp6Event | HttpEvent;
+/** A DNS message over UDP port 53 (a loader resolving the host of a URL; issue 18). */
+export interface DnsEvent {
+  kind: 'dns';
+  meta: PacketMeta;
+  dns: DnsMessage;
+}
+export type PacketEvent = DhcpEvent | TftpEvent | IcmpUnreachableEvent | FragmentProblemEvent | MalformedEvent | Dhcp6Event | HttpEvent | DnsEvent;

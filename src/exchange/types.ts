@@ -212,6 +212,8 @@ export interface ClientRecord {
   attemptsDropped: number;
   /** DHCPv6, HTTP boot and BSDP steps (src/exchange/boot-methods.ts); absent for a client that used none. */
   boot?: BootSideRecord;
+  /** DNS lookups of a client the capture saw get an address (src/exchange/chain/dns-records.ts); absent when none. */
+  dns?: DnsLookupRecord[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,6 +309,23 @@ export interface BootSideRecord {
   dhcp6: Dhcp6RoundRecord[];
   http: HttpFetchRecord[];
   bsdp: BsdpRecord[];
+}
+
+/** One DNS lookup (a query, its retransmissions, the answer). */
+export interface DnsLookupRecord {
+  name: string;
+  type: number;
+  id: number;
+  server: string;
+  queryFrame: number;
+  queryTs: number;
+  repeatFrames: number[];
+  responseFrame?: number;
+  rcode?: number;
+  /** A / AAAA answers. */
+  addresses: string[];
+  lastFrame: number;
+  lastTs: number;
 }
 
 /** A one-line, human-readable event for a client (for `live` and progress output). */

@@ -94,7 +94,7 @@ export interface ClientJson {
 }
 
 export interface ChainStageJson {
-  /** firmware-dhcp | nbp | nbp-dhcp | ipxe-dhcp | ipxe-http | ipxe-script | shim | grub-config | pxelinux-config | wds | kernel | initrd | os | http | file */
+  /** firmware-dhcp | nbp | nbp-dhcp | ipxe-dhcp | ipxe-http | ipxe-script | shim | grub-config | pxelinux-config | wds | kernel | initrd | os | http | dns | file */
   kind: string;
   /** File, URL, or "DHCP". */
   name: string;
@@ -102,7 +102,7 @@ export interface ChainStageJson {
   loader?: string;
   /** ok | failed | capture-ended */
   status: string;
-  /** Why it failed: dhcp-unanswered | dhcp-no-ack | no-boot-file | not-found | download-failed | http-failed | second-stage-missing | no-config | not-started | unsigned-under-secure-boot | wds-abort */
+  /** Why it failed: dhcp-unanswered | dhcp-no-ack | no-boot-file | not-found | download-failed | http-failed | second-stage-missing | no-config | not-started | unsigned-under-secure-boot | wds-abort | name-not-resolved */
   failure?: string;
   detail: string;
   frames: number[];

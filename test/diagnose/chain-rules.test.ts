@@ -11,6 +11,7 @@ import { describe, it, expect } from 'vitest';
 import { Scenario, biosHead, ids, type ClientSpec, type Host } from '../exchange/scenario.js';
 import { pe64Head } from '../exchange/pe-head.js';
 import { verdict } from '../../src/report/json.js';
+import { encodeDns } from '../../src/decode/dns.js';
 
 const dhcpSrv: Host = { mac: '02:00:00:00:01:01', ip: '192.0.2.1' };
 const uefi: ClientSpec = { mac: '52:54:00:ef:00:01', arch: [7], vendorClass: 'PXEClient:Arch:00007:UNDI:003000' };
@@ -157,6 +158,34 @@ describe('iPXE', () => {
     expect(c.ok).toBe(false);
     expect(c.lastStage).toMatchObject({ kind: 'ipxe-dhcp', status: 'capture-ended' });
     expect(verdict(c, cut.findings)).toMatch(/^capture ended during ipxe-dhcp/);
+  });
+});
+
+describe('loader-name-not-resolved', () => {
+  const dnsSrv: Host = { mac: '02:00:00:00:05:01', ip: '192.0.2.53' };
+  const lookup = (rcode: number, address?: string) => {
+    const s = new Scenario();
+    const ipxe = { ...bios, ipxe: true };
+    s.dora(ipxe, dhcpSrv, 0x80, biosHost.ip, { siaddr: dhcpSrv.ip, file: 'http://boot.example.org/boot.ipxe' });
+    s.wait(1);
+    const question = { name: 'boot.example.org', type: 1, class: 1 };
+    const q = s.udp(biosHost, 5353, dnsSrv, 53, encodeDns({ id: 0x4242, recursionDesired: true, questions: [question] }));
+    s.wait(0.01);
+    const answers = address ? [{ name: question.name, type: 1, class: 1, ttl: 60, data: address }] : [];
+    const r = s.udp(dnsSrv, 53, biosHost, 5353, encodeDns({ id: 0x4242, response: true, rcode, questions: [question], answers }));
+    later(s, 10);
+    return { a: s.run(), q, r };
+  };
+  it('NXDOMAIN for the host of the script URL: error naming the lookup; resolved: no finding', () => {
+    const { a, q, r } = lookup(3);
+    expect(errorsOf(a, bios.mac)).toEqual(['loader-name-not-resolved']);
+    const f = a.findings.find((x) => x.id === 'loader-name-not-resolved')!;
+    expect(f.frames).toEqual([q, r]);
+    expect(f.cause).toContain('NXDOMAIN');
+    expect(client(a, bios.mac).lastStage).toMatchObject({ kind: 'dns', name: 'boot.example.org', status: 'failed', failure: 'name-not-resolved' });
+    const ok = lookup(0, '192.0.2.2').a;
+    expect(ids(ok)).not.toContain('loader-name-not-resolved');
+    expect(client(ok, bios.mac).chain?.find((x) => x.kind === 'dns')).toMatchObject({ status: 'ok', detail: 'boot.example.org = 192.0.2.2' });
   });
 });
 

@@ -43,6 +43,7 @@ import { grubNoConfigRule } from './grub-no-config.js';
 import { loaderFileMissingRule } from './loader-file-missing.js';
 import { wdsAbortPxeRule } from './wds-abort-pxe.js';
 import { nbpThenSilenceRule } from './nbp-then-silence.js';
+import { loaderNameNotResolvedRule } from './loader-name-not-resolved.js';
 import { bootChainStoppedRule } from './boot-chain-stopped.js';
 
 export const rules: readonly Rule[] = [
@@ -86,6 +87,7 @@ export const rules: readonly Rule[] = [
   secureBootUnsignedNbpRule,
   wdsAbortPxeRule,
   ipxeDhcpUnansweredRule,
+  loaderNameNotResolvedRule,
   loaderHttpFetchFailedRule,
   shimSecondStageMissingRule,
   grubNoConfigRule,

@@ -11,7 +11,7 @@
 import { ZERO_IP, isConfigProbeName, isIpxeBinaryName, printableName, formatBytes } from '../classify.js';
 import { offeredBootFile } from '../tracker.js';
 import { clientTransfers } from '../records.js';
-import type { AttemptRecord, ClientRecord, HttpFetchRecord, NbpHeadKind, TransferRecord } from '../types.js';
+import type { AttemptRecord, ClientRecord, DnsLookupRecord, HttpFetchRecord, NbpHeadKind, TransferRecord } from '../types.js';
 import { fileStageKind, isBenignProbeName, isGrubName, isWdsAbortName, loaderOf, type LoaderKind } from './loaders.js';
 
 export type ChainStageKind =
@@ -29,6 +29,7 @@ export type ChainStageKind =
   | 'initrd'
   | 'os'
   | 'http'
+  | 'dns'
   | 'file';
 
 /** ok: the stage ended well; failed: it ended badly; capture-ended: it was still under way when the capture (or its client) ended. */
@@ -46,7 +47,8 @@ export type ChainFailure =
   | 'no-config'
   | 'not-started'
   | 'unsigned-under-secure-boot'
-  | 'wds-abort';
+  | 'wds-abort'
+  | 'name-not-resolved';
 
 export interface ChainStage {
   kind: ChainStageKind;
@@ -66,6 +68,8 @@ export interface ChainStage {
   frames: number[];
   transfers: TransferRecord[];
   fetches: HttpFetchRecord[];
+  /** DNS lookups of a `dns` stage (one name, its A/AAAA queries and retries). */
+  lookups: DnsLookupRecord[];
   attempt?: AttemptRecord;
   /** Misses that are part of the loader's normal search (config candidates, shim's revocations.efi, ...). */
   probes: number;
@@ -97,6 +101,7 @@ type Item =
   | { ts: number; frame: number; type: 'dhcp'; a: AttemptRecord }
   | { ts: number; frame: number; type: 'tftp'; t: TransferRecord }
   | { ts: number; frame: number; type: 'http'; f: HttpFetchRecord }
+  | { ts: number; frame: number; type: 'dns'; l: DnsLookupRecord }
   | { ts: number; frame: number; type: 'moved-on' };
 
 const cache = new WeakMap<ClientRecord, { key: string; chain: Chain }>();
@@ -121,7 +126,7 @@ function isUefiClient(c: ClientRecord): boolean {
 }
 
 function newStage(kind: ChainStageKind, name: string, ts: number, frame: number): ChainStage {
-  return { kind, name, status: 'ok', detail: '', firstFrame: frame, lastFrame: frame, firstTs: ts, lastTs: ts, frames: [], transfers: [], fetches: [], probes: 0 };
+  return { kind, name, status: 'ok', detail: '', firstFrame: frame, lastFrame: frame, firstTs: ts, lastTs: ts, frames: [], transfers: [], fetches: [], lookups: [], probes: 0 };
 }
 
 /** Kinds whose consecutive requests are one stage (a search, retries of one file). */
@@ -132,6 +137,7 @@ export function buildChain(c: ClientRecord, ctx: ChainContext): Chain {
   for (const a of c.attempts) items.push({ ts: a.firstTs, frame: a.firstFrame, type: 'dhcp', a });
   for (const t of clientTransfers(c)) if (t.outcome !== 'tsize-probe' && t.outcome !== 'not-captured') items.push({ ts: t.rrqTs, frame: t.rrqFrame, type: 'tftp', t });
   for (const f of c.boot?.http ?? []) if (f.method !== 'HEAD') items.push({ ts: f.firstTs, frame: f.firstFrame, type: 'http', f });
+  for (const l of c.dns ?? []) items.push({ ts: l.queryTs, frame: l.queryFrame, type: 'dns', l });
   // The firmware going on to its next boot method (PXE over IPv6, HTTP boot over IPv6) ends what came before.
   for (const r of c.boot?.dhcp6 ?? []) if (r.method !== 'DHCPv6') items.push({ ts: r.firstTs, frame: r.firstFrame, type: 'moved-on' });
   items.sort((x, y) => x.ts - y.ts || x.frame - y.frame);
@@ -168,6 +174,22 @@ export function buildChain(c: ClientRecord, ctx: ChainContext): Chain {
         ipxe = a.ipxe;
         movedOnAfter = undefined;
       } else if (kind === 'ipxe-dhcp') ipxe = true;
+      continue;
+    }
+    if (it.type === 'dns') {
+      // A loader resolving a URL's host (iPXE, GRUB, UEFI HTTP boot); not an OS's lookups after its
+      // kernel came, nor reverse lookups.
+      const pre = last();
+      if (it.l.type === 12 || (!ipxe && loader !== 'grub' && pre?.kind !== 'firmware-dhcp')) continue;
+      if (stages.some((x) => x.kind === 'kernel' || x.kind === 'initrd' || x.kind === 'os' || x.kind === 'nbp-dhcp')) continue;
+      let s = last();
+      if (!s || s.kind !== 'dns' || s.name !== it.l.name) {
+        s = newStage('dns', it.l.name, it.l.queryTs, it.l.queryFrame);
+        stages.push(s);
+      }
+      s.lookups.push(it.l);
+      s.lastFrame = Math.max(s.lastFrame, it.l.lastFrame);
+      s.lastTs = Math.max(s.lastTs, it.l.lastTs);
       continue;
     }
     if (it.type === 'tftp') {
@@ -246,6 +268,10 @@ export function buildChain(c: ClientRecord, ctx: ChainContext): Chain {
   for (let i = 0; i < stages.length; i++) {
     const s = stages[i]!;
     if (s.kind === 'firmware-dhcp' || s.kind === 'ipxe-dhcp' || s.kind === 'nbp-dhcp') continue;
+    if (s.kind === 'dns') {
+      judgeLookups(s, ctx);
+      continue;
+    }
     if (s.fetches.length > 0) judgeFetch(s, s.fetches[s.fetches.length - 1]!, ctx);
     else judgeTransfers(s, ctx);
     s.frames = evidence(s);
@@ -431,6 +457,41 @@ function judgeFetch(s: ChainStage, f: HttpFetchRecord, ctx: ChainContext): void 
           : f.outcome === 'no-response'
             ? `no answer from ${f.server}:${f.serverPort} (${1 + f.synRetries} SYN${f.synRetries > 0 ? 's' : ''}, no SYN-ACK)`
             : `${what}: stopped after ${formatBytes(f.bodyBytes)}${f.contentLength !== undefined ? ` of ${formatBytes(f.contentLength)}` : ''}`;
+}
+
+function judgeLookups(s: ChainStage, ctx: ChainContext): void {
+  const frames: number[] = [];
+  for (const l of s.lookups.slice(0, 6)) {
+    frames.push(l.queryFrame, ...l.repeatFrames.slice(0, 2));
+    if (l.responseFrame !== undefined) frames.push(l.responseFrame);
+  }
+  s.frames = [...new Set(frames)].sort((a, b) => a - b);
+  const resolved = s.lookups.flatMap((l) => l.addresses);
+  if (resolved.length > 0) {
+    s.detail = `${s.name} = ${[...new Set(resolved)].slice(0, 4).join(', ')}`;
+    return;
+  }
+  const nx = s.lookups.find((l) => l.rcode !== undefined && l.rcode !== 0);
+  const empty = s.lookups.find((l) => l.rcode === 0);
+  const unanswered = s.lookups.filter((l) => l.responseFrame === undefined);
+  const tries = s.lookups.reduce((n, l) => n + 1 + l.repeatFrames.length, 0);
+  if (!nx && !empty && ctx.final === false) {
+    s.status = 'capture-ended';
+    s.detail = `lookup of ${s.name} under way`;
+    return;
+  }
+  if (!nx && !empty && unanswered.length === s.lookups.length && ctx.captureEnd - s.lastTs < GIVE_UP && tries < 2) {
+    s.status = 'capture-ended';
+    s.detail = `lookup of ${s.name} not answered yet`;
+    return;
+  }
+  s.status = 'failed';
+  s.failure = 'name-not-resolved';
+  s.detail = nx
+    ? `${s.name}: ${nx.rcode === 3 ? 'NXDOMAIN (no such name)' : nx.rcode === 2 ? 'SERVFAIL' : nx.rcode === 5 ? 'REFUSED' : `rcode ${nx.rcode}`} from ${nx.server}`
+    : empty
+      ? `${s.name}: answered by ${empty.server} with no address`
+      : `${s.name}: ${tries} quer${tries === 1 ? 'y' : 'ies'} to ${s.lookups[0]!.server}, no answer`;
 }
 
 function evidence(s: ChainStage): number[] {
