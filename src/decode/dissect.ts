@@ -24,6 +24,7 @@ import { LinkType, NetKind, newLinkInfo, parseLink, type LinkInfo } from './link
 import { newPrefilterTuple, Prefilter, prefilterEthernet } from './prefilter.js';
 import { decodeTftp } from './tftp/codec.js';
 import { DNS_PORT, decodeDns } from './dns.js';
+import { TlsRecord, clientHelloServerName, tlsRecordType } from './tls.js';
 import { decodeDhcp6, innerMessage } from './dhcp6/codec.js';
 import { DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT } from './dhcp6/types.js';
 import { HttpBootEndpoints, parseHttpHead, parseTcpHeader } from './http.js';
@@ -559,6 +560,8 @@ export class Dissector {
     this.counts.httpSegments++;
     const payload = b.subarray(p + h.headerLength, end);
     const head = payload.length > 0 ? parseHttpHead(payload) : undefined;
+    const tlsRecord = head ? undefined : tlsRecordType(payload);
+    const sni = tlsRecord === TlsRecord.Handshake ? clientHelloServerName(payload) : undefined;
     return {
       kind: 'http',
       meta,
@@ -569,6 +572,8 @@ export class Dissector {
         payloadLength: Math.max(0, segmentLength - h.headerLength),
         // TLS record type 22 (handshake), version 3.x (RFC 8446 section 5.1).
         ...(payload.length >= 2 && payload[0] === 0x16 && payload[1] === 0x03 ? { tlsHandshake: true as const } : {}),
+        ...(tlsRecord !== undefined ? { tlsRecord } : {}),
+        ...(sni !== undefined ? { sni } : {}),
       },
       ...(head ? { http: head } : {}),
     };

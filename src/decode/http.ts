@@ -131,6 +131,10 @@ export interface TcpSegment {
   payloadLength: number;
   /** The payload starts a TLS handshake record (https:// boot URL: no HTTP head can be seen). */
   tlsHandshake?: true;
+  /** The TLS record type the payload starts with (20 ChangeCipherSpec, 21 Alert, 22 Handshake, 23 ApplicationData), src/decode/tls.ts. */
+  tlsRecord?: number;
+  /** The SNI of a ClientHello in this segment. */
+  sni?: string;
 }
 
 /** "SYN,ACK" style text of the flags. */

@@ -255,7 +255,7 @@ export interface Dhcp6RoundRecord {
   replies: Dhcp6ReplyRecord[];
 }
 
-export type HttpFetchOutcome = 'complete' | 'http-error' | 'refused' | 'reset' | 'incomplete' | 'no-response' | 'head-only' | 'encrypted';
+export type HttpFetchOutcome = 'complete' | 'http-error' | 'refused' | 'reset' | 'incomplete' | 'no-response' | 'head-only' | 'encrypted' | 'tls-failed';
 
 /** One TCP connection of HTTP boot: the request, the response head, and the body bytes seen. */
 export interface HttpFetchRecord {
@@ -283,6 +283,12 @@ export interface HttpFetchRecord {
   bodyBytes: number;
   /** The client started TLS (https:// boot URL): status and length cannot be seen. */
   tls?: boolean;
+  /** The server name the client's ClientHello asked for (SNI). */
+  sni?: string;
+  /** First application-data record from the client: it accepted the server and finished its handshake. */
+  tlsDoneFrame?: number;
+  /** A TLS alert before that (a rejected certificate, no common cipher...). */
+  tlsAlertFrame?: number;
   /** Next expected server sequence number (bookkeeping for retransmissions). */
   serverNextSeq?: number;
   /** Who reset the connection (TCP RST), and where. */

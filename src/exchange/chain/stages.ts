@@ -252,7 +252,7 @@ export function buildChain(c: ClientRecord, ctx: ChainContext): Chain {
     // No request seen (refused, no SYN-ACK): the URL the DHCP server handed out, when it names this server.
     const offered = target === '' ? offeredUrl(c, f) : undefined;
     const s = newStage(kind, offered ?? `http://${f.host ?? f.server}${f.serverPort !== 80 ? `:${f.serverPort}` : ''}${target || '/'}`, f.firstTs, f.firstFrame);
-    if (f.tls) s.name = `https://${f.host ?? f.server}${f.serverPort !== 443 ? `:${f.serverPort}` : ''}/`;
+    if (f.tls) s.name = offered ?? `https://${f.sni ?? f.host ?? f.server}${f.serverPort !== 443 ? `:${f.serverPort}` : ''}/`;
     if (stageLoader) s.loader = stageLoader;
     s.fetches.push(f);
     s.lastFrame = f.lastFrame;
@@ -426,7 +426,7 @@ function judgeFetch(s: ChainStage, f: HttpFetchRecord, ctx: ChainContext): void 
       s.detail = `${what}: ${f.status ?? ''} ${formatBytes(f.bodyBytes)}`.replace(/  +/g, ' ');
       return;
     case 'encrypted':
-      s.detail = `HTTPS to ${f.server}:${f.serverPort}: ${formatBytes(f.bodyBytes)} received (result inside TLS)`;
+      s.detail = `HTTPS to ${f.sni ?? f.server}:${f.serverPort}: handshake ${f.tlsDoneFrame !== undefined ? 'completed' : 'seen'}, ${formatBytes(f.bodyBytes)} received (result inside TLS)`;
       return;
     case 'incomplete':
       if (!ctx.final || ctx.captureEnd - f.lastTs < GIVE_UP) {
@@ -448,7 +448,9 @@ function judgeFetch(s: ChainStage, f: HttpFetchRecord, ctx: ChainContext): void 
   s.status = 'failed';
   s.failure = 'http-failed';
   s.detail =
-    f.outcome === 'http-error'
+    f.outcome === 'tls-failed'
+      ? `TLS handshake with ${f.sni ?? f.server} (${f.server}:${f.serverPort}) ended in an alert, not completed`
+      : f.outcome === 'http-error'
       ? `${what}: HTTP ${f.status} ${f.reason ?? ''}`.trimEnd()
       : f.outcome === 'refused'
         ? `connection to ${f.server}:${f.serverPort} refused (TCP reset to the SYN)`
