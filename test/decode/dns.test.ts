@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { decodeDns, encodeDns, DnsType } from '../../src/decode/dns.js';
 import { needTool } from '../capture/helpers.js';
 
-const FILES = ['fixtures/public/PcapPlusPlus/sll.pcap', 'fixtures/public/ipfixprobe/mixed.pcap', 'fixtures/public/PcapPlusPlus/raw_ip.pcap'];
+const FILES = ['fixtures/public/PcapPlusPlus/sll.pcap', 'fixtures/public/ipfixprobe/mixed.pcap', 'fixtures/public/PcapPlusPlus/raw_ip.pcap', 'fixtures/captures/fail-ipxe-dns-nxdomain-bios.pcap'];
 
 function hex(s: string): Uint8Array {
   return Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));

@@ -19,7 +19,8 @@ export const loaderNameNotResolvedRule: Rule = {
         finding(this.id, c, ctx, {
           severity: 'error',
           frames: s.frames,
-          firmwareMessage: 'iPXE: "Could not resolve" / "No such file or directory" for the host; GRUB: "error: no DNS record found"',
+          // iPXE 1.0.0 (2019) prints the bare error number for NXDOMAIN (lab capture fail-ipxe-dns-nxdomain-bios).
+          firmwareMessage: 'iPXE: "Error 0x3e11613b (http://ipxe.org/3e11613b)"; GRUB: "error: no DNS record found"',
           title: `The name ${s.name} could not be resolved (${s.detail})`,
           cause: answered
             ? `The loader asked the DNS server ${l.server} for ${s.name} and got ${l.rcode === 3 ? 'NXDOMAIN: the name does not exist in DNS' : l.rcode === 0 ? 'an answer without any address' : `an error (${s.detail})`}. The URL it was given (DHCP boot file, a script, grub.cfg) names a host the DNS server does not know; the fetch cannot start.`
