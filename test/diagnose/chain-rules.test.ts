@@ -78,6 +78,17 @@ describe('shim and GRUB', () => {
     expect(client(a, uefi.mac)).toMatchObject({ ok: false, lastStage: { kind: 'shim', status: 'failed', failure: 'second-stage-missing' } });
   });
 
+  it('shim asking for a garbage second-stage name (firmware load-path bug): shim-second-stage-missing, not option 67, not its probes', () => {
+    const s = new Scenario();
+    shimStart(s);
+    s.tftpError(uefiHost, dhcpSrv, 'efi/\u0001\u00ff\u0010x.efi', 1, 'File not found', 3008);
+    later(s, 12);
+    const a = s.run();
+    expect(errorsOf(a, uefi.mac)).toEqual(['shim-second-stage-missing']);
+    expect(a.findings.find((x) => x.id === 'shim-second-stage-missing')!.cause).toContain('unprintable');
+    expect(ids(a)).not.toContain('bootfile-name-garbage');
+  });
+
   it('GRUB with no grub.cfg anywhere: grub-no-config naming the search', () => {
     const s = new Scenario();
     shimStart(s);
