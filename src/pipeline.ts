@@ -259,11 +259,12 @@ export class Analyzer {
   private clientDone(c: ClientRecord): void {
     this.settledAt.delete(c.mac);
     if (!this.wanted(c.mac)) return;
-    const findings = diagnoseClient(c, this.context(Math.max(this.tracker.lastTs, this.endTs), true), (id, e) => this.ruleFailed(id, e));
+    const ctx = this.context(Math.max(this.tracker.lastTs, this.endTs), true);
+    const findings = diagnoseClient(c, ctx, (id, e) => this.ruleFailed(id, e));
     for (const f of findings) this.report(f);
     for (const f of findings) this.findings.push(f);
     this.clientsReported++;
-    const json = clientJson(c, findings);
+    const json = clientJson(c, findings, ctx);
     this.opts.onClientDone?.(json);
     if (this.opts.onClient) this.finished.push(json, findings);
     else this.done.push(json);

@@ -1,4 +1,97 @@
-/** Byte helpers of the codecs: the writer the encoders share and the text/address formatters of the decoders. */
+/**
+ * Byte helpers of the codecs: a bounds-checked reader (the DNS codec reads through it: an
+ * out-of-range read becomes a DecodeError with the position, never `undefined` read as 0), the
+ * writer the encoders share, and the text/address formatters of the decoders.
+ */
+
+export class DecodeError extends Error {
+  readonly layer: string;
+  readonly reason: string;
+  readonly offset: number;
+  constructor(layer: string, reason: string, offset: number) {
+    super(`${layer}: ${reason} at byte ${offset}`);
+    this.layer = layer;
+    this.reason = reason;
+    this.offset = offset;
+  }
+}
+
+export class ByteReader {
+  buf: Uint8Array;
+  pos: number;
+  end: number;
+  layer: string;
+
+  constructor(buf: Uint8Array, start = 0, end = buf.length, layer = 'bytes') {
+    this.buf = buf;
+    this.pos = start;
+    this.end = Math.min(end, buf.length);
+    this.layer = layer;
+  }
+
+  /** Re-point the reader at a new view (reuse instead of allocating a reader per packet). */
+  reset(buf: Uint8Array, start = 0, end = buf.length): this {
+    this.buf = buf;
+    this.pos = start;
+    this.end = Math.min(end, buf.length);
+    return this;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  need(n: number, what = 'field'): void {
+    if (n < 0 || this.pos + n > this.end) {
+      throw new DecodeError(this.layer, `${what} needs ${n} bytes, ${this.end - this.pos} left`, this.pos);
+    }
+  }
+
+  u8(what?: string): number {
+    this.need(1, what);
+    return this.buf[this.pos++] as number;
+  }
+
+  u16(what?: string): number {
+    this.need(2, what);
+    const b = this.buf;
+    const v = ((b[this.pos] as number) << 8) | (b[this.pos + 1] as number);
+    this.pos += 2;
+    return v;
+  }
+
+  u32(what?: string): number {
+    this.need(4, what);
+    const b = this.buf;
+    const p = this.pos;
+    const v = (((b[p] as number) << 24) >>> 0) + (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
+    this.pos += 4;
+    return v;
+  }
+
+  /** A sub-view of n bytes (no copy). */
+  bytes(n: number, what?: string): Uint8Array {
+    this.need(n, what);
+    const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  skip(n: number, what?: string): void {
+    this.need(n, what);
+    this.pos += n;
+  }
+
+  /** Dotted-quad IPv4 address. */
+  ipv4(what?: string): string {
+    this.need(4, what);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos += 4;
+    return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
+  }
+}
+
 
 /** Growable writer used by the encoders (responder, tests, capture writer). */
 export class ByteWriter {

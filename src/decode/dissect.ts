@@ -2,7 +2,8 @@
  * The dissector: one captured frame in, at most one PacketEvent out.
  *
  * Link layer -> IPv4 (with fragment reassembly) -> UDP -> DHCP (ports 67/68/4011) or TFTP
- * (port 69 and the conversations it opens), and ICMP destination-unreachable.
+ * (port 69 and the conversations it opens) or DNS (port 53, once a boot URL names a host by name),
+ * and ICMP destination-unreachable.
  *
  * Hot path rule: a frame that is not DHCP/TFTP/ICMP-unreachable (or an IPv4 fragment) is decided
  * on the reused frame buffer with reused header structs, and costs no allocation. Strings,
@@ -24,6 +25,8 @@ import { newPrefilterTuple, Prefilter, prefilterEthernet } from './prefilter.js'
 import { decodeTftp } from './tftp/codec.js';
 import { decodeArp } from './arp.js';
 import { decodeBpdu, layer2Decodable, layer2Payload } from './stp.js';
+import { DNS_PORT, decodeDns } from './dns.js';
+import { TlsRecord, clientHelloServerName, tlsRecordType } from './tls.js';
 import { decodeDhcp6, innerMessage } from './dhcp6/codec.js';
 import { DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT, Dhcp6MessageType } from './dhcp6/types.js';
 import { HttpBootEndpoints, parseHttpHead, parseTcpHeader } from './http.js';
@@ -250,6 +253,8 @@ export class Dissector {
       // The same test as udp(); a conversation match binds the server port once, so dissect()
       // matching again agrees.
       if (isDhcpPort(t.sport) || isDhcpPort(t.dport) || t.sport === TFTP_PORT || t.dport === TFTP_PORT) return true;
+      // DNS only once a DHCP reply handed out a URL naming its host by name (a loader will resolve it).
+      if ((t.sport === DNS_PORT || t.dport === DNS_PORT) && this.httpBoot.namedHosts) return true;
       if (this.convs.matchQuery(t, clock)) {
         this.selectedConversation = !t.truncated;
         return true;
@@ -417,9 +422,10 @@ export class Dissector {
     const dport = ((buf[off + 2] as number) << 8) | (buf[off + 3] as number);
     this.counts.udp++;
     const dhcp = isDhcpPort(sport) || isDhcpPort(dport);
+    const dns = !dhcp && (sport === DNS_PORT || dport === DNS_PORT) && this.httpBoot.namedHosts;
     // Ports first, on the reused buffer: everything below allocates, so bail out early.
     let tftp = false;
-    if (!dhcp) {
+    if (!dhcp && !dns) {
       tftp = sport === TFTP_PORT || dport === TFTP_PORT || this.convs.match(src, sport, dst, dport, frame.ts);
       if (!tftp) return null;
     }
@@ -436,6 +442,7 @@ export class Dissector {
         if (msg.op === BootpOp.Reply) this.watchBootUrl4(msg);
         return { kind: 'dhcp', meta, dhcp: msg };
       }
+      if (dns) return { kind: 'dns', meta, dns: decodeDns(payload) };
       const t = decodeTftp(payload);
       if (!t) return this.malformed(meta, 'tftp', `not a TFTP packet (opcode ${payload.length >= 2 ? ((payload[0] as number) << 8) | (payload[1] as number) : 'missing'})`);
       if ((t.opcode === TftpOpcode.Rrq || t.opcode === TftpOpcode.Wrq) && dport === TFTP_PORT) this.convs.open(src, sport, dst, frame.ts);
@@ -585,6 +592,8 @@ export class Dissector {
     this.counts.httpSegments++;
     const payload = b.subarray(p + h.headerLength, end);
     const head = payload.length > 0 ? parseHttpHead(payload) : undefined;
+    const tlsRecord = head ? undefined : tlsRecordType(payload);
+    const sni = tlsRecord === TlsRecord.Handshake ? clientHelloServerName(payload) : undefined;
     return {
       kind: 'http',
       meta,
@@ -595,6 +604,8 @@ export class Dissector {
         payloadLength: Math.max(0, segmentLength - h.headerLength),
         // TLS record type 22 (handshake), version 3.x (RFC 8446 section 5.1).
         ...(payload.length >= 2 && payload[0] === 0x16 && payload[1] === 0x03 ? { tlsHandshake: true as const } : {}),
+        ...(tlsRecord !== undefined ? { tlsRecord } : {}),
+        ...(sni !== undefined ? { sni } : {}),
       },
       ...(head ? { http: head } : {}),
     };

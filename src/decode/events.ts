@@ -9,6 +9,7 @@ import type { Dhcp6Message } from './dhcp6/types.js';
 import type { TcpSegment, HttpMessageHead } from './http.js';
 import type { ArpPacket } from './arp.js';
 import type { Bpdu } from './stp.js';
+import type { DnsMessage } from './dns.js';
 
 export interface PacketMeta {
   /** 1-based frame number (for a reassembled datagram: the frame that completed it). */
@@ -98,4 +99,11 @@ export interface StpEvent {
   meta: PacketMeta;
   bpdu: Bpdu;
 }
-export type PacketEvent = DhcpEvent | TftpEvent | IcmpUnreachableEvent | FragmentProblemEvent | MalformedEvent | Dhcp6Event | HttpEvent | ArpEvent | StpEvent;
+
+/** A DNS message over UDP port 53 (a loader resolving the host of a URL). */
+export interface DnsEvent {
+  kind: 'dns';
+  meta: PacketMeta;
+  dns: DnsMessage;
+}
+export type PacketEvent = DhcpEvent | TftpEvent | IcmpUnreachableEvent | FragmentProblemEvent | MalformedEvent | Dhcp6Event | HttpEvent | DnsEvent | ArpEvent | StpEvent;

@@ -92,6 +92,11 @@ export class HttpBootEndpoints {
     return true;
   }
 
+  /** A watched URL names its host by DNS name: the client will resolve it (DNS is then worth decoding). */
+  get namedHosts(): boolean {
+    return this.anyHostPorts.size > 0;
+  }
+
   matchV4(src: number, sport: number, dst: number, dport: number): boolean {
     if (!this.ports.has(dport) && !this.ports.has(sport)) return false;
     return this.v4.has(dst * 65536 + dport) || this.v4.has(src * 65536 + sport) || this.anyHostPorts.has(dport) || this.anyHostPorts.has(sport);
@@ -126,6 +131,10 @@ export interface TcpSegment {
   payloadLength: number;
   /** The payload starts a TLS handshake record (https:// boot URL: no HTTP head can be seen). */
   tlsHandshake?: true;
+  /** The TLS record type the payload starts with (20 ChangeCipherSpec, 21 Alert, 22 Handshake, 23 ApplicationData), src/decode/tls.ts. */
+  tlsRecord?: number;
+  /** The SNI of a ClientHello in this segment. */
+  sni?: string;
 }
 
 /** "SYN,ACK" style text of the flags. */

@@ -3,7 +3,7 @@ import type { ClientRecord } from '../exchange/types.js';
 import type { Finding } from './finding.js';
 import { severityRank } from './finding.js';
 import type { RuleContext } from './rule.js';
-import { rules } from './rules/index.js';
+import { fallbackRules, rules } from './rules/index.js';
 import { methodsOf } from './boot-method-helpers.js';
 import { outcomeRank } from '../exchange/boot-methods.js';
 
@@ -19,6 +19,16 @@ export function diagnoseClient(client: ClientRecord, ctx: RuleContext, onRuleErr
       for (const f of rule.check(client, ctx)) out.push(f);
     } catch (err) {
       onRuleError?.(rule.id, err);
+    }
+  }
+  // Issue 18: a boot chain whose last stage failed with no rule to say why gets the fallback's finding.
+  if (!out.some((f) => f.severity === 'error')) {
+    for (const rule of fallbackRules) {
+      try {
+        for (const f of rule.check(client, ctx)) out.push(f);
+      } catch (err) {
+        onRuleError?.(rule.id, err);
+      }
     }
   }
   // Firmware tries PXEv6 and HTTP boot only after PXEv4 failed; when one of them got its boot file the

@@ -277,8 +277,14 @@ export function recordHttp(c: ClientRecord, ev: HttpEvent, towardsServer: boolea
   if (towardsServer && ev.tcp.tlsHandshake && fetch.requestFrame === undefined) {
     fetch.tls = true;
     fetch.requestFrame = m.frame;
-    label = 'TLS handshake (HTTPS)';
+    if (ev.tcp.sni !== undefined) fetch.sni = ev.tcp.sni;
+    label = `TLS handshake (HTTPS${ev.tcp.sni !== undefined ? `, server name ${ev.tcp.sni}` : ''})`;
     kind = 'HTTP-REQUEST';
+  }
+  // Issue 18: did the handshake complete (the client sent application data) or end in an alert?
+  if (fetch.tls && fetch.tlsDoneFrame === undefined) {
+    if (towardsServer && ev.tcp.tlsRecord === 23) fetch.tlsDoneFrame = m.frame;
+    else if (ev.tcp.tlsRecord === 21) fetch.tlsAlertFrame ??= m.frame;
   }
   if (h?.type === 'request' && towardsServer && fetch.requestFrame === undefined) {
     fetch.method = h.method;
@@ -322,7 +328,8 @@ export function recordHttp(c: ClientRecord, ev: HttpEvent, towardsServer: boolea
 
 export function settleFetch(f: HttpFetchRecord): void {
   // HTTPS: the result is inside TLS. Data from the server and no reset from it is all one can see.
-  if (f.tls && f.bodyBytes > 0 && f.resetBy !== 'server') f.outcome = 'encrypted';
+  if (f.tls && f.tlsDoneFrame === undefined && f.tlsAlertFrame !== undefined) f.outcome = 'tls-failed';
+  else if (f.tls && f.bodyBytes > 0 && f.resetBy !== 'server') f.outcome = 'encrypted';
   else if (f.status !== undefined && f.status >= 400) f.outcome = 'http-error';
   else if (f.status !== undefined && f.status < 300 && f.method === 'HEAD') f.outcome = 'head-only';
   else if (f.status !== undefined && f.status < 300 && f.contentLength !== undefined && f.bodyBytes >= f.contentLength) f.outcome = 'complete';
@@ -443,6 +450,8 @@ function fetchDetail(f: HttpFetchRecord): string {
       return `${what}: ${f.status}`;
     case 'encrypted':
       return `HTTPS from ${f.server}:${f.serverPort}: ${f.bodyBytes} bytes received, result not visible (TLS)`;
+    case 'tls-failed':
+      return `TLS handshake with ${f.sni ?? f.server}:${f.serverPort} ended in an alert`;
     default:
       return `${what}: ${f.bodyBytes}${f.contentLength !== undefined ? ` of ${f.contentLength}` : ''} bytes seen`;
   }

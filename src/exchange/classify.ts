@@ -5,6 +5,8 @@
  */
 import type { DhcpMessage } from '../decode/dhcp/types.js';
 import type { NbpHeadKind, OfferKind } from './types.js';
+import { readPeHead } from './chain/pe.js';
+import { isBenignProbeName } from './chain/loaders.js';
 
 import { ZERO_IP } from '../decode/dhcp/constants.js';
 
@@ -92,9 +94,9 @@ export function isConfigProbeName(file: string): boolean {
     );
   }
   const base = baseName(f);
-  if (/^grub\.cfg-/.test(base)) return true;
   if (base === 'autoexec.ipxe') return true;
-  return false;
+  // GRUB's grub.cfg-* search and module lists, shim's optional files, a Raspberry Pi's probes.
+  return isBenignProbeName(file);
 }
 
 /** Role of a file in the boot, from its name (the NBP role is decided by the exchange: the offered file). */
@@ -133,7 +135,12 @@ export function nbpKindFromHead(bytes: Uint8Array, start = 0, end = bytes.length
     const peOff = at(0x3c) | (at(0x3d) << 8) | (at(0x3e) << 16) | (at(0x3f) << 24);
     if (peOff >= 0 && peOff + 6 <= length && at(peOff) === 0x50 && at(peOff + 1) === 0x45 && at(peOff + 2) === 0 && at(peOff + 3) === 0) {
       const code = at(peOff + 4) | (at(peOff + 5) << 8);
-      return { kind: 'pe', machine: PE_MACHINES[code] ?? `0x${code.toString(16)}`, machineCode: code };
+      const out: NbpHeadKind = { kind: 'pe', machine: PE_MACHINES[code] ?? `0x${code.toString(16)}`, machineCode: code };
+      const info = readPeHead(bytes, start, end);
+      if (info?.subsystem !== undefined) out.subsystem = info.subsystem;
+      if (info?.signed !== undefined) out.signed = info.signed;
+      if (info?.rawEnd !== undefined) out.rawEnd = info.rawEnd;
+      return out;
     }
     // An MZ header whose PE header lies past the bytes given: still an EFI image, machine unknown.
     if (peOff >= length) return { kind: 'pe', machine: 'unknown', machineCode: 0 };

@@ -44,6 +44,10 @@ export function clientStage(c: ClientRecord): Stage {
     best = 'nbp';
     nbpDoneAt ??= c.orphanTransfers.find((t) => t.role === 'nbp' && delivered(t))!.lastTs;
   }
+  // iPXE given a script URL fetches its first stage over HTTP: a complete GET is its NBP (issue 18).
+  const httpDone = c.boot?.http.find((f) => f.outcome === 'complete' && f.method !== 'HEAD');
+  if (httpDone && stageRank(best) < stageRank('nbp')) best = 'nbp';
+  if (httpDone && (nbpDoneAt === undefined || httpDone.lastTs < nbpDoneAt)) nbpDoneAt = httpDone.lastTs;
   if (nbpDoneAt !== undefined) {
     // The NBP ran: its own DHCP (syslinux.efi), an iPXE stage, or further files (config, kernel, modules).
     const after = c.attempts.some((a) => a.firstTs > nbpDoneAt! && (a.role === 'ipxe-stage' || a.role === 'nbp-dhcp')) ||

@@ -6,7 +6,7 @@
  * clients idle for `idleExpiry` seconds of packet time are handed over (onClientDone) and dropped,
  * so memory follows the clients in flight, not the capture size.
  */
-import type { Dhcp6Event, DhcpEvent, HttpEvent, IcmpUnreachableEvent, FragmentProblemEvent, PacketEvent, TftpEvent } from '../decode/events.js';
+import type { Dhcp6Event, DhcpEvent, DnsEvent, HttpEvent, IcmpUnreachableEvent, FragmentProblemEvent, PacketEvent, TftpEvent } from '../decode/events.js';
 import { BootSideResolver, httpDirection, recordBsdp, recordDhcp6, recordHttp } from './boot-methods.js';
 import { dhcp6MessageTypeName, innerMessage } from '../decode/dhcp6/codec.js';
 import { bsdpMessageTypeName } from '../decode/dhcp/bsdp.js';
@@ -19,6 +19,7 @@ import { recordBpdu } from './network/stp.js';
 import { noteDhcpInterface } from './network/interfaces.js';
 import { DhcpServerLog } from './network/servers.js';
 import type { StpSummary } from './network/types.js';
+import { recordDns } from './chain/dns-records.js';
 import type { Clock } from '../capture/frame.js';
 import type { TftpBlock } from '../decode/dissect.js';
 import {
@@ -206,6 +207,9 @@ export class ExchangeTracker {
         break;
       case 'stp':
         this.stp = recordBpdu(this.stp, ev);
+        break;
+      case 'dns':
+        this.onDns(ev);
         break;
     }
   }
@@ -450,6 +454,17 @@ export class ExchangeTracker {
       label: r.label,
     });
     this.emit(mac, ev.meta.frame, ev.meta.ts, r.label);
+  }
+
+  /** DNS of a client already seen getting its address (issue 18): anything else is not a boot's. */
+  private onDns(ev: DnsEvent): void {
+    const mac = this.ipToMac.get(ev.dns.response ? ev.meta.dst : ev.meta.src);
+    if (!mac || !this.clients.has(mac)) return;
+    const s = this.client(mac, ev.meta.frame, ev.meta.ts);
+    const label = recordDns(s.rec, ev);
+    if (!label) return;
+    this.addTimeline(s, undefined, { frame: ev.meta.frame, time: this.rel(ev.meta.ts), from: ev.meta.src, to: ev.meta.dst, kind: ev.dns.response ? 'DNS-RESPONSE' : 'DNS-QUERY', label });
+    this.emit(mac, ev.meta.frame, ev.meta.ts, label);
   }
 
   private onBsdp(s: ClientState, ev: DhcpEvent): void {

@@ -89,7 +89,19 @@ export interface ProxyRequestRecord {
 }
 
 /** What the first bytes of an NBP say: a PE/COFF image for one machine, or a BIOS NBP (raw real-mode code). */
-export type NbpHeadKind = { kind: 'pe'; machine: string; machineCode: number } | { kind: 'bios' };
+export type NbpHeadKind =
+  | {
+      kind: 'pe';
+      machine: string;
+      machineCode: number;
+      /** IMAGE_SUBSYSTEM_* (10 = EFI application), when the optional header was in the first block. */
+      subsystem?: number;
+      /** Authenticode certificate table present (src/exchange/chain/pe.ts), when the first block reached it. */
+      signed?: boolean;
+      /** The file is at least this long by its PE section table (src/exchange/chain/pe.ts). */
+      rawEnd?: number;
+    }
+  | { kind: 'bios' };
 
 export type TransferOutcome = 'complete' | 'error' | 'incomplete' | 'no-response' | 'tsize-probe' | 'not-found-probe' | 'not-captured' | 'capture-ended';
 
@@ -216,6 +228,8 @@ export interface ClientRecord {
   interfacesSeen?: InterfacesSeen;
   /** What the DHCP servers did for all clients of the capture so far (src/exchange/network/servers.ts), shared. */
   dhcpServers?: DhcpServerLog;
+  /** DNS lookups of a client the capture saw get an address (src/exchange/chain/dns-records.ts); absent when none. */
+  dns?: DnsLookupRecord[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,7 +271,7 @@ export interface Dhcp6RoundRecord {
   replies: Dhcp6ReplyRecord[];
 }
 
-export type HttpFetchOutcome = 'complete' | 'http-error' | 'refused' | 'reset' | 'incomplete' | 'no-response' | 'head-only' | 'encrypted';
+export type HttpFetchOutcome = 'complete' | 'http-error' | 'refused' | 'reset' | 'incomplete' | 'no-response' | 'head-only' | 'encrypted' | 'tls-failed';
 
 /** One TCP connection of HTTP boot: the request, the response head, and the body bytes seen. */
 export interface HttpFetchRecord {
@@ -285,6 +299,12 @@ export interface HttpFetchRecord {
   bodyBytes: number;
   /** The client started TLS (https:// boot URL): status and length cannot be seen. */
   tls?: boolean;
+  /** The server name the client's ClientHello asked for (SNI). */
+  sni?: string;
+  /** First application-data record from the client: it accepted the server and finished its handshake. */
+  tlsDoneFrame?: number;
+  /** A TLS alert before that (a rejected certificate, no common cipher...). */
+  tlsAlertFrame?: number;
   /** Next expected server sequence number (bookkeeping for retransmissions). */
   serverNextSeq?: number;
   /** Who reset the connection (TCP RST), and where. */
@@ -311,6 +331,23 @@ export interface BootSideRecord {
   dhcp6: Dhcp6RoundRecord[];
   http: HttpFetchRecord[];
   bsdp: BsdpRecord[];
+}
+
+/** One DNS lookup (a query, its retransmissions, the answer). */
+export interface DnsLookupRecord {
+  name: string;
+  type: number;
+  id: number;
+  server: string;
+  queryFrame: number;
+  queryTs: number;
+  repeatFrames: number[];
+  responseFrame?: number;
+  rcode?: number;
+  /** A / AAAA answers. */
+  addresses: string[];
+  lastFrame: number;
+  lastTs: number;
 }
 
 /** A one-line, human-readable event for a client (for `live` and progress output). */

@@ -2,6 +2,8 @@
  * What `pxe-doctor decode` prints for one PacketEvent: a tshark-like summary line, or the stable
  * NDJSON record (keys documented in docs/decode.md; scripts depend on them, so only ever add).
  */
+import { DNS_RCODES } from '../decode/dns.js';
+import { dnsTypeName } from '../exchange/chain/dns-records.js';
 import type { DhcpMessage, DhcpOption } from '../decode/dhcp/types.js';
 import type { PacketEvent } from '../decode/events.js';
 import type { TftpPacket } from '../decode/tftp/types.js';
@@ -370,6 +372,15 @@ export function decodeLine(ev: PacketEvent, t0: number): string {
     case 'http':
       msg = httpSummary(ev.tcp, ev.http);
       break;
+    case 'dns': {
+      // tshark's Info column: "Standard query 0x0e26 A name", "Standard query response 0x0e26 A name A 192.0.2.2".
+      const d = ev.dns;
+      const q = d.questions[0];
+      const rcode = d.response && d.rcode !== 0 ? ` ${DNS_RCODES[d.rcode] ?? `rcode ${d.rcode}`}` : '';
+      const answers = d.answers.map((a) => ` ${dnsTypeName(a.type)} ${a.data}`).join('');
+      msg = `DNS Standard query${d.response ? ' response' : ''} 0x${d.id.toString(16).padStart(4, '0')}${rcode}${q ? ` ${dnsTypeName(q.type)} ${q.name}` : ''}${answers}${d.error ? ` [${d.error}]` : ''}`;
+      break;
+    }
   }
   return `${head} ${msg}`;
 }

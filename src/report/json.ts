@@ -11,6 +11,16 @@ import { ZERO_IP } from '../decode/dhcp/constants.js';
 import { smbiosGuid } from '../exchange/guid.js';
 import { verdictInput, verdictOf, type VerdictSource } from './verdict.js';
 import { delivered } from '../exchange/vantage.js';
+import { bootChain, type ChainContext, type ChainStage } from '../exchange/chain/stages.js';
+import type { ChainStageJson } from './schema.js';
+
+function chainStageJson(s: ChainStage): ChainStageJson {
+  const j: ChainStageJson = { kind: s.kind, name: printableName(s.name), status: s.status, detail: s.detail, frames: s.frames, firstFrame: s.firstFrame, lastFrame: s.lastFrame };
+  if (s.loader) j.loader = s.loader;
+  if (s.failure) j.failure = s.failure;
+  if (s.probes > 0) j.probes = s.probes;
+  return j;
+}
 
 function round(n: number, digits = 6): number {
   const f = 10 ** digits;
@@ -46,6 +56,7 @@ export function transferJson(t: TransferRecord): TransferJson {
   if (t.headKind && t.role === 'nbp') {
     const k = t.headKind;
     out.format = k.kind === 'pe' ? `PE/COFF ${k.machine}` : 'BIOS NBP (no PE/COFF header)';
+    if (k.kind === 'pe' && k.signed !== undefined) out.signed = k.signed;
   }
   if (t.error) {
     out.errorCode = t.error.code;
@@ -54,7 +65,11 @@ export function transferJson(t: TransferRecord): TransferJson {
   return out;
 }
 
-export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
+/**
+ * `chainCtx` is when the capture ended (and whether it has): a stage still under way then is
+ * "capture ended during ...". Without it the client's own last packet stands for the end.
+ */
+export function clientJson(c: ClientRecord, findings: Finding[], chainCtx: ChainContext = { captureEnd: c.lastTs, final: true }): ClientJson {
   const a = primaryAttempt(c);
   const stage = clientStage(c);
   const { bootFile, bootServer } = bootTarget(c);
@@ -128,6 +143,15 @@ export function clientJson(c: ClientRecord, findings: Finding[]): ClientJson {
     if (best) out.closestMethod = best.method;
     // PXEv4 keeps its own verdict (above); a later method (PXEv6, HTTP boot, BSDP) that booted makes the client ok.
     if (methods.some((m) => m.method !== 'PXEv4' && outcomeRank(m.outcome) >= 6)) out.ok = true;
+  }
+  // The boot is only as good as the last stage the capture shows (docs/analyze.md, "The boot chain").
+  const chain = bootChain(c, chainCtx);
+  if (chain.stages.length > 0) {
+    out.chain = chain.stages.slice(0, 200).map(chainStageJson);
+    out.lastStage = chainStageJson(chain.last!);
+    // A chain that went past the NBP (a loader fetched over HTTP, say) booted even without a TFTP NBP record.
+    if (chain.ok && !out.ok && !mine.some((f) => f.severity === 'error') && chain.stages.some((s) => s.kind !== 'firmware-dhcp' && s.kind !== 'nbp-dhcp' && s.status === 'ok') && !chain.last!.fetches.some((f) => f.outcome === 'encrypted')) out.ok = true;
+    if (!chain.ok) out.ok = false;
   }
   out.verdict = verdictOf(verdictInput({ ...out, transfers: transfers.map((t) => ({ outcome: t.outcome, role: t.role })) }, mine)).text;
   return out;

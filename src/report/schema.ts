@@ -45,6 +45,8 @@ export interface TransferJson {
   fragmentedData?: number;
   /** What block 1 says the file is, when the capture has it: "PE/COFF x64", "PE/COFF arm64", "BIOS NBP (no PE/COFF header)". */
   format?: string;
+  /** For an EFI NBP whose first block showed its PE data directories: an Authenticode signature is present (certificate table non-empty). */
+  signed?: boolean;
 }
 
 
@@ -96,6 +98,14 @@ export interface ClientJson {
    * the info findings that state it (src/exchange/vantage.ts). Absent when nothing was missed.
    */
   blindSpots?: BlindSpotJson[];
+  /**
+   * The boot chain as far as the capture shows it (docs/analyze.md, "The boot chain"): firmware
+   * DHCP, NBP, what the NBP did (iPXE DHCP/HTTP, shim, GRUB/PXELINUX config, WDS), kernel/initrd/OS.
+   * `ok` is true only when the last of these ended well.
+   */
+  chain?: ChainStageJson[];
+  /** The last stage of `chain`: how far the boot got, by kind and name. */
+  lastStage?: ChainStageJson;
 }
 
 export interface BlindSpotJson {
@@ -105,6 +115,25 @@ export interface BlindSpotJson {
   detail: string;
   /** How to capture it next time. */
   howToCapture: string;
+}
+
+export interface ChainStageJson {
+  /** firmware-dhcp | nbp | nbp-dhcp | ipxe-dhcp | ipxe-http | ipxe-script | shim | grub-config | pxelinux-config | wds | kernel | initrd | os | http | dns | file */
+  kind: string;
+  /** File, URL, or "DHCP". */
+  name: string;
+  /** For an nbp stage: ipxe | shim | grub | pxelinux | wds | wds-abort | efi | bios. */
+  loader?: string;
+  /** ok | failed | capture-ended */
+  status: string;
+  /** Why it failed: dhcp-unanswered | dhcp-no-ack | no-boot-file | not-found | download-failed | http-failed | second-stage-missing | no-config | not-started | unsigned-under-secure-boot | wds-abort | name-not-resolved */
+  failure?: string;
+  detail: string;
+  frames: number[];
+  firstFrame: number;
+  lastFrame: number;
+  /** Normal search misses folded into the stage (config candidates, shim's revocations.efi, GRUB's .lst files). */
+  probes?: number;
 }
 
 export interface BootMethodJson {

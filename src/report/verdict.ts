@@ -54,7 +54,7 @@ export function verdictKind(text: string): VerdictKind {
 export const VERDICT_RANK: Record<VerdictKind, number> = { failed: 0, incomplete: 1, 'not-pxe': 2, ok: 3 };
 
 /** What verdictInput() reads of a client. */
-export type VerdictSource = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorClass' | 'arch' | 'methods' | 'blindSpots'> & {
+export type VerdictSource = Pick<ClientJson, 'mac' | 'ok' | 'stage' | 'vendorClass' | 'arch' | 'methods' | 'blindSpots' | 'lastStage'> & {
   transfers: Pick<TransferJson, 'outcome'>[] | Pick<TransferJson, 'outcome' | 'role'>[];
 };
 
@@ -64,10 +64,15 @@ export function verdictInput(c: VerdictSource, findings: readonly Finding[]): Ve
   const transfers = c.transfers as Array<{ outcome: string; role?: string }>;
   return {
     ok: c.ok,
-    stage: c.stage,
+    // The boot chain's last stage names where the boot stopped (ipxe-dhcp, grub-config, kernel...);
+    // without a chain, the DHCP/TFTP stage.
+    stage: c.lastStage?.kind ?? c.stage,
     ...(firstError ? { firstError: firstError.id } : {}),
     pxe: Boolean(c.vendorClass || c.arch || (c.methods && c.methods.length > 0) || transfers.some((t) => t.role === 'nbp')),
-    captureEnded: transfers.some((t) => t.outcome === 'capture-ended') || (c.blindSpots?.some((b) => b.kind === 'capture-ended-mid-exchange') ?? false),
+    captureEnded:
+      c.lastStage?.status === 'capture-ended' ||
+      transfers.some((t) => t.outcome === 'capture-ended') ||
+      (c.blindSpots?.some((b) => b.kind === 'capture-ended-mid-exchange') ?? false),
   };
 }
 

@@ -78,7 +78,11 @@ describe('TFTP blocks counted from the read buffer', () => {
     expect(fast.clients).toEqual(plain.clients);
     expect(fast.findings).toEqual(plain.findings);
     expect(fast.clients.length).toBe(60);
-    expect(fast.clients.every((c) => c.ok && c.transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete'))).toBe(true);
+    expect(fast.clients.every((c) => c.transfers.some((t) => t.role === 'nbp' && t.outcome === 'complete'))).toBe(true);
+    // The generator's UEFI clients download the real (unsigned) syslinux.efi and then say nothing
+    // more: by the boot chain (issue 18) that is the Secure Boot signature, not an OK boot.
+    expect(fast.clients.every((c) => c.ok || (c.arch?.[0] === 7 && c.findings.includes('secure-boot-unsigned-nbp')))).toBe(true);
+    expect(fast.clients.some((c) => c.ok)).toBe(true);
     // The statistics of the block path agree with dissecting everything.
     const d = new Dissector();
     const a = new Analyzer();

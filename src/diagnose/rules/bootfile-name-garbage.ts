@@ -3,6 +3,8 @@ import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { allTransfers, bootReplies, flatMap, hasGarbageBytes } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
+import { chainOf } from '../chain-helpers.js';
+import type { TransferRecord } from '../../exchange/types.js';
 
 /** Old ROMs read option 67 as a C string and send the name plus the bytes after it. */
 export const bootfileNameGarbageRule: Rule = {
@@ -18,8 +20,11 @@ export const bootfileNameGarbageRule: Rule = {
     const out: Finding[] = [];
     const offered = flatMap(c.attempts, bootReplies).filter((r) => r.bootFile);
     const seen = new Set<string>();
+    // A garbage name shim asks for after it ran is shim's (firmware load-path bug): shim-second-stage-missing.
+    const shimFiles = new Set<TransferRecord>();
+    for (const st of chainOf(c, ctx).stages) if (st.kind === 'shim') for (const t of st.transfers) shimFiles.add(t);
     for (const t of allTransfers(c)) {
-      if (seen.has(t.file)) continue;
+      if (seen.has(t.file) || shimFiles.has(t)) continue;
       const src = offered.find((r) => t.file.length > r.bootFile.length && t.file.startsWith(r.bootFile));
       const garbage = hasGarbageBytes(t.file);
       if (!garbage && !(src && hasGarbageBytes(t.file.slice(src.bootFile.length)))) continue;

@@ -45,6 +45,16 @@ import { spanningTreeNotForwardingRule } from './spanning-tree-not-forwarding.js
 import { tftpLossyPathRule } from './tftp-lossy-path.js';
 import { dhcpServerIgnoresClientRule } from './dhcp-server-ignores-client.js';
 import { addressConflictRule } from './address-conflict.js';
+import { ipxeDhcpUnansweredRule } from './ipxe-dhcp-unanswered.js';
+import { loaderHttpFetchFailedRule } from './loader-http-fetch-failed.js';
+import { secureBootUnsignedNbpRule } from './secure-boot-unsigned-nbp.js';
+import { shimSecondStageMissingRule } from './shim-second-stage-missing.js';
+import { grubNoConfigRule } from './grub-no-config.js';
+import { loaderFileMissingRule } from './loader-file-missing.js';
+import { wdsAbortPxeRule } from './wds-abort-pxe.js';
+import { nbpThenSilenceRule } from './nbp-then-silence.js';
+import { loaderNameNotResolvedRule } from './loader-name-not-resolved.js';
+import { bootChainStoppedRule } from './boot-chain-stopped.js';
 
 export const rules: readonly Rule[] = [
   noDhcpOfferRule,
@@ -95,4 +105,17 @@ export const rules: readonly Rule[] = [
   httpBootNoUrlRule,
   httpBootFetchFailedRule,
   bsdpNoImagesRule,
+  // After the NBP: the boot chain's stages (docs/analyze.md, "The boot chain").
+  secureBootUnsignedNbpRule,
+  wdsAbortPxeRule,
+  ipxeDhcpUnansweredRule,
+  loaderNameNotResolvedRule,
+  loaderHttpFetchFailedRule,
+  shimSecondStageMissingRule,
+  grubNoConfigRule,
+  loaderFileMissingRule,
+  nbpThenSilenceRule,
 ];
+
+/** Run after the rules above only when none of them found an error (src/diagnose/index.ts). */
+export const fallbackRules: readonly Rule[] = [bootChainStoppedRule];

@@ -67,6 +67,9 @@ export const nbpNotStartedRule: Rule = {
       if (!next) continue;
       const j = judgeNbp(a);
       if (j && !j.fits) continue; // arch-bootfile-mismatch explains it
+      // An unsigned EFI image that is not truncated: secure-boot-unsigned-nbp explains it.
+      const h = nbp.headKind;
+      if (h?.kind === 'pe' && h.signed === false && !(h.rawEnd !== undefined && nbp.bytes < h.rawEnd)) continue;
       out.push(
         finding(this.id, c, ctx, {
           severity: 'error',

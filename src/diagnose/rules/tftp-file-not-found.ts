@@ -3,6 +3,10 @@ import type { Rule } from '../rule.js';
 import { finding } from '../rule.js';
 import { allTransfers, hasGarbageBytes, isEdk2PxeClient } from '../helpers.js';
 import { printableName } from '../../exchange/classify.js';
+import { chainOf } from '../chain-helpers.js';
+import type { TransferRecord } from '../../exchange/types.js';
+
+const CHAIN_RULE_KINDS: ReadonlySet<string> = new Set(['shim', 'grub-config', 'kernel', 'initrd', 'os', 'wds']);
 
 /** PXE-E3B: ERROR 1 for a file the boot needs; PXELINUX/GRUB config probing is normal. */
 export const tftpFileNotFoundRule: Rule = {
@@ -17,10 +21,14 @@ export const tftpFileNotFoundRule: Rule = {
   check(c, ctx) {
     const all = allTransfers(c);
     const out: Finding[] = [];
+    // Files of a boot-chain stage that a chain rule explains (shim's second stage, GRUB's config, a kernel ...).
+    const explained = new Set<TransferRecord>();
+    for (const s of chainOf(c, ctx).stages) if (s.status === 'failed' && CHAIN_RULE_KINDS.has(s.kind)) for (const t of s.transfers) explained.add(t);
     const seen = new Set<string>();
     for (const t of all) {
       if (t.outcome !== 'error' || !t.error || t.error.fromClient || t.error.code !== 1) continue;
       if (hasGarbageBytes(t.file)) continue; // bootfile-name-garbage explains it
+      if (explained.has(t)) continue; // shim-second-stage-missing, grub-no-config, loader-file-missing
       if (seen.has(t.file)) continue;
       seen.add(t.file);
       // Needed when it is the NBP, or when nothing completes after it (the loader gave up).
