@@ -6,7 +6,6 @@
 import type { DhcpMessage } from '../decode/dhcp/types.js';
 import type { NbpHeadKind, OfferKind } from './types.js';
 import { readPeHead } from './chain/pe.js';
-import { isBenignProbeName } from './chain/loaders.js';
 
 import { ZERO_IP } from '../decode/dhcp/constants.js';
 
@@ -291,4 +290,26 @@ export function printableName(s: string): string {
     out += c < 0x20 || c >= 0x7f ? `\\x${c.toString(16).padStart(2, '0')}` : s[i];
   }
   return out;
+}
+
+/**
+ * Requests whose miss is part of a loader's normal behaviour, never a fault:
+ * - shim 15.8+: revocations.efi (SBAT revocations), mmx64.efi / fbx64.efi (MokManager, fallback);
+ *   shim 16: revocations_sku.efi, revocations_sbat.efi, shim_certificate_0.efi (seen in the lab);
+ * - GRUB: its module lists (command.lst, fs.lst, crypto.lst, terminal.lst, ...), modules it
+ *   tries to load over the network (*.mod), grub.cfg-<mac>/<hex ip> candidates, and locale files;
+ * - a Raspberry Pi's ROM: bootsig.bin and files under <serial>/ (8 hex digits) before the root.
+ * PXELINUX's config search is isConfigProbeName (above).
+ */
+export function isBenignProbeName(file: string): boolean {
+  const path = file.replace(/\\/g, '/').toLowerCase();
+  const base = baseName(path);
+  if (/^(revocations(_[a-z0-9]+)?\.efi|shim_certificate(_\d+)?\.efi|mm(x64|ia32|aa64|arm|riscv64)\.efi|fb(x64|ia32|aa64|arm|riscv64)\.efi)$/.test(base)) return true;
+  if (/\.(lst|mod)$/.test(base) && /(^|\/)(x86_64|i386|arm64|arm|riscv64|loongarch64|powerpc)-(efi|pc|ieee1275|uboot|coreboot)\//.test(path)) return true;
+  if (/^(command|fs|crypto|terminal|partmap|parttool|video|moddep)\.lst$/.test(base)) return true;
+  if (/^grub\.cfg-/.test(base)) return true;
+  if (/(^|\/)locale\/[^/]+\.mo$/.test(path)) return true;
+  if (base === 'bootsig.bin') return true;
+  if (/^[0-9a-f]{8}\/[^/]+$/.test(path.replace(/^\/+/, ''))) return true;
+  return false;
 }

@@ -151,7 +151,21 @@ export function clientJson(c: ClientRecord, findings: Finding[], chainCtx: Chain
     out.lastStage = chainStageJson(chain.last!);
     // A chain that went past the NBP (a loader fetched over HTTP, say) booted even without a TFTP NBP record.
     if (chain.ok && !out.ok && !mine.some((f) => f.severity === 'error') && chain.stages.some((s) => s.kind !== 'firmware-dhcp' && s.kind !== 'nbp-dhcp' && s.status === 'ok') && !chain.last!.fetches.some((f) => f.outcome === 'encrypted')) out.ok = true;
-    if (!chain.ok) out.ok = false;
+    // A capture filter that dropped every TFTP reply (tftp-replies-not-captured) leaves the last
+    // request without an answer in sight: that stage's end is unknown, not a failure. The NBP shown
+    // to have run (out.ok), or requests for further files after it, keep the client OK
+    // (tftp-replies-not-captured in docs/analyze.md#rules).
+    const repliesFiltered = out.blindSpots?.some((b) => b.kind === 'tftp-replies-not-captured') === true;
+    const wentOn = out.ok || new Set(transfers.map((t) => t.file)).size >= 2;
+    // A failed stage that a later one got past (a DHCP round lost to spanning tree, then answered) stopped nothing.
+    let lastFailed = -1;
+    chain.stages.forEach((s, i) => {
+      if (s.status === 'failed') lastFailed = i;
+    });
+    const recovered = lastFailed < 0 || chain.stages.slice(lastFailed + 1).some((s) => s.status === 'ok');
+    const unseenEnd = repliesFiltered && wentOn && recovered && chain.last!.status === 'capture-ended';
+    if (unseenEnd && !mine.some((f) => f.severity === 'error')) out.ok = true;
+    else if (!chain.ok) out.ok = false;
   }
   out.verdict = verdictOf(verdictInput({ ...out, transfers: transfers.map((t) => ({ outcome: t.outcome, role: t.role })) }, mine)).text;
   return out;

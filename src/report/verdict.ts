@@ -64,9 +64,9 @@ export function verdictInput(c: VerdictSource, findings: readonly Finding[]): Ve
   const transfers = c.transfers as Array<{ outcome: string; role?: string }>;
   return {
     ok: c.ok,
-    // The boot chain's last stage names where the boot stopped (ipxe-dhcp, grub-config, kernel...);
-    // without a chain, the DHCP/TFTP stage.
-    stage: c.lastStage?.kind ?? c.stage,
+    // Past the firmware's DHCP, the boot chain's last stage names where the boot stopped (nbp,
+    // ipxe-dhcp, grub-config, kernel...); before it, the DHCP stage says more (offer, bound, proxy).
+    stage: c.lastStage !== undefined && c.lastStage.kind !== 'firmware-dhcp' ? c.lastStage.kind : c.stage,
     ...(firstError ? { firstError: firstError.id } : {}),
     pxe: Boolean(c.vendorClass || c.arch || (c.methods && c.methods.length > 0) || transfers.some((t) => t.role === 'nbp')),
     captureEnded:

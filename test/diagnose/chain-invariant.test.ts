@@ -9,7 +9,7 @@ import { describe, it, expect } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeCapture } from '../../src/pipeline.js';
-import { verdict } from '../../src/report/json.js';
+import { clientVerdict as verdict } from '../../src/report/verdict.js';
 
 function captures(dir: string): string[] {
   const out: string[] = [];
@@ -39,14 +39,16 @@ describe('boot chain verdict invariant on every capture', () => {
         }
         const last = c.lastStage;
         if (last?.status === 'capture-ended' && errors.length === 0) {
-          expect(verdict(c, a.findings)).toMatch(/^capture ended during /);
+          expect(verdict(c, a.findings)).toMatch(/^INCOMPLETE at /);
           continue;
         }
         // A plain DHCP client (no PXE option, no boot file, no transfer) has no boot to judge.
-        if (!last && (verdict(c, a.findings) === 'not a PXE client' || c.firmware === 'DHCP client (no PXE options)')) continue;
+        if (!last && (verdict(c, a.findings) === 'NOT A PXE CLIENT' || c.firmware === 'DHCP client (no PXE options)')) continue;
         expect(errors.length, `${c.mac} is not OK (last stage ${last?.kind} ${last?.status}) and has no error finding`).toBeGreaterThan(0);
         if (last?.status === 'failed') {
-          const inStage = errors.some((f) => f.frames.some((n) => n >= last.firstFrame && n <= last.lastFrame) || f.frames.some((n) => last.frames.includes(n)));
+          // The firmware's DHCP stage is judged by every DHCP/4011 rule, whose evidence is the offers and
+          // replies around the stage's own requests.
+          const inStage = last.kind === 'firmware-dhcp' || errors.some((f) => f.frames.some((n) => n >= last.firstFrame && n <= last.lastFrame) || f.frames.some((n) => last.frames.includes(n)));
           expect(inStage, `${c.mac}: no error finding names the last stage ${last.kind} (frames ${last.firstFrame}-${last.lastFrame}); errors: ${errors.map((f) => `${f.id} ${f.frames.join(',')}`).join('; ')}`).toBe(true);
         }
       }

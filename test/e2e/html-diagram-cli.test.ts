@@ -17,7 +17,7 @@ describe('pxe-doctor analyze --diagram', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1); // the findings are errors: same exit code as the text report
     expect(r.stdout).toMatch(/^[\x20-\x7e\n]*$/); // piped: ASCII even in a UTF-8 locale, no ANSI
-    expect(r.stdout).toMatch(/^Client 52:54:00:ef:00:01 .* FAILED at tftp: multiple-boot-servers$/m);
+    expect(r.stdout).toMatch(/^Client 52:54:00:ef:00:01 .* FAILED at nbp: multiple-boot-servers$/m);
     // The DHCPv6 Solicit at the end goes to its multicast group, drawn as a column of its own.
     expect(r.stdout).toMatch(/^ +52:54:00:ef:00:01 +192\.0\.2\.1 +192\.0\.2\.3 +192\.0\.2\.2 +ff02::1:2$/m);
     expect(r.stdout).toMatch(/\|-+4011-REQUEST-+>\| +\| +\| +to 192\.0\.2\.3 /);

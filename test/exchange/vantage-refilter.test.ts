@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { readCapture } from '../../src/capture/open.js';
 import { PcapWriter } from '../../src/capture/pcap-writer.js';
 import { analyzeCapture } from '../../src/pipeline.js';
-import { verdict } from '../../src/report/json.js';
+import { clientVerdict as verdict } from '../../src/report/verdict.js';
 import type { AnalysisJson } from '../../src/report/schema.js';
 import { labDir } from '../helpers/analyze-cli.js';
 
@@ -54,7 +54,8 @@ function judgedFairly(a: AnalysisJson, what: string): void {
     if (!c.vendorClass?.startsWith('PXEClient')) continue;
     const v = verdict(c, a.findings.filter((f) => f.client === c.mac));
     expect(v, `${what} ${c.mac}`).not.toMatch(/^FAILED/);
-    if (!c.ok) expect(c.blindSpots?.length ?? 0, `${what} ${c.mac}: ${v}`).toBeGreaterThan(0);
+    // Not OK: the verdict says the capture ended, or a blind spot says what the capture missed.
+    if (!c.ok && !v.startsWith('INCOMPLETE')) expect(c.blindSpots?.length ?? 0, `${what} ${c.mac}: ${v}`).toBeGreaterThan(0);
   }
 }
 

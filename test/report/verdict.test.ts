@@ -45,7 +45,7 @@ describe('verdict', () => {
           expect(c.verdict, `${file} ${c.mac}`).toBe('OK');
           expect(errors, `${file} ${c.mac}`).toEqual([]);
         } else if (errors.length > 0) {
-          expect(c.verdict, `${file} ${c.mac}`).toBe(`FAILED at ${c.stage}: ${errors[0]!.id}`);
+          expect(c.verdict, `${file} ${c.mac}`).toBe(`FAILED at ${c.lastStage && c.lastStage.kind !== 'firmware-dhcp' ? c.lastStage.kind : c.stage}: ${errors[0]!.id}`);
         } else {
           expect(['incomplete', 'not-pxe'], `${file} ${c.mac}: ${c.verdict}`).toContain(kind);
         }

@@ -60,26 +60,8 @@ export function isLoaderName(file: string): boolean {
   return isIpxeBinaryName(file) || isShimName(file) || isGrubName(file) || /^(l?pxelinux\.0|gpxelinux\.0|syslinux\.efi)$/.test(norm(file).base) || isWdsName(file);
 }
 
-/**
- * Requests whose miss is part of a loader's normal behaviour, never a fault:
- * - shim 15.8+: revocations.efi (SBAT revocations), mmx64.efi / fbx64.efi (MokManager, fallback);
- *   shim 16: revocations_sku.efi, revocations_sbat.efi, shim_certificate_0.efi (seen in the lab);
- * - GRUB: its module lists (command.lst, fs.lst, crypto.lst, terminal.lst, ...), modules it
- *   tries to load over the network (*.mod), grub.cfg-<mac>/<hex ip> candidates, and locale files;
- * - a Raspberry Pi's ROM: bootsig.bin and files under <serial>/ (8 hex digits) before the root.
- * PXELINUX's config search is isConfigProbeName (src/exchange/classify.ts).
- */
-export function isBenignProbeName(file: string): boolean {
-  const { path, base } = norm(file);
-  if (/^(revocations(_[a-z0-9]+)?\.efi|shim_certificate(_\d+)?\.efi|mm(x64|ia32|aa64|arm|riscv64)\.efi|fb(x64|ia32|aa64|arm|riscv64)\.efi)$/.test(base)) return true;
-  if (/\.(lst|mod)$/.test(base) && /(^|\/)(x86_64|i386|arm64|arm|riscv64|loongarch64|powerpc)-(efi|pc|ieee1275|uboot|coreboot)\//.test(path)) return true;
-  if (/^(command|fs|crypto|terminal|partmap|parttool|video|moddep)\.lst$/.test(base)) return true;
-  if (/^grub\.cfg-/.test(base)) return true;
-  if (/(^|\/)locale\/[^/]+\.mo$/.test(path)) return true;
-  if (base === 'bootsig.bin') return true;
-  if (/^[0-9a-f]{8}\/[^/]+$/.test(path.replace(/^\/+/, ''))) return true;
-  return false;
-}
+// isBenignProbeName lives in src/exchange/classify.ts (which the rest of the exchange layer reads), re-exported here.
+export { isBenignProbeName } from '../classify.js';
 
 /** The kind of stage a file fetched after the NBP stands for (transport-independent part). */
 export type FileStageKind = 'kernel' | 'initrd' | 'os' | 'grub-config' | 'pxelinux-config' | 'ipxe-script' | 'wds' | 'loader' | 'file';
