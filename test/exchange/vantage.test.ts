@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Scenario, ids, type ClientSpec, type Host } from './scenario.js';
-import { verdict } from '../../src/report/json.js';
+import { clientVerdict } from '../../src/report/verdict.js';
 
 const dhcpSrv: Host = { mac: '02:00:00:00:01:01', ip: '192.0.2.1' };
 const tftpSrv: Host = { mac: '02:00:00:00:02:01', ip: '192.0.2.2' };
@@ -37,7 +37,7 @@ describe('capture blind spots', () => {
     const spot = c.blindSpots!.find((b) => b.kind === 'tftp-replies-not-captured')!;
     expect(spot.frames).toEqual([probe, real, ldlinux]);
     expect(spot.howToCapture).toContain('udp port 67 or 68 or 69 or 4011 or (udp and (host 192.0.2.2))');
-    expect(verdict(c, a.findings)).toBe('OK (NBP ran)');
+    expect(clientVerdict(c, a.findings)).toBe('OK');
   });
 
   it('a capture cut right after the client\'s ACK 0: no tftp-blksize-exceeds-mtu, the capture ended', () => {
@@ -53,7 +53,7 @@ describe('capture blind spots', () => {
     expect(c.ok).toBe(false);
     expect(c.blindSpots?.map((b) => b.kind)).toEqual(['capture-ended-mid-exchange']);
     expect(c.blindSpots![0]!.frames).toContain(ack0);
-    expect(verdict(c, a.findings)).toBe('capture ended at tftp');
+    expect(clientVerdict(c, a.findings)).toBe('INCOMPLETE at tftp (the capture ended)');
   });
 
   it('the same with ACK 0 repeated (the client timed out waiting for DATA): the MTU black hole stands', () => {
