@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { readCapture } from '../../src/capture/open.js';
 import { PcapWriter } from '../../src/capture/pcap-writer.js';
 import { analyzeCapture } from '../../src/pipeline.js';
-import { verdict } from '../../src/report/json.js';
+import { clientVerdict } from '../../src/report/verdict.js';
 import type { AnalysisJson } from '../../src/report/schema.js';
 import { labDir } from '../helpers/analyze-cli.js';
 
@@ -52,7 +52,7 @@ function judgedFairly(a: AnalysisJson, what: string): void {
   expect(a.findings.filter((f) => f.severity === 'error').map((f) => `${f.id}: ${f.title}`), what).toEqual([]);
   for (const c of a.clients) {
     if (!c.vendorClass?.startsWith('PXEClient')) continue;
-    const v = verdict(c, a.findings.filter((f) => f.client === c.mac));
+    const v = clientVerdict(c, a.findings.filter((f) => f.client === c.mac));
     expect(v, `${what} ${c.mac}`).not.toMatch(/^FAILED/);
     if (!c.ok) expect(c.blindSpots?.length ?? 0, `${what} ${c.mac}: ${v}`).toBeGreaterThan(0);
   }
