@@ -17,7 +17,7 @@ describe('capture-ended-mid-exchange', () => {
     expect(f.frames).toContain(ack0);
     expect(ids(a, 'error')).toEqual([]);
     expect(ids(a)).not.toContain('tftp-blksize-exceeds-mtu');
-    expect(clientVerdict(a.clients[0]!, a.findings)).toBe('INCOMPLETE at tftp (the capture ended)');
+    expect(clientVerdict(a.clients[0]!, a.findings)).toBe('INCOMPLETE at nbp (the capture ended)');
   });
 
   it('is quiet when the transfer finished before the capture ended', () => {
