@@ -3,8 +3,9 @@
  * to or from its MAC, DHCP/BOOTP messages about it (chaddr, also relayed copies and the servers'
  * replies on the far side of a relay), and, by address, the UDP, ICMP, ARP and HTTP-boot TCP traffic
  * of the IPv4/IPv6 addresses it was given or used, for as long as they are its own (an address a
- * server then gives to another MAC is no longer followed). Frames outside the client's frame window
- * (its first to last frame in the analysis) are not kept.
+ * server then gives to another MAC is no longer followed), and the spanning-tree BPDUs on its port.
+ * Frames outside the client's frame window (its first to last frame in the analysis) are not kept,
+ * except its own ARP requests after it (a next-server that never answers).
  *
  * Streaming: one decision per frame, state = the client's addresses; nothing per frame is kept.
  */
@@ -73,7 +74,10 @@ export class ClientFrameSelector {
 
   /** Does this frame belong to the client's boot? (Call for every frame, in capture order.) */
   accept(f: Frame): boolean {
-    if (f.index < this.first || f.index > this.last) return false;
+    if (f.index < this.first) return false;
+    // The client's ARP requests (for a next-server that never answers) go on after its last
+    // DHCP/TFTP frame: they are its boot's end, so they are kept past it.
+    if (f.index > this.last) return this.clientArp(f.data, f.linkType) && ++this.kept > 0;
     const ok = this.decide(f.data, f.linkType);
     if (ok) this.kept++;
     return ok;
@@ -90,7 +94,14 @@ export class ClientFrameSelector {
       const type = u16(b, link.netOffset - 2);
       if (type === ETH_ARP) return byMac || this.arpAboutClient(b, link.netOffset);
     }
-    return false;
+    // Spanning-tree BPDUs on the client's port (01:80:c2:00:00:00): its link's state during the boot.
+    return isBpduDestination(b, link.dstMacOffset);
+  }
+
+  private clientArp(b: Uint8Array, linkType: number): boolean {
+    const link = parseLink(linkType, b, this.link);
+    if (link.kind !== NetKind.Other || link.dstMacOffset !== 0 || b.length < 14 || !this.macAt(b, link.srcMacOffset)) return false;
+    return u16(b, link.netOffset - 2) === ETH_ARP;
   }
 
   private arpAboutClient(b: Uint8Array, o: number): boolean {
@@ -166,4 +177,11 @@ function hex(b: Uint8Array, off: number): string {
   let s = '';
   for (let i = 0; i < 16; i++) s += ((b[off + i] as number) ?? 0).toString(16).padStart(2, '0');
   return s;
+}
+
+const BPDU_GROUP = [0x01, 0x80, 0xc2, 0x00, 0x00, 0x00];
+function isBpduDestination(b: Uint8Array, off: number): boolean {
+  if (off < 0 || off + 6 > b.length) return false;
+  for (let i = 0; i < 6; i++) if (b[off + i] !== BPDU_GROUP[i]) return false;
+  return true;
 }
