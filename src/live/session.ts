@@ -244,8 +244,9 @@ export class LiveAnalysis implements FrameSink {
         : { duration: 0 }),
       warnings: this.warnings,
     });
-    // Judge waits up to the moment capture stopped (live), not only up to the last packet.
-    const analysis = this.analyzer.finish(endTs);
+    // Judge waits up to the moment capture stopped (live), not only up to the last packet; without
+    // that moment (a stream fed from a file), up to the last frame, as analyze does.
+    const analysis = this.analyzer.finish(endTs ?? (this.firstTs !== undefined ? this.lastTs : undefined));
     if (this.writeFd !== undefined) {
       if (!this.writer) this.writer = this.makeWriter(this.ended?.linkTypes[0] ?? LINKTYPE_ETHERNET);
       await this.writer.close();

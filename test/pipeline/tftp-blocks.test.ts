@@ -26,8 +26,10 @@ async function plainAnalysis(file: string): Promise<{ clients: AnalysisJson['cli
   const analyzer = new Analyzer();
   const d = new Dissector();
   let first: number | undefined;
+  let last: number | undefined;
   await readCapture(file, {
     frame(f) {
+      last = f.ts;
       if (first === undefined) {
         first = f.ts;
         analyzer.setCaptureStart(f.ts);
@@ -38,7 +40,8 @@ async function plainAnalysis(file: string): Promise<{ clients: AnalysisJson['cli
     },
   });
   for (const ev of d.flush()) analyzer.push(ev);
-  const a = analyzer.finish();
+  // The capture ends at its last frame, as analyzeCapture says it (src/exchange/vantage.ts).
+  const a = analyzer.finish(last);
   return { clients: a.clients, findings: a.findings, stats: d.stats };
 }
 
