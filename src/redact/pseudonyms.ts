@@ -28,6 +28,11 @@ const WELL_KNOWN = new Set(
     'grub.cfg', 'grub', 'pxelinux.cfg', 'default', 'efi64', 'efi32', 'efi', 'boot', 'tftpboot', 'tftp', 'srv', 'var', 'lib', 'tmp', 'bios', 'uefi', 'x86_64', 'x64', 'arm64', 'i386', 'amd64',
     'wdsnbp.com', 'pxeboot.com', 'pxeboot.n12', 'bootmgr.exe', 'bootmgfw.efi', 'wdsmgfw.efi', 'abortpxe.com', 'bcd', 'sources', 'boot.wim',
     'vmlinuz', 'initrd', 'initrd.img', 'initrd.gz', 'linux', 'kernel', 'images', 'pxeboot', 'casper', 'live', 'install', 'netboot', 'ubuntu-installer', 'debian-installer',
+    // Probes a loader makes whose miss is normal (the analyzer recognises them by name): shim's
+    // optional files, GRUB's module lists and platform directories, a Raspberry Pi's boot signature.
+    'revocations.efi', 'revocations_sku.efi', 'revocations_sbat.efi', 'shim_certificate_0.efi', 'mmia32.efi', 'mmaa64.efi', 'fbia32.efi', 'fbaa64.efi', 'abortpxe.efi',
+    'command.lst', 'fs.lst', 'crypto.lst', 'terminal.lst', 'partmap.lst', 'parttool.lst', 'video.lst', 'moddep.lst', 'locale',
+    'x86_64-efi', 'i386-efi', 'i386-pc', 'arm64-efi', 'arm-efi', 'riscv64-efi', 'loongarch64-efi', 'bootsig.bin',
     'http', 'https', 'tftp:', 'http:', 'https:', 'localhost', 'file', 'not', 'found', 'for', 'access', 'violation', 'error', 'no', 'such', 'directory', 'permission', 'denied',
   ].map((s) => s.toLowerCase()),
 );
@@ -273,6 +278,12 @@ export class Pseudonyms {
 
   /** One path component; MACs, IP addresses and UUIDs in it follow their own pseudonyms. */
   private component(part: string): string {
+    // GRUB's config search (grub.cfg-01-<mac>, grub.cfg-<hex ip>): the prefix tells the analyzer what it is.
+    const grub = /^(grub\.cfg-)(.+)$/i.exec(part);
+    if (grub) {
+      const rest = this.scrubTokens(grub[2]!);
+      return grub[1]! + (rest !== grub[2] ? rest : this.name(grub[2]!, 'f'));
+    }
     const t = this.scrubTokens(part);
     if (t !== part) return t;
     return this.name(part, 'f');

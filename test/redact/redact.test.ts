@@ -23,7 +23,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function shape(a: AnalysisJson): unknown {
   return {
     clients: a.clients.map((c) => ({ ok: c.ok, stage: c.stage, findings: c.findings, offers: c.offers.map((o) => o.kind), transfers: c.transfers.map((t) => [t.outcome, t.role, t.bytes]), methods: c.methods?.map((m) => m.outcome) })),
-    findings: a.findings.map((f) => [f.id, f.severity, f.frames, f.firmwareMessage]),
+    // In frame order: clients that end together are reported in MAC order, and the MACs are pseudonyms.
+    findings: a.findings.map((f) => JSON.stringify([f.frames, f.id, f.severity, f.firmwareMessage])).sort(),
     frames: a.capture.frames,
   };
 }
