@@ -107,7 +107,8 @@ export class ProbeRecorder {
     });
     this.analyzer = undefined;
     this.dissector = undefined;
-    return analyzer.finish();
+    // The probe listened until now (its timeouts ran out): silence up to this moment counts, as in live.
+    return analyzer.finish(this.firstTs !== undefined ? Math.max(this.lastTs, Date.now() / 1000) : undefined);
   }
 
   async close(): Promise<void> {
