@@ -1,5 +1,5 @@
 /**
- * The boot-chain rules (issue 18) on exchanges built from real codec bytes (encodeDhcp /
+ * The boot-chain rules on exchanges built from real codec bytes (encodeDhcp /
  * encodeTftp in Ethernet/IPv4/UDP, test/exchange/scenario.ts), dissected and analyzed by the real
  * pipeline. The lab captures (fixtures/captures, checked by their .expect.yaml and
  * chain-invariant.test.ts) cover iPXE, shim and GRUB with real binaries; no WDS/ConfigMgr server
@@ -10,7 +10,7 @@
 import { describe, it, expect } from 'vitest';
 import { Scenario, biosHead, ids, type ClientSpec, type Host } from '../exchange/scenario.js';
 import { pe64Head } from '../exchange/pe-head.js';
-import { verdict } from '../../src/report/json.js';
+import { clientVerdict as verdict } from '../../src/report/verdict.js';
 import { encodeDns } from '../../src/decode/dns.js';
 
 const dhcpSrv: Host = { mac: '02:00:00:00:01:01', ip: '192.0.2.1' };
@@ -103,7 +103,7 @@ describe('shim and GRUB', () => {
     const f = a.findings.find((x) => x.id === 'grub-no-config')!;
     expect(f.frames).toContain(last.error);
     expect(f.cause).toContain('/grub/grub.cfg');
-    expect(verdict(client(a, uefi.mac), a.findings)).toBe('FAILED: grub-no-config at grub-config');
+    expect(verdict(client(a, uefi.mac), a.findings)).toBe('FAILED at grub-config: grub-no-config');
   });
 });
 
@@ -168,7 +168,7 @@ describe('iPXE', () => {
     expect(errorsOf(cut, bios.mac)).toEqual([]);
     expect(c.ok).toBe(false);
     expect(c.lastStage).toMatchObject({ kind: 'ipxe-dhcp', status: 'capture-ended' });
-    expect(verdict(c, cut.findings)).toMatch(/^capture ended during ipxe-dhcp/);
+    expect(verdict(c, cut.findings)).toMatch(/^INCOMPLETE at ipxe-dhcp/);
   });
 });
 
