@@ -21,6 +21,8 @@ export const proxyOfferMissingOption60Rule: Rule = {
       for (const o of a.offers) {
         if (o.kind !== 'proxy-no-option60' || seen.has(o.server)) continue;
         if (!o.bootFile && o.siaddr === ZERO_IP && !o.hasPxeOptions) continue;
+        // Option 60 "HTTPClient": a proxy answer to a UEFI HTTP boot client, which EDK2 accepts.
+        if (o.vendorClass?.startsWith('HTTPClient')) continue;
         seen.add(o.server);
         const booted = bootedAfter(c, a);
         out.push(

@@ -26,4 +26,14 @@ describe('proxy-offer-missing-option60', () => {
     s.tftpRead(biosHost, pxeSrv, 'pxelinux.0', 1500, { head: biosHead() });
     expect(ids(s.run())).not.toContain('proxy-offer-missing-option60');
   });
+  it('stays quiet on a yiaddr-0 offer with option 60 HTTPClient (a proxy answer to a UEFI HTTP boot client)', () => {
+    const s = new Scenario();
+    s.discover(bios, 9);
+    s.reply(pxeSrv, bios, 9, 2, { file: 'http://192.0.2.2/efi64/syslinux.efi', vendorClass: 'HTTPClient' });
+    s.reply(dhcpSrv, bios, 9, 2, { yiaddr: biosHost.ip });
+    s.request(bios, 9, dhcpSrv.ip, biosHost.ip);
+    s.reply(dhcpSrv, bios, 9, 5, { yiaddr: biosHost.ip });
+    s.wait(5);
+    expect(ids(s.run())).not.toContain('proxy-offer-missing-option60');
+  });
 });
